@@ -1,0 +1,1 @@
+"""Ordinal random assignment (Erdil, *Strategy-proof stochastic assignment*)."""

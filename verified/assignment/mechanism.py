@@ -1,0 +1,199 @@
+"""Mechanisms: functions from profiles to stochastic assignments (Erdil, section 2).
+
+Two forms:
+
+* `FunctionMechanism` wraps a Python function ``profile -> StochasticAssignment``
+  (the built-ins in `verified.assignment.mechanisms` are of this form);
+* `TabulatedMechanism` is an explicit table over a finite `Domain`, stored
+  exactly as integer numerators over one common denominator: entry
+  ``numerators[p, i, k] / denominator`` is the probability that agent ``i``
+  gets column ``k`` (objects, then outside) at profile number ``p``. The
+  integer form is what makes whole-domain checks fast *and* exact; when the
+  numbers do not fit in int64 the array holds Python ints (dtype=object).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import lcm
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from verified.assignment.domain import Domain
+from verified.assignment.model import Problem, Profile
+from verified.assignment.stochastic import StochasticAssignment
+from verified.errors import InvalidInput
+from verified.numbers import fraction_text
+
+_INT64_SAFE = 2**62
+
+
+@runtime_checkable
+class Mechanism(Protocol):
+    """Anything with a ``problem``, a ``name`` and ``__call__(profile) -> StochasticAssignment``."""
+
+    problem: Problem
+    name: str
+
+    def __call__(self, profile: Profile) -> StochasticAssignment: ...
+
+
+@dataclass(frozen=True)
+class FunctionMechanism:
+    """A mechanism given by a Python function; profiles are validated before the call."""
+
+    problem: Problem
+    name: str
+    function: Callable[[Profile], StochasticAssignment] = field(repr=False)
+
+    def __call__(self, profile: Profile) -> StochasticAssignment:
+        profile = self.problem.profile(profile)
+        out = self.function(profile)
+        if not isinstance(out, StochasticAssignment) or out.problem != self.problem:
+            raise InvalidInput(
+                f"mechanism {self.name!r} returned {type(out).__name__}, not a StochasticAssignment "
+                "of its problem",
+                f"profile {profile}",
+            )
+        return out
+
+
+def _exact_array(values: np.ndarray) -> np.ndarray:
+    """int64 when every value (and sums of a row/column of them) is safe, else Python ints."""
+    if values.dtype == object and values.size:
+        biggest = max(abs(int(v)) for v in values.flat)
+        if biggest * max(values.shape[-1], values.shape[-2] if values.ndim > 1 else 1) < _INT64_SAFE:
+            return values.astype(np.int64)
+    return values
+
+
+@dataclass(frozen=True, eq=False)
+class TabulatedMechanism:
+    """An explicit table over ``domain`` (see module docstring for the layout).
+
+    Validated on construction: entries in [0, 1], rows sum to 1, columns at
+    most q_x, at every profile. Nothing ever certifies an invalid table.
+    """
+
+    domain: Domain
+    numerators: np.ndarray = field(repr=False)
+    denominator: int
+    name: str = "table"
+
+    def __post_init__(self) -> None:
+        p = self.domain.problem
+        if (
+            isinstance(self.denominator, bool)
+            or not isinstance(self.denominator, int)
+            or self.denominator < 1
+        ):
+            raise InvalidInput(f"denominator must be a positive integer, got {self.denominator!r}", "table")
+        nums = self.numerators
+        if not isinstance(nums, np.ndarray) or nums.dtype.kind not in "iuO":
+            raise InvalidInput("numerators must be an integer numpy array", "table")
+        expected = (len(self.domain), p.n, p.m + 1)
+        if nums.shape != expected:
+            raise InvalidInput(f"table has shape {nums.shape}, expected {expected}", "table")
+        nums.flags.writeable = False
+        self._validate()
+
+    def _validate(self) -> None:
+        p = self.domain.problem
+        nums, den = self.numerators, self.denominator
+        bad = np.argwhere((nums < 0) | (nums > den))
+        if len(bad):
+            pi, i, k = (int(v) for v in bad[0])
+            raise InvalidInput(
+                f"probability {fraction_text(Fraction(int(nums[pi, i, k]), den))} is outside [0, 1]",
+                self._where(pi, i, p.columns[k]),
+            )
+        rows = nums.sum(axis=2)
+        bad = np.argwhere(rows != den)
+        if len(bad):
+            pi, i = (int(v) for v in bad[0])
+            raise InvalidInput(
+                f"row sums to {fraction_text(Fraction(int(rows[pi, i]), den))}, not 1",
+                self._where(pi, i),
+            )
+        cols = nums[:, :, : p.m].sum(axis=1)
+        caps = np.array(p.capacities, dtype=np.int64) * den
+        bad = np.argwhere(cols > caps)
+        if len(bad):
+            pi, k = (int(v) for v in bad[0])
+            raise InvalidInput(
+                f"column {p.objects[k]!r} sums to {fraction_text(Fraction(int(cols[pi, k]), den))}, "
+                f"more than its capacity {p.capacities[k]}",
+                f"table at profile {self.domain.profile(pi)}",
+            )
+
+    def _where(self, profile_index: int, agent: int, column: str | None = None) -> str:
+        prof = self.domain.profile(profile_index)
+        place = f"table at profile {prof}, agent {self.domain.problem.agents[agent]!r}"
+        return f"{place}, column {column!r}" if column else place
+
+    @property
+    def problem(self) -> Problem:
+        return self.domain.problem
+
+    def entry(self, profile_index: int, agent: int, column: int) -> Fraction:
+        return Fraction(int(self.numerators[profile_index, agent, column]), self.denominator)
+
+    def at_index(self, profile_index: int) -> StochasticAssignment:
+        """The stochastic assignment at profile number ``profile_index``."""
+        block = self.numerators[profile_index]
+        matrix = tuple(tuple(Fraction(int(v), self.denominator) for v in row) for row in block)
+        return StochasticAssignment(self.problem, matrix)
+
+    def __call__(self, profile: Profile) -> StochasticAssignment:
+        return self.at_index(self.domain.index(self.problem.profile(profile)))
+
+    @classmethod
+    def from_assignments(
+        cls, domain: Domain, assignments: Iterable[StochasticAssignment], name: str = "table"
+    ) -> TabulatedMechanism:
+        """Table from one assignment per profile, in domain order."""
+        assignments = list(assignments)
+        if len(assignments) != len(domain):
+            raise InvalidInput(f"{len(assignments)} assignments for {len(domain)} profiles", "table")
+        den = 1
+        for a in assignments:
+            if a.problem != domain.problem:
+                raise InvalidInput("assignment of another problem", "table")
+            for row in a.matrix:
+                for v in row:
+                    den = lcm(den, v.denominator)
+        p = domain.problem
+        raw = np.empty((len(domain), p.n, p.m + 1), dtype=object)
+        for pi, a in enumerate(assignments):
+            for i, row in enumerate(a.matrix):
+                for k, v in enumerate(row):
+                    raw[pi, i, k] = v.numerator * (den // v.denominator)
+        return cls(domain, _exact_array(raw), den, name)
+
+    @classmethod
+    def from_fraction_array(
+        cls, domain: Domain, values: np.ndarray, name: str = "table"
+    ) -> TabulatedMechanism:
+        """Table from an object array of Fractions/ints shaped (profiles, n, m + 1)."""
+        den = 1
+        for v in values.flat:
+            if not isinstance(v, (int, Fraction)) or isinstance(v, bool):
+                raise InvalidInput(f"table entry {v!r} is not exact (int or Fraction)", "table")
+            den = lcm(den, Fraction(v).denominator)
+        raw = np.empty(values.shape, dtype=object)
+        for idx, v in np.ndenumerate(values):
+            f = Fraction(v)
+            raw[idx] = f.numerator * (den // f.denominator)
+        return cls(domain, _exact_array(raw), den, name)
+
+
+def tabulate(mechanism: Mechanism, domain: Domain) -> TabulatedMechanism:
+    """Evaluate ``mechanism`` at every profile of ``domain`` (in order)."""
+    if mechanism.problem != domain.problem:
+        raise InvalidInput("the mechanism and the domain have different problems", "tabulate")
+    return TabulatedMechanism.from_assignments(
+        domain, (mechanism(profile) for profile in domain), name=mechanism.name
+    )
