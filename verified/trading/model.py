@@ -144,7 +144,8 @@ class CostDomain:
     def is_bounded(self) -> bool:
         return self.kind == "box"
 
-    def contains(self, c: Sequence[Fraction]) -> bool:
+    def contains(self, c: Sequence[object]) -> bool:
+        c = vector(c, "cost type")
         if len(c) != self.dimension:
             return False
         if self.kind == "box":
