@@ -1,0 +1,206 @@
+"""Exact verification of LP certificates (`verify_result`).
+
+Notation: the program of `verified.lp.model` with constraints
+``a_i . x  (<=|>=|==)  b_i`` (i = constraint name), objective ``c``, lower
+bounds ``l_j`` (``B`` = the variables with a lower bound, ``F`` = the free
+ones). A mapping entry that is absent counts as 0. All arithmetic is exact.
+
+Dual sign convention ("y_i is the derivative of the optimal value in b_i"):
+
+    for "min":  y_i >= 0 if i is ">=",  y_i <= 0 if i is "<=",  y_i free if "=="
+    for "max":  y_i <= 0 if i is ">=",  y_i >= 0 if i is "<=",  y_i free if "=="
+
+OPTIMAL certificate (primal x, dual y, claimed objective z):
+  1. x is feasible: x_j >= l_j for j in B, and every constraint holds;
+  2. y has the signs above;
+  3. reduced costs d_j = c_j - sum_i y_i a_ij satisfy d_j = 0 for j in F and
+     d_j >= 0 (min) / d_j <= 0 (max) for j in B; if the result lists
+     ``reduced_costs`` they must equal these d_j;
+  4. c . x == sum_i y_i b_i + sum_{j in B} d_j l_j == z.
+  (Weak duality: for every feasible x', c . x' - dual objective
+  = sum_i y_i (a_i x' - b_i) + sum_{j in B} d_j (x'_j - l_j), which is >= 0
+  for min and <= 0 for max; so x is optimal.)
+
+INFEASIBLE certificate (Farkas vector y, one multiplier per constraint):
+  1. y_i >= 0 if i is ">=",  y_i <= 0 if i is "<=",  y_i free if "==";
+  2. with g_j = sum_i y_i a_ij:  g_j == 0 for j in F and g_j <= 0 for j in B;
+  3. sum_i y_i b_i  >  sum_{j in B} g_j l_j.
+  (Any feasible x would give sum_i y_i b_i <= y . A x = sum_j g_j x_j
+  <= sum_{j in B} g_j l_j, contradicting 3.)
+
+UNBOUNDED certificate (feasible point x, ray r):
+  1. x is feasible (as above);
+  2. r_j >= 0 for j in B;  a_i . r <= 0 for "<=",  >= 0 for ">=",  == 0 for "==";
+  3. c . r < 0 for "min", c . r > 0 for "max".
+  (x + t r is feasible for all t >= 0 and its objective improves without bound.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from verified.errors import VerifiedError
+from verified.lp.model import LinearProgram
+from verified.lp.result import LPResult
+
+_ZERO = Fraction(0)
+
+
+class CertificateError(VerifiedError, ValueError):
+    """An LP certificate does not check exactly; the message says which condition fails where."""
+
+
+def _check_keys(
+    values: Mapping[str, Fraction], allowed: Mapping[str, object] | tuple[str, ...], what: str
+) -> None:
+    allowed_set = set(allowed)
+    for key in values:
+        if key not in allowed_set:
+            raise CertificateError(f"{what} names {key!r}, which is not part of the program")
+        if not isinstance(values[key], (int, Fraction)) or isinstance(values[key], bool):
+            raise CertificateError(f"{what}[{key!r}] is {values[key]!r}, not an exact rational")
+
+
+def check_primal_feasible(lp: LinearProgram, point: Mapping[str, Fraction], what: str = "primal") -> None:
+    """Raise `CertificateError` unless ``point`` satisfies every bound and constraint exactly."""
+    _check_keys(point, lp.variables, what)
+    for v in lp.variables:
+        bound = lp.lower_bound(v)
+        if bound is not None and point.get(v, _ZERO) < bound:
+            raise CertificateError(
+                f"{what}: variable {v!r} = {point.get(v, _ZERO)} is below its lower bound {bound}"
+            )
+    for c in lp.constraints:
+        lhs = c.activity(point)
+        ok = lhs <= c.rhs if c.sense == "<=" else lhs >= c.rhs if c.sense == ">=" else lhs == c.rhs
+        if not ok:
+            raise CertificateError(
+                f"{what}: constraint {c.name!r} is violated: {lhs} {c.sense} {c.rhs} is false"
+            )
+
+
+def _multiplier_sign_ok(sense: str, value: Fraction, maximize: bool) -> bool:
+    if sense == "==" or value == 0:
+        return True
+    positive = value > 0
+    wants_positive = (sense == ">=") != maximize
+    return positive == wants_positive
+
+
+def _column_sums(lp: LinearProgram, multipliers: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    sums: dict[str, Fraction] = {v: _ZERO for v in lp.variables}
+    for c in lp.constraints:
+        y = multipliers.get(c.name, _ZERO)
+        if y:
+            for v, a in c.coefficients.items():
+                sums[v] += y * a
+    return sums
+
+
+def dual_objective(lp: LinearProgram, dual: Mapping[str, Fraction]) -> tuple[dict[str, Fraction], Fraction]:
+    """The reduced costs ``d = c - A^T y`` and the dual objective ``y.b + sum_{j in B} d_j l_j``."""
+    sums = _column_sums(lp, dual)
+    reduced = {v: lp.objective.get(v, _ZERO) - sums[v] for v in lp.variables}
+    value = sum((dual.get(c.name, _ZERO) * c.rhs for c in lp.constraints), _ZERO)
+    for v in lp.variables:
+        bound = lp.lower_bound(v)
+        if bound is not None and reduced[v]:
+            value += reduced[v] * bound
+    return reduced, value
+
+
+def verify_optimal(lp: LinearProgram, result: LPResult) -> None:
+    maximize = lp.sense == "max"
+    check_primal_feasible(lp, result.primal)
+    names = tuple(c.name for c in lp.constraints)
+    _check_keys(result.dual, names, "dual")
+    for c in lp.constraints:
+        y = result.dual.get(c.name, _ZERO)
+        if not _multiplier_sign_ok(c.sense, y, maximize):
+            raise CertificateError(
+                f"dual: multiplier {y} of {c.sense!r} constraint {c.name!r} has the wrong sign for {lp.sense}"
+            )
+    reduced, dual_value = dual_objective(lp, result.dual)
+    for v in lp.variables:
+        d = reduced[v]
+        if lp.lower_bound(v) is None:
+            if d != 0:
+                raise CertificateError(f"dual: reduced cost of free variable {v!r} is {d}, not 0")
+        elif (d < 0 and not maximize) or (d > 0 and maximize):
+            raise CertificateError(f"dual: reduced cost of variable {v!r} is {d}, wrong sign for {lp.sense}")
+    if result.reduced_costs:
+        _check_keys(result.reduced_costs, lp.variables, "reduced_costs")
+        for v in lp.variables:
+            if result.reduced_costs.get(v, _ZERO) != reduced[v]:
+                raise CertificateError(
+                    f"reduced_costs[{v!r}] = {result.reduced_costs.get(v, _ZERO)} "
+                    f"but c - A^T y gives {reduced[v]}"
+                )
+    primal_value = lp.objective_value(result.primal)
+    if primal_value != dual_value:
+        raise CertificateError(f"duality gap: primal objective {primal_value} != dual objective {dual_value}")
+    if result.objective != primal_value:
+        raise CertificateError(f"claimed objective {result.objective} != primal objective {primal_value}")
+
+
+def verify_infeasible(lp: LinearProgram, result: LPResult) -> None:
+    if result.farkas is None:
+        raise CertificateError("an 'infeasible' result needs a Farkas vector")
+    y = result.farkas
+    _check_keys(y, tuple(c.name for c in lp.constraints), "farkas")
+    for c in lp.constraints:
+        if not _multiplier_sign_ok(c.sense, y.get(c.name, _ZERO), False):
+            raise CertificateError(
+                f"farkas: multiplier {y.get(c.name)} of {c.sense!r} constraint {c.name!r} has the wrong sign"
+            )
+    sums = _column_sums(lp, y)
+    bound_side = _ZERO
+    for v in lp.variables:
+        g = sums[v]
+        bound = lp.lower_bound(v)
+        if bound is None:
+            if g != 0:
+                raise CertificateError(f"farkas: column sum of free variable {v!r} is {g}, not 0")
+        elif g > 0:
+            raise CertificateError(f"farkas: column sum of variable {v!r} is {g} > 0")
+        else:
+            bound_side += g * bound
+    rhs_side = sum((y.get(c.name, _ZERO) * c.rhs for c in lp.constraints), _ZERO)
+    if not rhs_side > bound_side:
+        raise CertificateError(f"farkas: y.b = {rhs_side} is not greater than sum g_j l_j = {bound_side}")
+
+
+def verify_unbounded(lp: LinearProgram, result: LPResult) -> None:
+    if result.ray is None:
+        raise CertificateError("an 'unbounded' result needs a ray")
+    check_primal_feasible(lp, result.primal)
+    ray = result.ray
+    _check_keys(ray, lp.variables, "ray")
+    for v in lp.variables:
+        if lp.lower_bound(v) is not None and ray.get(v, _ZERO) < 0:
+            raise CertificateError(f"ray: variable {v!r} has a lower bound but ray component {ray[v]} < 0")
+    for c in lp.constraints:
+        slope = c.activity(ray)
+        ok = slope <= 0 if c.sense == "<=" else slope >= 0 if c.sense == ">=" else slope == 0
+        if not ok:
+            raise CertificateError(f"ray: leaves constraint {c.name!r} ({c.sense}): slope {slope}")
+    gain = lp.objective_value(ray)
+    if (lp.sense == "min" and not gain < 0) or (lp.sense == "max" and not gain > 0):
+        raise CertificateError(f"ray: objective slope {gain} does not improve the {lp.sense}")
+
+
+def verify_result(lp: LinearProgram, result: LPResult) -> None:
+    """Raise `CertificateError` unless ``result``'s certificate proves its status exactly.
+
+    ``"unknown"`` claims nothing and always passes. See the module docstring
+    for the exact conditions of each status.
+    """
+    if result.status == "optimal":
+        verify_optimal(lp, result)
+    elif result.status == "infeasible":
+        verify_infeasible(lp, result)
+    elif result.status == "unbounded":
+        verify_unbounded(lp, result)
+    elif result.status != "unknown":
+        raise CertificateError(f"unknown status {result.status!r}")
