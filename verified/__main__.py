@@ -1,0 +1,7 @@
+"""``python -m verified`` runs the command line (`verified.cli.main`)."""
+
+import sys
+
+from verified.cli import main
+
+sys.exit(main())

@@ -1,0 +1,121 @@
+"""Evidence in words a market designer reads: which agent, which misreport, which prefix, the numbers.
+
+`explain(doc)` takes a certificate document (or a `CheckResult.to_json()`) and
+returns plain text. Unknown evidence kinds fall back to listing the fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ranking(pref: Any) -> str:
+    return " > ".join([*map(str, pref), "outside"]) if isinstance(pref, list) else str(pref)
+
+
+def _profile(profile: Any, agents: list[str] | None) -> str:
+    if not isinstance(profile, list):
+        return str(profile)
+    names = agents or [str(k + 1) for k in range(len(profile))]
+    return "; ".join(f"agent {a}: {_ranking(p)}" for a, p in zip(names, profile, strict=False))
+
+
+def _row(row: Any) -> str:
+    if isinstance(row, dict):
+        return ", ".join(f"{k} {v}" for k, v in row.items() if v not in ("0", 0)) or "nothing"
+    return str(row)
+
+
+def _agents(doc: dict[str, Any]) -> list[str] | None:
+    enc = doc.get("subject", {}).get("encoding", {})
+    agents = enc.get("problem", {}).get("agents") if isinstance(enc, dict) else None
+    return agents if isinstance(agents, list) else None
+
+
+def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
+    lines = []
+    if "profile" in ev:
+        lines.append(f"At the profile  {_profile(ev['profile'], agents)}")
+    if "misreport" in ev:
+        lines.append(
+            f"agent {ev.get('agent')} gains by reporting {_ranking(ev['misreport'])} instead of the truth:"
+        )
+        if "prefix" in ev:
+            truth = ev.get("truthful_cumulative", "?")
+            lie = ev.get("misreport_cumulative", "?")
+            lines.append(
+                f"  the probability of getting one of {{{', '.join(ev['prefix'])}}} rises from {truth} "
+                f"(truthful) to {lie} (misreport)."
+            )
+        for key, label in (("truthful_row", "truthful lottery"), ("misreport_row", "lottery after lying")):
+            if key in ev:
+                lines.append(f"  {label}: {_row(ev[key])}")
+    elif "y" in ev and "z" in ev:
+        lines.append(
+            f"the assignment is wasteful: agent {ev.get('agent')} gets {ev['y']} with probability "
+            f"{ev.get('gamma_jy', '> 0')} although she prefers {ev['z']}, which is not fully assigned "
+            f"(assigned {ev.get('column_z', '?')})."
+        )
+    elif "object" in ev and "probability" in ev:
+        lines.append(
+            f"agent {ev.get('agent')} gets {ev['object']}, which she finds unacceptable, "
+            f"with probability {ev['probability']}."
+        )
+    elif "permutation" in ev:
+        lines.append(f"renaming the agents by {ev['permutation']} does not rename the lotteries accordingly.")
+    elif "agents" in ev:
+        lines.append(
+            f"agents {' and '.join(map(str, ev['agents']))} report the same ranking "
+            "but get different lotteries."
+        )
+    return lines
+
+
+def explain(doc: dict[str, Any]) -> str:
+    """Plain-language account of a certificate (or of ``CheckResult.to_json()``)."""
+    prop = doc.get("property", "?")
+    verdict = doc.get("verdict", "?")
+    ev = doc.get("evidence", {}) if isinstance(doc.get("evidence"), dict) else {}
+    agents = _agents(doc)
+    name = doc.get("subject", {}).get("encoding", {}).get("mechanism", {}).get("name")
+    head = f"{prop}: {verdict.upper()}" + (f" for mechanism {name!r}" if name else "")
+    lines = [head]
+    if verdict == "unknown":
+        lines.append(f"No verdict: {doc.get('reason', 'no reason given')}.")
+    elif verdict == "fails":
+        body = _counterexample(ev, agents)
+        lines.extend(body or [f"counterexample ({ev.get('kind')}): {_fields(ev)}"])
+    else:
+        kind = ev.get("kind")
+        if kind == "exhaustive":
+            counted = next(
+                (
+                    f"{ev[k]} {k.replace('_', ' ')}"
+                    for k in sorted(ev)
+                    if k.endswith(("checked", "comparisons"))
+                ),
+                "",
+            )
+            size = ev.get("domain", {}).get("profiles") if isinstance(ev.get("domain"), dict) else None
+            lines.append(
+                "Checked exhaustively"
+                + (f" over all {size} profiles" if size else "")
+                + (f" ({counted})" if counted else "")
+                + "; no violation exists."
+            )
+        else:
+            lines.append(f"Certificate ({kind}): {_fields(ev)}")
+    if "subject" in doc:
+        lines.append(f"Subject SHA-256: {doc['subject'].get('sha256')}")
+        lines.append("Re-check it independently with:  verified recheck <this file>")
+    return "\n".join(lines)
+
+
+def _fields(ev: dict[str, Any]) -> str:
+    parts = []
+    for key in sorted(ev):
+        if key == "kind":
+            continue
+        text = str(ev[key])
+        parts.append(f"{key}={text if len(text) <= 80 else text[:77] + '...'}")
+    return ", ".join(parts)

@@ -1,0 +1,75 @@
+"""Built-in mechanisms by name, for mechanism files (``builtin = "random_priority"``).
+
+The names are the functions of `verified.assignment.mechanisms` that take the
+problem as first argument. Parameters come from the same table: ``order``
+(a list of agent names, for serial dictatorship and Boston) and
+``priorities`` (object -> list of tie classes, highest first, for the
+deferred-acceptance mechanisms).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+from verified.assignment.mechanism import Mechanism
+from verified.assignment.model import Problem
+from verified.errors import InvalidInput
+
+BUILTIN_NAMES = (
+    "boston",
+    "deferred_acceptance",
+    "probabilistic_serial",
+    "random_boston",
+    "random_deferred_acceptance",
+    "random_priority",
+    "serial_dictatorship",
+    "top_trading_cycles",
+)
+_PARAMETERS = ("order", "priorities")
+
+
+def _priorities(problem: Problem, spec: Any) -> Any:
+    module = importlib.import_module("verified.assignment.priorities")
+    if not isinstance(spec, Mapping):
+        raise InvalidInput("must map each object to a list of tie classes", "mechanism.priorities")
+    maker = getattr(module.Priorities, "make", None) or getattr(module.Priorities, "from_classes", None)
+    if maker is None:  # pragma: no cover - depends on the priorities module
+        raise InvalidInput("this version cannot read priorities from a file", "mechanism.priorities")
+    return maker(problem, {str(k): v for k, v in spec.items()})
+
+
+def builtin_mechanism(problem: Problem, spec: Mapping[str, Any], *, allow_float: bool = False) -> Mechanism:
+    """The built-in mechanism named ``spec["builtin"]`` with its parameters."""
+    name = spec["builtin"]
+    if name not in BUILTIN_NAMES:
+        raise InvalidInput(
+            f"unknown built-in mechanism {name!r}; known: {list(BUILTIN_NAMES)}", "mechanism.builtin"
+        )
+    try:
+        module = importlib.import_module("verified.assignment.mechanisms")
+    except ImportError as exc:  # pragma: no cover - the mechanisms package is part of the library
+        raise InvalidInput(f"built-in mechanisms are unavailable: {exc}", "mechanism.builtin") from None
+    factory = getattr(module, name, None)
+    if factory is None:
+        raise InvalidInput(
+            f"built-in mechanism {name!r} is not available in this version", "mechanism.builtin"
+        )
+    unknown = sorted(set(spec) - {"builtin", "name", *_PARAMETERS})
+    if unknown:
+        raise InvalidInput(f"unknown parameters {unknown}; allowed: {list(_PARAMETERS)}", "mechanism")
+    kwargs: dict[str, Any] = {}
+    accepted = inspect.signature(factory).parameters
+    if "order" in spec:
+        order = spec["order"]
+        if not isinstance(order, list):
+            raise InvalidInput("must be a list of agent names", "mechanism.order")
+        kwargs["order"] = [problem.agents[problem.agent_index(str(a))] for a in order]
+    if "priorities" in spec:
+        kwargs["priorities"] = _priorities(problem, spec["priorities"])
+    for key in kwargs:
+        if key not in accepted:
+            raise InvalidInput(f"{name} takes no parameter {key!r}", f"mechanism.{key}")
+    return factory(problem, **kwargs)

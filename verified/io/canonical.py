@@ -1,0 +1,62 @@
+"""The canonical encoding of what a certificate is about (its *subject*).
+
+A subject is a plain JSON value (only dicts with string keys, lists, strings
+and integers), so `verified.results.canonical_json` of it is a unique byte
+string and its SHA-256 identifies it. The independent checker
+(`verified.recheck`) recomputes that SHA-256 with the standard library alone.
+
+An assignment table subject::
+
+    {"family": "assignment", "kind": "table",
+     "problem": {"agents": [...], "objects": [...], "capacities": [...]},
+     "domain": {"full": true}  |  {"preferences": [[ranking, ...] per agent]},
+     "mechanism": {"name": str, "denominator": int,
+                   "numerators": [[[int per column] per agent] per profile]}}
+
+Profiles are in the domain's order (mixed radix, agent 0 most significant;
+the full domain lists rankings by length, then in `itertools.permutations`
+order), columns are the objects then the outside option.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verified.assignment.domain import Domain
+from verified.assignment.mechanism import TabulatedMechanism
+from verified.assignment.model import Problem
+from verified.results import digest
+
+
+def problem_encoding(problem: Problem) -> dict[str, Any]:
+    return {
+        "agents": list(problem.agents),
+        "objects": list(problem.objects),
+        "capacities": list(problem.capacities),
+    }
+
+
+def domain_encoding(domain: Domain) -> dict[str, Any]:
+    if domain.preferences == Domain.full(domain.problem).preferences:
+        return {"full": True}
+    return {"preferences": [[list(pref) for pref in prefs] for prefs in domain.preferences]}
+
+
+def table_subject(table: TabulatedMechanism) -> dict[str, Any]:
+    """The canonical subject of a tabulated assignment mechanism (see module docstring)."""
+    return {
+        "family": "assignment",
+        "kind": "table",
+        "problem": problem_encoding(table.problem),
+        "domain": domain_encoding(table.domain),
+        "mechanism": {
+            "name": table.name,
+            "denominator": int(table.denominator),
+            "numerators": [[[int(v) for v in row] for row in block] for block in table.numerators.tolist()],
+        },
+    }
+
+
+def subject_sha256(subject: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of ``subject``."""
+    return digest(subject)

@@ -1,0 +1,289 @@
+"""Re-checking assignment certificates from the embedded table (stdlib only).
+
+HOLDS claims are re-derived by enumerating the whole domain; FAILS claims
+are confirmed by recomputing the counterexample at the place it names and
+comparing every number it states. Prefix convention (as in the checks):
+prefixes of the acceptable list, then "acceptable + outside".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+
+from verified.recheck.core import ensure, fail, field, rational, sha256
+from verified.recheck.table import Table
+
+
+def table_digest(t: Table) -> str:
+    """The checks' table fingerprint: SHA-256 of canonical {"denominator", "shape",
+    "encoding", "numerators_sha256"}, where the numerators (flattened, C order) are hashed
+    as 8-byte big-endian signed integers ("int64-big-endian", denominator < 2**63) or as
+    the ASCII text "[v0,v1,...]" ("decimal-json")."""
+    flat = [v for block in t.nums for row in block for v in row]
+    if t.den < 2**63:
+        encoding = "int64-big-endian"
+        data = b"".join(v.to_bytes(8, "big", signed=True) for v in flat)
+    else:
+        encoding = "decimal-json"
+        data = ("[" + ",".join(map(str, flat)) + "]").encode("ascii")
+    return sha256(
+        {
+            "denominator": t.den,
+            "shape": [t.count, t.n, t.m + 1],
+            "encoding": encoding,
+            "numerators_sha256": hashlib.sha256(data).hexdigest(),
+        }
+    )
+
+
+def _same_table(t: Table, evidence: dict) -> None:
+    if "table_digest" in evidence:
+        ensure(
+            evidence["table_digest"] == table_digest(t), "evidence table_digest does not match the subject"
+        )
+
+
+def _profile(t: Table, evidence: dict) -> int:
+    return t.index(field(evidence, "profile", "evidence"), "evidence.profile")
+
+
+def _row_equals(t: Table, stated: object, actual: list[int], where: str) -> None:
+    """A stated row ({column: "n/d"} or a list over columns) equals the table's row."""
+    if isinstance(stated, dict):
+        for k, x in enumerate(t.columns):
+            value = rational(stated.get(x, 0), f"{where}[{x}]")
+            ensure(
+                value == Fraction(actual[k], t.den),
+                f"{where}: {x} is {value}, table says {actual[k]}/{t.den}",
+            )
+        ensure(set(stated) <= set(t.columns), f"{where}: unknown columns")
+    else:
+        ensure(isinstance(stated, list) and len(stated) == len(actual), f"{where}: bad row")
+        for k, v in enumerate(stated):  # type: ignore[arg-type]
+            ensure(rational(v, f"{where}[{k}]") == Fraction(actual[k], t.den), f"{where}: entry {k} differs")
+
+
+# ----- individual rationality -------------------------------------------------------------
+
+
+def ir_violation(t: Table) -> tuple | None:
+    for pi in range(t.count):
+        for i, pref in enumerate(t.profile(pi)):
+            for k, x in enumerate(t.objects):
+                if x not in pref and t.nums[pi][i][k]:
+                    return (pi, i, k)
+    return None
+
+
+def recheck_ir(t: Table, verdict: str, ev: dict) -> None:
+    if verdict == "holds":
+        _same_table(t, ev)
+        found = ir_violation(t)
+        ensure(found is None, f"not individually rational: {found}")
+        return
+    pi, i = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    k = t.column(field(ev, "object", "evidence"), "evidence.object")
+    ensure(k < t.m and t.columns[k] not in t.profile(pi)[i], "the object named is acceptable to the agent")
+    value = t.prob(pi, i, k)
+    ensure(value > 0, "the unacceptable object has probability 0")
+    ensure(
+        rational(field(ev, "probability", "evidence"), "probability") == value, "stated probability differs"
+    )
+
+
+# ----- wastefulness ----------------------------------------------------------------------
+
+
+def waste_at(t: Table, pi: int, j: int, y: int, z: int) -> bool:
+    """Erdil: z P_j y, gamma_jy > 0 and column z below capacity (y may be the outside option)."""
+    pref = t.profile(pi)[j]
+    rank = [t.objects.index(x) for x in pref] + [t.m]
+    ensure(z in rank and y in rank and rank.index(z) < rank.index(y), "z is not preferred to y")
+    column = sum(t.nums[pi][i][z] for i in range(t.n))
+    return t.nums[pi][j][y] > 0 and column < t.capacities[z] * t.den
+
+
+def waste_violation(t: Table) -> tuple | None:
+    for pi in range(t.count):
+        block = t.nums[pi]
+        free = [sum(block[i][k] for i in range(t.n)) < t.capacities[k] * t.den for k in range(t.m)]
+        for j, pref in enumerate(t.profile(pi)):
+            rank = [t.objects.index(x) for x in pref] + [t.m]
+            for a, z in enumerate(rank[:-1]):
+                if free[z]:
+                    for y in rank[a + 1 :]:
+                        if block[j][y] > 0:
+                            return (pi, j, y, z)
+    return None
+
+
+def recheck_nonwasteful(t: Table, verdict: str, ev: dict) -> None:
+    if verdict == "holds":
+        _same_table(t, ev)
+        found = waste_violation(t)
+        ensure(found is None, f"wasteful at {found}")
+        return
+    pi, j = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    y = t.column(field(ev, "y", "evidence"), "evidence.y")
+    z = t.column(field(ev, "z", "evidence"), "evidence.z")
+    ensure(z < t.m, "z must be an object")
+    ensure(waste_at(t, pi, j, y, z), "no waste at the stated (profile, agent, y, z)")
+    for key, value in (
+        ("gamma_jy", t.prob(pi, j, y)),
+        ("column_z", Fraction(sum(t.nums[pi][i][z] for i in range(t.n)), t.den)),
+    ):
+        if key in ev:
+            ensure(rational(ev[key], key) == value, f"stated {key} differs from the table")
+
+
+# ----- strategy-proofness ---------------------------------------------------------------
+
+
+def sp_violation(t: Table) -> tuple | None:
+    """First (profile, agent, report position, prefix length) with a profitable misreport, or None."""
+    for i in range(t.n):
+        stride = 1
+        for s in t.sizes[i + 1 :]:
+            stride *= s
+        prefs = t.preferences[i]
+        for base in range(t.count):
+            if (base // stride) % t.sizes[i]:
+                continue
+            rows = [t.nums[base + r * stride][i] for r in range(t.sizes[i])]
+            distinct = {tuple(r): r for r in rows}
+            for tr, pref in enumerate(prefs):
+                truth = t.cumulative(rows[tr], pref)
+                for row in distinct.values():
+                    lie = t.cumulative(row, pref)
+                    for k, (a, b) in enumerate(zip(truth, lie, strict=True)):
+                        if b > a:
+                            r = rows.index(row)
+                            return (base + tr * stride, i, r, k)
+    return None
+
+
+def recheck_sp(t: Table, verdict: str, ev: dict) -> None:
+    if verdict == "holds":
+        _same_table(t, ev)
+        if "comparisons" in ev:
+            expected = sum(t.count * (s - 1) for s in t.sizes)
+            ensure(ev["comparisons"] == expected, f"comparisons {ev['comparisons']} != {expected}")
+        found = sp_violation(t)
+        ensure(found is None, f"a profitable misreport exists: {found}")
+        return
+    pi, i = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    report = field(ev, "misreport", "evidence")
+    ensure(isinstance(report, list), "misreport must be a list of objects")
+    r = t.position[i].get(tuple(report))
+    ensure(r is not None, "the misreport is not in the agent's domain")
+    truth_pref = t.profile(pi)[i]
+    ensure(tuple(report) != truth_pref, "the misreport equals the true preference")
+    lie_index = t.deviation_index(pi, i, r)
+    truth = t.cumulative(t.row(pi, i), truth_pref)
+    lie = t.cumulative(t.row(lie_index, i), truth_pref)
+    prefix = field(ev, "prefix", "evidence")
+    ensure(isinstance(prefix, list) and prefix, "prefix must be a non-empty list")
+    expected = [list(truth_pref[: k + 1]) for k in range(len(truth_pref))] + [[*truth_pref, "outside"]]
+    ensure(prefix in expected, f"{prefix} is not a prefix of the true preference {list(truth_pref)}")
+    k = expected.index(prefix)
+    ensure(lie[k] > truth[k], f"misreporting does not raise the probability of {prefix}")
+    for key, value in (("truthful_cumulative", truth[k]), ("misreport_cumulative", lie[k])):
+        if key in ev:
+            ensure(rational(ev[key], key) == Fraction(value, t.den), f"stated {key} differs from the table")
+    for key, idx in (("truthful_row", pi), ("misreport_row", lie_index)):
+        if key in ev:
+            _row_equals(t, ev[key], t.row(idx, i), key)
+
+
+# ----- equal treatment of equals and anonymity ----------------------------------------------
+
+
+def ete_violation(t: Table) -> tuple | None:
+    for pi in range(t.count):
+        prof = t.profile(pi)
+        for i in range(t.n):
+            for j in range(i + 1, t.n):
+                if prof[i] == prof[j] and t.nums[pi][i] != t.nums[pi][j]:
+                    return (pi, i, j)
+    return None
+
+
+def recheck_ete(t: Table, verdict: str, ev: dict) -> None:
+    if verdict == "holds":
+        _same_table(t, ev)
+        found = ete_violation(t)
+        ensure(found is None, f"equals treated unequally: {found}")
+        return
+    pi = _profile(t, ev)
+    agents = field(ev, "agents", "evidence")
+    ensure(isinstance(agents, list) and len(agents) == 2, "evidence.agents must name two agents")
+    i, j = (t.agent(a, "evidence.agents") for a in agents)
+    prof = t.profile(pi)
+    ensure(i != j and prof[i] == prof[j], "the two agents do not report the same preference")
+    ensure(t.nums[pi][i] != t.nums[pi][j], "the two agents get the same row")
+
+
+def _permuted_index(t: Table, pi: int, perm: list[int]) -> int:
+    """Index of the profile where agent perm[i] reports what agent i reports at pi."""
+    prof = t.profile(pi)
+    moved: list = [None] * t.n
+    for i, target in enumerate(perm):
+        moved[target] = list(prof[i])
+    return t.index(moved, "permuted profile")
+
+
+def anonymity_violation(t: Table) -> tuple | None:
+    ensure(all(p == t.preferences[0] for p in t.preferences), "anonymity needs a symmetric domain")
+    for a in range(t.n - 1):  # adjacent transpositions generate every permutation
+        perm = list(range(t.n))
+        perm[a], perm[a + 1] = a + 1, a
+        for pi in range(t.count):
+            qi = _permuted_index(t, pi, perm)
+            for i in range(t.n):
+                if t.nums[qi][perm[i]] != t.nums[pi][i]:
+                    return (pi, perm, i)
+    return None
+
+
+def recheck_anonymous(t: Table, verdict: str, ev: dict) -> None:
+    if verdict == "holds":
+        _same_table(t, ev)
+        found = anonymity_violation(t)
+        ensure(found is None, f"not anonymous: {found}")
+        return
+    pi = _profile(t, ev)
+    perm_names = field(ev, "permutation", "evidence")
+    ensure(isinstance(perm_names, list) and len(perm_names) == t.n, "permutation must list every agent")
+    perm = [t.agent(a, "evidence.permutation") for a in perm_names]
+    ensure(sorted(perm) == list(range(t.n)), "not a permutation of the agents")
+    qi = _permuted_index(t, pi, perm)
+    ensure(any(t.nums[qi][perm[i]] != t.nums[pi][i] for i in range(t.n)), "f(R o pi) = f(R) o pi here")
+
+
+# ----- dispatch -----------------------------------------------------------------------------
+
+
+def recheck_valid(t: Table, verdict: str, ev: dict) -> None:
+    ensure(verdict == "holds", "a table that loads is valid; 'fails' cannot be certified here")
+    _same_table(t, ev)
+
+
+CHECKERS = {
+    "valid": recheck_valid,
+    "ir": recheck_ir,
+    "nonwasteful": recheck_nonwasteful,
+    "sp": recheck_sp,
+    "ete": recheck_ete,
+    "anonymous": recheck_anonymous,
+}
+
+
+def recheck_assignment(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
+    kind = field(encoding, "kind", "subject.encoding")
+    if kind != "table":
+        fail(f"unknown assignment subject kind {kind!r}")
+    checker = CHECKERS.get(prop)
+    if checker is None:
+        fail(f"no independent checker for assignment property {prop!r}")
+    checker(Table(encoding), verdict, evidence)  # type: ignore[misc]

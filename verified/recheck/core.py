@@ -1,0 +1,125 @@
+"""The certificate envelope: schema, subject hash, dispatch to the kind's checker.
+
+A certificate is one JSON object::
+
+    {"schema": "verified-certificate/1", "tool": {"name": ..., "version": ...},
+     "property": str, "verdict": "holds" | "fails" | "unknown", ["reason": str,]
+     "evidence": {"kind": str, ...},
+     "subject": {"sha256": hex, "encoding": <the canonical subject>}}
+
+`recheck` recomputes the subject's SHA-256 from its canonical JSON (sorted
+keys, no spaces, ASCII) and hands subject + evidence to the checker of the
+subject's family. An UNKNOWN verdict claims nothing and is accepted as such.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from fractions import Fraction
+from pathlib import Path
+
+SCHEMA = "verified-certificate/1"
+
+
+class RecheckError(Exception):
+    """The certificate does not prove what it claims (message says where and why)."""
+
+
+def fail(message: str) -> None:
+    """Raise `RecheckError`; checkers call it on the first defect."""
+    raise RecheckError(message)
+
+
+def ensure(condition: bool, message: str) -> None:
+    if not condition:
+        raise RecheckError(message)
+
+
+def canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def sha256(value: object) -> str:
+    return hashlib.sha256(canonical(value).encode("ascii")).hexdigest()
+
+
+def rational(text: object, where: str) -> Fraction:
+    """An exact rational written as an int or a string "n/d" (never a float)."""
+    if isinstance(text, bool) or not isinstance(text, (int, str)):
+        fail(f"{where}: expected an integer or a string 'n/d', got {text!r}")
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        fail(f"{where}: not a rational: {text!r}")
+    raise AssertionError  # unreachable
+
+
+def field(mapping: object, key: str, where: str) -> object:
+    ensure(isinstance(mapping, dict), f"{where}: expected an object")
+    ensure(key in mapping, f"{where}: missing {key!r}")
+    return mapping[key]  # type: ignore[index]
+
+
+def recheck(doc: object) -> str:
+    """Re-verify one certificate document; return a one-line summary, or raise `RecheckError`."""
+    ensure(isinstance(doc, dict), "a certificate must be a JSON object")
+    ensure(doc.get("schema") == SCHEMA, f"unknown schema {doc.get('schema')!r}, expected {SCHEMA!r}")
+    prop = field(doc, "property", "certificate")
+    verdict = field(doc, "verdict", "certificate")
+    evidence = field(doc, "evidence", "certificate")
+    subject = field(doc, "subject", "certificate")
+    ensure(isinstance(prop, str), "property must be a string")
+    ensure(verdict in ("holds", "fails", "unknown"), f"verdict must be holds/fails/unknown, got {verdict!r}")
+    ensure(isinstance(evidence, dict) and isinstance(evidence.get("kind"), str), "evidence needs a 'kind'")
+    encoding = field(subject, "encoding", "subject")
+    claimed = field(subject, "sha256", "subject")
+    actual = sha256(encoding)
+    ensure(
+        claimed == actual,
+        f"subject SHA-256 mismatch: certificate says {claimed}, encoding hashes to {actual}",
+    )
+    if verdict == "unknown":
+        ensure(bool(doc.get("reason")), "an unknown verdict must give its reason")
+        return f"{prop}: unknown ({doc['reason']}) - nothing claimed"
+    family = field(encoding, "family", "subject.encoding")
+    if family == "assignment":
+        from verified.recheck.assignment import recheck_assignment
+
+        recheck_assignment(prop, verdict, evidence, encoding)
+    elif family == "lp":
+        from verified.recheck.lp import recheck_lp
+
+        recheck_lp(prop, verdict, evidence, encoding)
+    elif family == "trading":
+        from verified.recheck.trading import recheck_trading
+
+        recheck_trading(prop, verdict, evidence, encoding)
+    elif family == "search":
+        from verified.recheck.search import recheck_search_certificate
+
+        recheck_search_certificate(doc)
+    else:
+        fail(f"unknown subject family {family!r}")
+    return f"{prop}: {verdict} - re-verified ({evidence['kind']})"
+
+
+def read_certificate(path: str | Path) -> object:
+    """Parse a certificate file (``.json``, or gzip-compressed ``.json.gz``)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        if path.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        return json.loads(data.decode("utf-8"))
+    except (OSError, ValueError, EOFError) as exc:
+        raise RecheckError(f"{path}: cannot read a certificate: {exc}") from None
+
+
+def recheck_file(path: str | Path) -> str:
+    """`recheck` the certificate stored at ``path``."""
+    try:
+        return recheck(read_certificate(path))
+    except RecheckError as exc:
+        raise RecheckError(f"{path}: {exc}") from None

@@ -1,0 +1,118 @@
+"""Property names (as used by the CLI, certificates and `verified.testing`) -> check functions.
+
+Each entry says which module and function implement the check and how to call
+it on a subject; modules are imported lazily, so a property whose module is
+not installed is reported as unavailable, never as a traceback. A check that
+takes a time limit (``timeout_ms``, ``time_limit`` or ``timeout``) gets the
+caller's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from verified.errors import InvalidInput
+from verified.results import CheckResult, holds
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """A property the CLI can check: ``name`` (e.g. ``"sp"``), where its check lives, what it means."""
+
+    name: str
+    family: str
+    module: str
+    functions: tuple[str, ...]
+    description: str
+
+    def resolve(self) -> Callable[..., CheckResult] | None:
+        """The check function, or None when its module/function is not available."""
+        try:
+            module = importlib.import_module(self.module)
+        except ImportError:
+            return None
+        for name in self.functions:
+            function = getattr(module, name, None)
+            if callable(function):
+                return function
+        return None
+
+
+def _check_valid(table: Any, domain: Any) -> CheckResult:
+    """A `TabulatedMechanism` validates itself on construction (entries in [0, 1], rows sum
+    to 1, columns within capacity): reaching here means the table is valid."""
+    from verified.assignment.properties._common import table_digest
+
+    return holds(
+        "valid_table",
+        {"kind": "table_valid", "profiles": len(domain), "table_digest": table_digest(table)},
+    )
+
+
+_PROPS = "verified.assignment.properties"
+PROPERTIES: tuple[PropertySpec, ...] = (
+    PropertySpec(
+        "valid", "assignment", __name__, ("_check_valid",), "a valid stochastic assignment everywhere"
+    ),
+    PropertySpec("ir", "assignment", _PROPS, ("check_individually_rational",), "individually rational"),
+    PropertySpec(
+        "nonwasteful", "assignment", _PROPS, ("check_nonwasteful",), "non-wasteful at every profile"
+    ),
+    PropertySpec("sp", "assignment", _PROPS, ("check_strategyproof",), "SD-strategy-proof"),
+    PropertySpec("ete", "assignment", _PROPS, ("check_equal_treatment",), "treats equals equally"),
+    PropertySpec("anonymous", "assignment", _PROPS, ("check_anonymous", "check_anonymity"), "anonymous"),
+    PropertySpec(
+        "ex-post-efficient",
+        "assignment",
+        "verified.assignment.properties.efficiency",
+        ("check_ex_post_efficient", "check_ex_post_efficiency"),
+        "a lottery over Pareto-efficient deterministic assignments at every profile",
+    ),
+    PropertySpec(
+        "sd-efficient",
+        "assignment",
+        "verified.assignment.properties.efficiency",
+        ("check_sd_efficient", "check_ordinally_efficient", "check_sd_efficiency"),
+        "ordinally (SD-) efficient at every profile",
+    ),
+)
+BY_NAME = {spec.name: spec for spec in PROPERTIES}
+
+
+def available(family: str = "assignment") -> list[str]:
+    """Names of the properties of ``family`` whose check is installed, in registry order."""
+    return [s.name for s in PROPERTIES if s.family == family and s.resolve() is not None]
+
+
+def spec(name: str) -> PropertySpec:
+    if name not in BY_NAME:
+        raise InvalidInput(f"unknown property {name!r}; known: {', '.join(BY_NAME)}", "--property")
+    return BY_NAME[name]
+
+
+def _time_arguments(function: Callable[..., Any], timeout: float | None) -> dict[str, Any]:
+    if timeout is None:
+        return {}
+    try:
+        params = inspect.signature(function).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        return {}
+    if "timeout_ms" in params:
+        return {"timeout_ms": max(1, int(timeout * 1000))}
+    for key in ("time_limit", "timeout"):
+        if key in params:
+            return {key: timeout}
+    return {}
+
+
+def run_check(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
+    """Check property ``name`` on an `~verified.io.AssignmentSubject` (on its table)."""
+    entry = spec(name)
+    function = _check_valid if name == "valid" else entry.resolve()
+    if function is None:
+        raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
+    return function(subject.table, subject.domain, **_time_arguments(function, timeout))
