@@ -1,0 +1,173 @@
+"""Shared plumbing of the ordinal property checks: prefixes, rows, domain and table digests,
+and the exact integer subset sums that make the whole-domain checks vectorised.
+
+Prefix convention (used by every check in this package). A preference lists the
+acceptable objects, best first; the outside option comes right after them and the
+ranking *below* the outside option is unspecified. The prefixes compared are
+therefore: the top 1, top 2, ..., all acceptable objects, and then "all acceptable
+objects + the outside option". Under individual rationality (no probability on
+unacceptable objects) these are all the upper contour sets of Erdil's (FOSD); the
+remaining ones (inside the unacceptable objects) are then automatic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from verified.assignment.domain import Domain
+from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulate
+from verified.assignment.model import Preference, Problem, Profile
+from verified.errors import InvalidInput
+from verified.numbers import fraction_text, to_fraction
+from verified.results import digest
+
+Row = tuple[Fraction, ...]
+
+
+def prefixes(problem: Problem, pref: Preference) -> tuple[tuple[int, ...], ...]:
+    """Column indices of each prefix of ``pref`` (see module docstring), best first."""
+    cols = [problem.object_index(x) for x in pref]
+    out = [tuple(cols[: k + 1]) for k in range(len(cols))]
+    out.append((*cols, problem.m))
+    return tuple(out)
+
+
+def prefix_names(problem: Problem, columns: Sequence[int]) -> list[str]:
+    """Column labels of a prefix (objects and possibly ``"outside"``)."""
+    return [problem.columns[c] for c in columns]
+
+
+def exact_row(problem: Problem, row: Sequence[object], where: str) -> Row:
+    """A row over `Problem.columns` as Fractions (validated length, no floats)."""
+    values = list(row)
+    if len(values) != problem.m + 1:
+        raise InvalidInput(f"{len(values)} entries, expected {problem.m + 1} (objects + outside)", where)
+    return tuple(to_fraction(v, f"{where}[{x!r}]") for x, v in zip(problem.columns, values, strict=True))
+
+
+def row_json(problem: Problem, row: Sequence[Fraction]) -> dict[str, str]:
+    """``{column: "n/d"}`` over every column (zeros included)."""
+    return {x: fraction_text(v) for x, v in zip(problem.columns, row, strict=True)}
+
+
+def domain_description(domain: Domain) -> dict[str, Any]:
+    """What an independent checker needs to re-enumerate the domain (profile order:
+    mixed radix, agent 0 most significant, each agent's rankings in the listed order)."""
+    p = domain.problem
+    out: dict[str, Any] = {
+        "agents": list(p.agents),
+        "objects": list(p.objects),
+        "capacities": list(p.capacities),
+        "profiles": len(domain),
+    }
+    if domain.is_full:
+        out["preferences"] = "full"
+        out["ranking_order"] = "by length, then lexicographic in object positions (itertools.permutations)"
+    else:
+        out["preferences"] = [[list(r) for r in rankings] for rankings in domain.preferences]
+    return out
+
+
+def table_digest(mechanism: TabulatedMechanism) -> str:
+    """Fingerprint of a table: ``verified.results.digest`` of ``{"denominator": d,
+    "shape": [P, n, m + 1], "encoding": ..., "numerators_sha256": h}`` where ``h`` is the
+    SHA-256 of the numerators flattened in C order and encoded as
+
+    * ``"int64-big-endian"`` (when the denominator is < 2**63): 8 bytes per entry,
+      big-endian two's complement, i.e. ``b"".join(v.to_bytes(8, "big", signed=True))``;
+    * ``"decimal-json"`` otherwise: the ASCII text ``"[v0,v1,...]"``.
+
+    Both are reproducible with the standard library; the binary form keeps
+    million-profile tables fast."""
+    nums = mechanism.numerators
+    flat = nums.reshape(-1)
+    sha = hashlib.sha256()
+    chunk = 1 << 20
+    if mechanism.denominator < 2**63:
+        encoding = "int64-big-endian"
+        for start in range(0, flat.size, chunk):
+            sha.update(np.asarray(flat[start : start + chunk]).astype(">i8").tobytes())
+    else:
+        encoding = "decimal-json"
+        sha.update(b"[")
+        for start in range(0, flat.size, chunk):
+            part = ",".join(str(int(v)) for v in flat[start : start + chunk].tolist())
+            sha.update((("," if start else "") + part).encode("ascii"))
+        sha.update(b"]")
+    return digest(
+        {
+            "denominator": int(mechanism.denominator),
+            "shape": [int(s) for s in nums.shape],
+            "encoding": encoding,
+            "numerators_sha256": sha.hexdigest(),
+        }
+    )
+
+
+def work_dtype(denominator: int) -> Any:
+    """Smallest safe dtype for sums of entries of one row (all such sums are <= denominator)."""
+    if denominator < 2**31 - 1:
+        return np.int32
+    if denominator < 2**62:
+        return np.int64
+    return object
+
+
+class SubsetSums:
+    """Exact sums of chosen columns of one agent's rows over a whole table.
+
+    ``block`` has shape (..., m + 1); ``get(cols)`` returns ``block[..., cols].sum(-1)``
+    in `work_dtype` (cached, built from the sum of the shorter prefix)."""
+
+    def __init__(self, block: np.ndarray, denominator: int) -> None:
+        self._block = block
+        self._dtype = work_dtype(denominator)
+        self._cache: dict[tuple[int, ...], np.ndarray] = {}
+
+    def column(self, c: int) -> np.ndarray:
+        return self.get((c,))
+
+    def get(self, cols: tuple[int, ...]) -> np.ndarray:
+        key = tuple(sorted(cols))
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        if len(key) == 1:
+            value = np.asarray(self._block[..., key[0]]).astype(self._dtype)
+        else:
+            value = self.get(key[:-1]) + self.get(key[-1:])
+        self._cache[key] = value
+        return value
+
+
+def agent_block(mechanism: TabulatedMechanism, agent: int) -> np.ndarray:
+    """Agent ``agent``'s rows as a view shaped (k_0, ..., k_{n-1}, m + 1)."""
+    sizes = mechanism.domain.sizes
+    return mechanism.numerators.reshape((*sizes, *mechanism.numerators.shape[1:]))[..., agent, :]
+
+
+def as_table(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> TabulatedMechanism:
+    if isinstance(mechanism, TabulatedMechanism):
+        if mechanism.domain != domain:
+            raise InvalidInput(f"table {mechanism.name!r} is over another domain", "mechanism")
+        return mechanism
+    return tabulate(mechanism, domain)
+
+
+def profile_at(domain: Domain, agent: int, own: int, rest_index: int) -> tuple[int, Profile]:
+    """Profile number and profile whose agent ``agent`` has ranking number ``own`` and whose
+    other agents are given by ``rest_index`` (C order over the others' axes)."""
+    sizes = domain.sizes
+    rest_sizes = sizes[:agent] + sizes[agent + 1 :]
+    rest = np.unravel_index(rest_index, rest_sizes) if rest_sizes else ()
+    digits = [int(d) for d in rest]
+    digits.insert(agent, own)
+    index = 0
+    for d, size in zip(digits, sizes, strict=True):
+        index = index * size + d
+    return index, domain.profile(index)

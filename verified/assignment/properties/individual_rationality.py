@@ -1,0 +1,107 @@
+"""Individual rationality (Erdil, section 2): i P_i x implies gamma_ix = 0, i.e. no agent
+gets positive probability of an object she did not list as acceptable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from verified.assignment.domain import Domain
+from verified.assignment.mechanism import Mechanism, TabulatedMechanism
+from verified.assignment.model import Problem
+from verified.assignment.properties._common import (
+    agent_block,
+    as_table,
+    domain_description,
+    profile_at,
+    table_digest,
+)
+from verified.assignment.stochastic import StochasticAssignment
+from verified.results import CheckResult, fails, holds
+
+
+def _unacceptable(problem: Problem, pref: Sequence[str]) -> list[int]:
+    listed = set(pref)
+    return [k for k, x in enumerate(problem.objects) if x not in listed]
+
+
+def check_individually_rational_assignment(
+    assignment: StochasticAssignment, profile: Sequence[Sequence[str] | str]
+) -> CheckResult:
+    """Is ``assignment`` individually rational at ``profile`` (Erdil, section 2)?
+
+    FAILS evidence ``unacceptable_share``: profile, agent, the unacceptable object and its
+    probability. HOLDS evidence ``zero_unacceptable``: the number of (agent, unacceptable
+    object) entries checked to be 0."""
+    problem = assignment.problem
+    prof = problem.profile(profile)
+    checked = 0
+    for i, pref in enumerate(prof):
+        for k in _unacceptable(problem, pref):
+            checked += 1
+            if assignment.matrix[i][k] != 0:
+                return fails(
+                    "individually_rational",
+                    {
+                        "kind": "unacceptable_share",
+                        "profile": [list(p) for p in prof],
+                        "agent": problem.agents[i],
+                        "object": problem.objects[k],
+                        "probability": assignment.matrix[i][k],
+                    },
+                )
+    return holds(
+        "individually_rational",
+        {"kind": "zero_unacceptable", "profile": [list(p) for p in prof], "entries_checked": checked},
+    )
+
+
+def is_individually_rational_assignment(
+    assignment: StochasticAssignment, profile: Sequence[Sequence[str] | str]
+) -> bool:
+    return check_individually_rational_assignment(assignment, profile).holds
+
+
+def check_individually_rational(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
+    """Is the mechanism individually rational at every profile of ``domain``?
+
+    Vectorised over the table (a `FunctionMechanism` is tabulated first). FAILS
+    evidence as for `check_individually_rational_assignment`; HOLDS evidence
+    ``exhaustive``: domain description, table digest, entries checked."""
+    table = as_table(mechanism, domain)
+    problem = domain.problem
+    checked = 0
+    for i in range(problem.n):
+        block = agent_block(table, i)
+        for t, pref in enumerate(domain.preferences[i]):
+            for k in _unacceptable(problem, pref):
+                values = block[..., k].take(t, axis=i).reshape(-1)
+                checked += values.size
+                bad = values != 0
+                if bad.any():
+                    r = int(np.argmax(bad))
+                    index, prof = profile_at(domain, i, t, r)
+                    return fails(
+                        "individually_rational",
+                        {
+                            "kind": "unacceptable_share",
+                            "profile": [list(p) for p in prof],
+                            "agent": problem.agents[i],
+                            "object": problem.objects[k],
+                            "probability": table.entry(index, i, k),
+                        },
+                    )
+    return holds(
+        "individually_rational",
+        {
+            "kind": "exhaustive",
+            "domain": domain_description(domain),
+            "table_digest": table_digest(table),
+            "entries_checked": checked,
+        },
+    )
+
+
+def is_individually_rational(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> bool:
+    return check_individually_rational(mechanism, domain).holds
