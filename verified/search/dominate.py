@@ -1,0 +1,387 @@
+"""Find a strategy-proof mechanism that dominates a given one, or prove none exists.
+
+Erdil, Propositions 1-4: g dominates f when g_i(R) weakly FOSD-dominates f_i(R)
+for every agent at every profile, strictly for some agent at some profile; g must
+be individually rational and SD-strategy-proof. The search solves a linear
+program over the free cells (see `formulation`); HiGHS proposes, exact rational
+arithmetic confirms (see `exact_lp`). Verdicts:
+
+* HOLDS (f is dominated): evidence kind ``"sp_dominator"`` with g's rows at the free
+  cells, the cells where g is strictly better, and, for the objectives
+  ``"total-gain"``/``"max-min"``, the dual multipliers proving the optimum;
+* FAILS (no SP dominator under the options): kind ``"no_sp_dominator"`` with, for each
+  case of the non-wastefulness split, dual multipliers y >= 0 with A^T y >= c and
+  b.y <= c.f (no prefix can rise), or Farkas multipliers (the case is infeasible);
+* UNKNOWN on time-outs or when no exact certificate could be rebuilt.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from verified.assignment.domain import Domain
+from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulate
+from verified.assignment.model import Profile
+from verified.errors import InvalidInput
+from verified.numbers import fraction_text
+from verified.results import CheckResult, fails, holds, unknown
+from verified.search.encode import cell_json, group_json, multipliers_json
+from verified.search.exact_lp import ExactSolution, solve
+from verified.search.formulation import Formulation, build
+from verified.search.spaces import anonymous_space, explicit_space
+from verified.search.symmetry import check_anonymous
+
+PROPERTY = "dominated_by_strategyproof"
+OBJECTIVES = ("strict", "total-gain", "max-min")
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The verdict (with its certificate) and, when found, g tabulated over the domain."""
+
+    result: CheckResult
+    mechanism: TabulatedMechanism | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.result.holds
+
+
+def _problem_json(domain: Domain) -> dict[str, Any]:
+    p = domain.problem
+    out: dict[str, Any] = {
+        "agents": list(p.agents),
+        "objects": list(p.objects),
+        "capacities": list(p.capacities),
+    }
+    return out
+
+
+def _domain_json(domain: Domain) -> dict[str, Any]:
+    if domain.is_full:
+        return {"full": True}
+    return {"full": False, "preferences": [[list(r) for r in ps] for ps in domain.preferences]}
+
+
+def _base_table(base: Mechanism | TabulatedMechanism, domain: Domain) -> TabulatedMechanism:
+    if isinstance(base, TabulatedMechanism):
+        if base.domain.problem != domain.problem or base.domain.preferences != domain.preferences:
+            raise InvalidInput("the base table is over another domain", "base")
+        return base
+    return tabulate(base, domain)
+
+
+def _sp_violation(table: TabulatedMechanism) -> dict[str, Any] | None:
+    """First SD-manipulation of a table (exact integer comparison), or None."""
+    domain = table.domain
+    p = domain.problem
+    shape = (*domain.sizes, p.n, p.m + 1)
+    nums = table.numerators.reshape(shape)
+    for i in range(p.n):
+        for t, truth in enumerate(domain.preferences[i]):
+            ks = [p.object_index(x) for x in truth]
+            idx_t = [slice(None)] * p.n
+            idx_t[i] = t
+            true_rows = np.cumsum(nums[tuple(idx_t)][..., i, :][..., ks], axis=-1) if ks else None
+            if true_rows is None:
+                continue
+            for s, lie in enumerate(domain.preferences[i]):
+                if s == t:
+                    continue
+                idx_s = [slice(None)] * p.n
+                idx_s[i] = s
+                mask = np.array([x in lie for x in truth])
+                lie_rows = np.cumsum(nums[tuple(idx_s)][..., i, :][..., ks] * mask, axis=-1)
+                bad = np.argwhere(lie_rows > true_rows)
+                if len(bad):
+                    where = tuple(int(v) for v in bad[0][:-1])
+                    digits = list(where[:i]) + [t] + list(where[i:])
+                    prof = tuple(domain.preferences[a][d] for a, d in enumerate(digits))
+                    return {
+                        "profile": [list(r) for r in prof],
+                        "agent": p.agents[i],
+                        "misreport": list(lie),
+                        "prefix": list(truth[: int(bad[0][-1]) + 1]),
+                    }
+    return None
+
+
+def _decode(form: Formulation, x: list[Fraction]) -> dict[tuple, tuple[Fraction, ...]]:
+    space = form.space
+    problem = space.problem
+    rows = {}
+    for cell in form.free:
+        row = [Fraction(0)] * (problem.m + 1)
+        for obj in space.pref(cell):
+            row[problem.object_index(obj)] = x[form.var_of[(cell, obj)]]
+        row[-1] = 1 - sum(row[:-1], Fraction(0))
+        rows[cell] = tuple(row)
+    return rows
+
+
+def _strict_cells(form: Formulation, rows: Mapping[tuple, tuple[Fraction, ...]]) -> list[tuple[tuple, int]]:
+    space = form.space
+    problem = space.problem
+    out = []
+    for cell in form.free:
+        pref = space.pref(cell)
+        f = space.base_row(cell)
+        g = rows[cell]
+        acc_f = acc_g = Fraction(0)
+        for k, obj in enumerate(pref, start=1):
+            acc_f += f[problem.object_index(obj)]
+            acc_g += g[problem.object_index(obj)]
+            if acc_g > acc_f:
+                out.append((cell, k))
+                break
+    return out
+
+
+def _row_json(problem, row: tuple[Fraction, ...]) -> dict[str, str]:  # noqa: ANN001
+    return {c: fraction_text(v) for c, v in zip(problem.columns, row, strict=True) if v}
+
+
+def _touched(form: Formulation) -> list[tuple]:
+    space = form.space
+    seen: dict[tuple, None] = {}
+    for cell in form.free:
+        seen.setdefault(cell, None)
+        for r in space.lies(cell):
+            seen.setdefault(space.lie(cell, r), None)
+    for _, members in space.groups:
+        for cell, _ in members:
+            seen.setdefault(cell, None)
+    return list(seen)
+
+
+def find_dominating_mechanism(
+    base: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    *,
+    objective: str = "strict",
+    neighbourhood: Sequence[Profile] | None = None,
+    equal_treatment: bool = False,
+    nonwasteful_at: Sequence[Profile] = (),
+    base_spec: Mapping[str, Any] | None = None,
+    check_base: bool = True,
+    time_limit: float = 600.0,
+) -> SearchOutcome:
+    """Search for an SD-strategy-proof, individually rational g that dominates ``base``.
+
+    ``objective``: ``"strict"`` (any g strictly better somewhere), ``"total-gain"``
+    (maximise the extra probability of objects summed over profiles and agents) or
+    ``"max-min"`` (maximise the least such sum over agents). ``neighbourhood``: only
+    these profiles may change (g = f elsewhere). ``equal_treatment``: agents with equal
+    rankings get equal rows at the changed profiles. ``nonwasteful_at``: g must not be
+    wasteful at these profiles (Erdil, Proposition 4). Without a neighbourhood, on a
+    symmetric domain with an anonymous base (certified exhaustively), the search runs
+    over anonymity orbits (Erdil's symmetrisation h in the proof of Proposition 3(i)),
+    which also gives equal treatment of equals. ``base_spec`` names the base for the
+    independent re-checker (e.g. ``{"mechanism": "random_priority"}``). ``check_base``:
+    verify exhaustively that the base is SD-strategy-proof and valid (needed because g
+    equals f outside the changed cells).
+    """
+    if objective not in OBJECTIVES:
+        raise InvalidInput(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}", "objective")
+    problem = domain.problem
+    started = time.perf_counter()
+    nbhd = None
+    if neighbourhood is not None:
+        nbhd = sorted({domain.index(problem.profile(r)) for r in neighbourhood})
+        if not nbhd:
+            raise InvalidInput("the neighbourhood is empty", "neighbourhood")
+    nonwaste = sorted({domain.index(problem.profile(r)) for r in nonwasteful_at})
+    table = None
+    if check_base or (nbhd is None and not nonwaste):
+        table = _base_table(base, domain)
+    if check_base and table is not None:
+        bad = _sp_violation(table)
+        if bad is not None:
+            raise InvalidInput(f"the base mechanism is not SD-strategy-proof: {bad}", "base")
+    anonymous = False
+    if nbhd is None and not nonwaste and domain.is_symmetric and table is not None:
+        anonymous = check_anonymous(table).holds
+    base_at = table if table is not None else base
+    if anonymous:
+        space = anonymous_space(domain, lambda digits: table.at_index(_index(domain, digits)).matrix)
+        free = [c for c in _orbit_free(domain, space)]
+        mode = "explicit" if False else "anonymous"
+        ett: list = []
+    else:
+        mode = "explicit"
+        profiles = nbhd if nbhd is not None else list(range(len(domain)))
+        profiles = sorted(set(profiles) | set(nonwaste))
+        space = explicit_space(domain, base_at, profiles)
+        free = [(p, i) for p in profiles for i in range(problem.n) if domain.profile(p)[i]]
+        ett = []
+        if equal_treatment:
+            for p in profiles:
+                prof = domain.profile(p)
+                for i, j in itertools.permutations(range(problem.n), 2):
+                    if prof[i] == prof[j] and prof[i]:
+                        ett.append(((p, i), (p, j)))
+    cases = _nonwaste_cases(domain, space, nonwaste)
+    header: dict[str, Any] = {
+        "problem": _problem_json(domain),
+        "domain": _domain_json(domain),
+        "base": dict(base_spec) if base_spec else {"mechanism": "table"},
+        "mode": mode,
+        "options": {
+            "neighbourhood": None if nbhd is None else [[list(r) for r in domain.profile(p)] for p in nbhd],
+            "equal_treatment": bool(equal_treatment),
+            "nonwasteful_at": [[list(r) for r in domain.profile(p)] for p in nonwaste],
+        },
+    }
+    stats: dict[str, Any] = {"mode": mode, "cases": len(cases)}
+    goal = objective
+    case_certs = []
+    for exhausted in cases:
+        form = build(space, free, goal, equal_treatment=ett, nonwaste_case=exhausted)
+        stats["rows"], stats["vars"] = form.lp.num_rows, form.lp.num_vars
+        sol = solve(form.lp, time_limit=time_limit)
+        stats.setdefault("lp", []).append(sol.stats)
+        if sol.status == "unknown":
+            return SearchOutcome(unknown(PROPERTY, sol.reason, {"kind": "unknown", **header}))
+        case_json = {"exhausted": _case_json(domain, exhausted)}
+        if sol.status == "infeasible":
+            case_certs.append(
+                {
+                    **case_json,
+                    "certificate": "farkas",
+                    "multipliers": multipliers_json(domain, mode, form.lp.row_names, sol.dual),
+                }
+            )
+            continue
+        rows = _decode(form, sol.primal)
+        strict = _strict_cells(form, rows)
+        if not strict:
+            if goal != "strict":  # optimum without gain: decide existence with the strict objective
+                form = build(space, free, "strict", equal_treatment=ett, nonwaste_case=exhausted)
+                sol = solve(form.lp, time_limit=time_limit)
+                if sol.status != "optimal":
+                    return SearchOutcome(
+                        unknown(PROPERTY, sol.reason or sol.status, {"kind": "unknown", **header})
+                    )
+                rows = _decode(form, sol.primal)
+                strict = _strict_cells(form, rows)
+            if not strict:
+                case_certs.append(
+                    {
+                        **case_json,
+                        "certificate": "bound",
+                        "base_value": fraction_text(form.base_value),
+                        "multipliers": multipliers_json(domain, mode, form.lp.row_names, sol.dual),
+                    }
+                )
+                continue
+            goal_used = "strict"
+        else:
+            goal_used = goal
+        evidence = {
+            "kind": "sp_dominator",
+            **header,
+            "objective": goal_used,
+            "exhausted": case_json["exhausted"],
+            "free": [cell_json(domain, mode, c) for c in form.free],
+            "base_rows": [
+                [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(form)
+            ],
+            "g": [[cell_json(domain, mode, c), _row_json(problem, rows[c])] for c in form.free],
+            "strict": [[cell_json(domain, mode, c), k] for c, k in strict],
+            "value": fraction_text(sol.value),
+            "base_value": fraction_text(form.base_value),
+        }
+        if goal_used != "strict":
+            evidence["dual"] = multipliers_json(domain, mode, form.lp.row_names, sol.dual)
+        stats["seconds"] = round(time.perf_counter() - started, 3)
+        g_table = _g_table(domain, table, mode, rows) if table is not None else None
+        return SearchOutcome(holds(PROPERTY, evidence, **stats), g_table)
+    evidence = {
+        "kind": "no_sp_dominator",
+        **header,
+        "objective": "strict",
+        "free": [cell_json(domain, mode, c) for c in free],
+        "base_rows": [
+            [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))]
+            for c in _touched(build(space, free, "strict", equal_treatment=ett))
+        ],
+        "cases": case_certs,
+    }
+    stats["seconds"] = round(time.perf_counter() - started, 3)
+    return SearchOutcome(fails(PROPERTY, evidence, **stats))
+
+
+def check_dominated_by_strategyproof(
+    base: Mechanism | TabulatedMechanism, domain: Domain, **options: Any
+) -> CheckResult:
+    """HOLDS when an SD-strategy-proof mechanism dominates ``base`` (Erdil, Propositions 2-4);
+    see `find_dominating_mechanism` for the options and the evidence."""
+    return find_dominating_mechanism(base, domain, **options).result
+
+
+def is_dominated_by_strategyproof(
+    base: Mechanism | TabulatedMechanism, domain: Domain, **options: Any
+) -> bool:
+    return check_dominated_by_strategyproof(base, domain, **options).holds
+
+
+def _index(domain: Domain, digits: Sequence[int]) -> int:
+    p = 0
+    for a, d in enumerate(digits):
+        p = p * domain.sizes[a] + d
+    return p
+
+
+def _orbit_free(domain: Domain, space) -> list[tuple]:  # noqa: ANN001
+    prefs = domain.preferences[0]
+    return [cell for _, members in space.groups for cell, _ in members if prefs[cell[0]]]
+
+
+def _nonwaste_cases(domain: Domain, space, nonwaste: list[int]) -> list[list]:  # noqa: ANN001
+    if not nonwaste:
+        return [[]]
+    problem = domain.problem
+    groups = {g: members for g, members in space.groups}
+    subsets = [frozenset(s) for k in range(problem.m + 1) for s in itertools.combinations(problem.objects, k)]
+    cases = []
+    for choice in itertools.product(subsets, repeat=len(nonwaste)):
+        cases.append(
+            [(("profile", p), groups[("profile", p)], s) for p, s in zip(nonwaste, choice, strict=True)]
+        )
+    return cases
+
+
+def _case_json(domain: Domain, case: list) -> list:
+    return [[group_json(domain, g), sorted(s)] for g, _, s in case]
+
+
+def _g_table(
+    domain: Domain, table: TabulatedMechanism, mode: str, rows: Mapping[tuple, tuple]
+) -> TabulatedMechanism:
+    """g over the whole domain: f's table with the free cells overwritten (exact integers)."""
+    from math import lcm
+
+    from verified.search.symmetry import lift
+
+    den = table.denominator
+    for row in rows.values():
+        for v in row:
+            den = lcm(den, v.denominator)
+    scale = den // table.denominator
+    big = den * max(1, domain.problem.n) >= 2**62
+    nums = table.numerators.astype(object if big else np.int64) * scale
+    spread = lift(domain, rows) if mode == "anonymous" else {}
+    if mode == "explicit":
+        for (p, i), row in rows.items():
+            spread.setdefault(p, {})[i] = row
+    for p, per in spread.items():
+        for i, row in per.items():
+            nums[p, i, :] = [v.numerator * (den // v.denominator) for v in row]
+    return TabulatedMechanism(domain, nums, den, name="dominating mechanism")
