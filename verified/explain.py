@@ -54,7 +54,7 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
         lines.append(
             f"the assignment is wasteful: agent {ev.get('agent')} gets {ev['y']} with probability "
             f"{ev.get('gamma_jy', '> 0')} although she prefers {ev['z']}, which is not fully assigned "
-            f"(assigned {ev.get('column_z', '?')})."
+            f"(assigned {ev.get('z_column_sum', '?')})."
         )
     elif "object" in ev and "probability" in ev:
         lines.append(

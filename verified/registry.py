@@ -58,13 +58,33 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
         "valid", "assignment", __name__, ("_check_valid",), "a valid stochastic assignment everywhere"
     ),
-    PropertySpec("ir", "assignment", _PROPS, ("check_individually_rational",), "individually rational"),
     PropertySpec(
-        "nonwasteful", "assignment", _PROPS, ("check_nonwasteful",), "non-wasteful at every profile"
+        "ir",
+        "assignment",
+        f"{_PROPS}.individual_rationality",
+        ("check_individually_rational",),
+        "individually rational",
     ),
-    PropertySpec("sp", "assignment", _PROPS, ("check_strategyproof",), "SD-strategy-proof"),
-    PropertySpec("ete", "assignment", _PROPS, ("check_equal_treatment",), "treats equals equally"),
-    PropertySpec("anonymous", "assignment", _PROPS, ("check_anonymous", "check_anonymity"), "anonymous"),
+    PropertySpec(
+        "nonwasteful",
+        "assignment",
+        f"{_PROPS}.wastefulness",
+        ("check_nonwasteful",),
+        "non-wasteful at every profile",
+    ),
+    PropertySpec(
+        "sp", "assignment", f"{_PROPS}.strategyproofness", ("check_strategyproof",), "SD-strategy-proof"
+    ),
+    PropertySpec(
+        "ete", "assignment", f"{_PROPS}.equal_treatment", ("check_equal_treatment",), "treats equals equally"
+    ),
+    PropertySpec(
+        "anonymous",
+        "assignment",
+        f"{_PROPS}.equal_treatment",
+        ("check_anonymous", "check_anonymity"),
+        "anonymous",
+    ),
     PropertySpec(
         "ex-post-efficient",
         "assignment",

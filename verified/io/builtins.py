@@ -41,6 +41,31 @@ def _priorities(problem: Problem, spec: Any) -> Any:
     return maker(problem, {str(k): v for k, v in spec.items()})
 
 
+_MODULES = {
+    "boston": "boston",
+    "random_boston": "boston",
+    "deferred_acceptance": "deferred_acceptance",
+    "random_deferred_acceptance": "random_deferred_acceptance",
+    "probabilistic_serial": "probabilistic_serial",
+    "random_priority": "random_priority",
+    "serial_dictatorship": "serial_dictatorship",
+    "top_trading_cycles": "top_trading_cycles",
+}
+
+
+def _factory(name: str) -> Any:
+    """The package's export, else the function of the same name in its module."""
+    for module_name in ("verified.assignment.mechanisms", f"verified.assignment.mechanisms.{_MODULES[name]}"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        factory = getattr(module, name, None)
+        if callable(factory):
+            return factory
+    return None
+
+
 def builtin_mechanism(problem: Problem, spec: Mapping[str, Any], *, allow_float: bool = False) -> Mechanism:
     """The built-in mechanism named ``spec["builtin"]`` with its parameters."""
     name = spec["builtin"]
@@ -48,11 +73,7 @@ def builtin_mechanism(problem: Problem, spec: Mapping[str, Any], *, allow_float:
         raise InvalidInput(
             f"unknown built-in mechanism {name!r}; known: {list(BUILTIN_NAMES)}", "mechanism.builtin"
         )
-    try:
-        module = importlib.import_module("verified.assignment.mechanisms")
-    except ImportError as exc:  # pragma: no cover - the mechanisms package is part of the library
-        raise InvalidInput(f"built-in mechanisms are unavailable: {exc}", "mechanism.builtin") from None
-    factory = getattr(module, name, None)
+    factory = _factory(name)
     if factory is None:
         raise InvalidInput(
             f"built-in mechanism {name!r} is not available in this version", "mechanism.builtin"

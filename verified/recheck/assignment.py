@@ -12,7 +12,7 @@ import hashlib
 from fractions import Fraction
 
 from verified.recheck.core import ensure, fail, field, rational, sha256
-from verified.recheck.table import Table
+from verified.recheck.table import Table, full_preferences
 
 
 def table_digest(t: Table) -> str:
@@ -37,7 +37,25 @@ def table_digest(t: Table) -> str:
     )
 
 
+def _same_domain(t: Table, evidence: dict) -> None:
+    dom = evidence.get("domain")
+    if not isinstance(dom, dict):
+        return
+    for key, value in (("agents", t.agents), ("objects", t.objects), ("capacities", t.capacities)):
+        if key in dom:
+            ensure(dom[key] == value, f"evidence domain {key} differ from the subject")
+    if "profiles" in dom:
+        ensure(dom["profiles"] == t.count, "evidence domain size differs from the subject")
+    prefs = dom.get("preferences")
+    if prefs == "full":
+        full = [list(p) for p in full_preferences(t.objects)]
+        ensure(all([list(p) for p in ps] == full for ps in t.preferences), "evidence says full domain")
+    elif prefs is not None:
+        ensure(prefs == [[list(p) for p in ps] for ps in t.preferences], "evidence domain differs")
+
+
 def _same_table(t: Table, evidence: dict) -> None:
+    _same_domain(t, evidence)
     if "table_digest" in evidence:
         ensure(
             evidence["table_digest"] == table_digest(t), "evidence table_digest does not match the subject"
@@ -129,9 +147,12 @@ def recheck_nonwasteful(t: Table, verdict: str, ev: dict) -> None:
     z = t.column(field(ev, "z", "evidence"), "evidence.z")
     ensure(z < t.m, "z must be an object")
     ensure(waste_at(t, pi, j, y, z), "no waste at the stated (profile, agent, y, z)")
+    if "row" in ev:
+        _row_equals(t, ev["row"], t.row(pi, j), "row")
     for key, value in (
         ("gamma_jy", t.prob(pi, j, y)),
-        ("column_z", Fraction(sum(t.nums[pi][i][z] for i in range(t.n)), t.den)),
+        ("z_column_sum", Fraction(sum(t.nums[pi][i][z] for i in range(t.n)), t.den)),
+        ("z_capacity", t.capacities[z]),
     ):
         if key in ev:
             ensure(rational(ev[key], key) == value, f"stated {key} differs from the table")
@@ -178,6 +199,8 @@ def recheck_sp(t: Table, verdict: str, ev: dict) -> None:
     r = t.position[i].get(tuple(report))
     ensure(r is not None, "the misreport is not in the agent's domain")
     truth_pref = t.profile(pi)[i]
+    if "true_preference" in ev:
+        ensure(ev["true_preference"] == list(truth_pref), "true_preference is not the agent's report")
     ensure(tuple(report) != truth_pref, "the misreport equals the true preference")
     lie_index = t.deviation_index(pi, i, r)
     truth = t.cumulative(t.row(pi, i), truth_pref)
