@@ -119,7 +119,8 @@ class TabulatedMechanism:
                 self._where(pi, i),
             )
         cols = nums[:, :, : p.m].sum(axis=1)
-        caps = np.array(p.capacities, dtype=np.int64) * den
+        big = den * max(p.capacities) >= _INT64_SAFE  # huge denominators: exact Python ints
+        caps = np.array([q * den for q in p.capacities], dtype=object if big else np.int64)
         bad = np.argwhere(cols > caps)
         if len(bad):
             pi, k = (int(v) for v in bad[0])

@@ -227,8 +227,8 @@ def check_mechanism_dominance(
         sf = SubsetSums(agent_block(tf, i), dg * df)
         for t, pref in enumerate(domain.preferences[i]):
             for cols in prefixes(problem, pref):
-                a = sg.get(cols).take(t, axis=i).reshape(-1) * df
-                b = sf.get(cols).take(t, axis=i).reshape(-1) * dg
+                a = np.asarray(sg.get(cols).take(t, axis=i)).reshape(-1) * df
+                b = np.asarray(sf.get(cols).take(t, axis=i)).reshape(-1) * dg
                 worse = a < b
                 if worse.any():
                     r = int(np.argmax(worse))

@@ -76,7 +76,7 @@ def check_individually_rational(mechanism: Mechanism | TabulatedMechanism, domai
         block = agent_block(table, i)
         for t, pref in enumerate(domain.preferences[i]):
             for k in _unacceptable(problem, pref):
-                values = block[..., k].take(t, axis=i).reshape(-1)
+                values = np.asarray(block[..., k].take(t, axis=i)).reshape(-1)
                 checked += values.size
                 bad = values != 0
                 if bad.any():

@@ -61,7 +61,7 @@ def find_manipulation(
             key = tuple(sorted(cols))
             if key not in best:
                 best[key] = values.max(axis=axis)
-            short = values.take(t, axis=axis) < best[key]
+            short = np.asarray(values.take(t, axis=axis) < best[key])
             if short.any():
                 rest = int(np.argmax(short.reshape(-1)))
                 column = np.moveaxis(values, axis, -1).reshape(-1, values.shape[axis])[rest]

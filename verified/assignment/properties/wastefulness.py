@@ -143,7 +143,7 @@ def check_nonwasteful(mechanism: Mechanism | TabulatedMechanism, domain: Domain)
                 else:
                     free = sums.column(problem.m).take(t, axis=j) < den
                     through = sums.get((*listed, problem.m))
-                bad = free & (through.take(t, axis=j) < den)
+                bad = np.asarray(free & (through.take(t, axis=j) < den))
                 if bad.any():
                     r = int(np.argmax(bad.reshape(-1)))
                     index, prof = profile_at(domain, j, t, r)
