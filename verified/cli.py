@@ -61,41 +61,41 @@ class Progress:
             print("\r" + " " * (len(self.label) + 30) + "\r", end="", file=sys.stderr, flush=True)
 
 
-def _run_with_limit(name: str, subject: Any, timeout: float | None, quiet: bool) -> Any:
-    """Run one check in a worker thread; past ``timeout`` seconds the answer is UNKNOWN."""
-    from verified.registry import run_check
-    from verified.results import unknown
-
+def _run_with_limit(label: str, work: Any, timeout: float | None, quiet: bool) -> tuple[bool, Any]:
+    """Run ``work()`` in a worker thread: ``(True, value)``, or ``(False, None)`` past
+    ``timeout`` seconds (the worker is abandoned; it is a daemon thread)."""
     box: dict[str, Any] = {}
 
-    def work() -> None:
+    def target() -> None:
         try:
-            box["result"] = run_check(name, subject, timeout=timeout)
+            box["value"] = work()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             box["error"] = exc
 
-    worker = threading.Thread(target=work, daemon=True)
+    worker = threading.Thread(target=target, daemon=True)
     started = time.monotonic()
     worker.start()
-    progress = Progress(f"checking {name}", not quiet)
-    while worker.is_alive():
-        remaining = None if timeout is None else timeout - (time.monotonic() - started)
-        if remaining is not None and remaining <= 0:
-            progress.close()
-            return unknown(name, f"time-out after {timeout:g} s")
-        worker.join(0.25 if remaining is None else min(0.25, remaining))
-        progress.tick()
-    progress.close()
+    progress = Progress(label, not quiet)
+    try:
+        while worker.is_alive():
+            remaining = None if timeout is None else timeout - (time.monotonic() - started)
+            if remaining is not None and remaining <= 0:
+                return False, None
+            worker.join(0.25 if remaining is None else min(0.25, remaining))
+            progress.tick()
+    finally:
+        progress.close()
     if "error" in box:
         raise box["error"]
-    return box["result"]
+    return True, box["value"]
 
 
 def _check(args: argparse.Namespace) -> int:
     from verified.certificates import build_certificate, certificate_name, write_certificate
     from verified.explain import explain
     from verified.io import load_subject, table_subject
-    from verified.registry import BY_NAME, available, spec
+    from verified.registry import BY_NAME, available, run_check, spec
+    from verified.results import unknown
 
     subject = load_subject(args.file, allow_float=args.allow_float)
     if args.all:
@@ -106,10 +106,28 @@ def _check(args: argparse.Namespace) -> int:
             spec(name)
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
-    encoding = table_subject(subject.table)
+    quiet = args.quiet or args.json
+    ready, table = _run_with_limit("tabulating", lambda: subject.table, args.timeout, quiet)
+    if not ready:
+        reason = f"time-out after {args.timeout:g} s while tabulating the mechanism"
+        if args.json:
+            results = [{"property": n, "verdict": "unknown", "reason": reason} for n in names]
+            print(json.dumps({"file": str(args.file), "results": results}, indent=1))
+        else:
+            print(f"{subject.name} ({args.file}): every property UNKNOWN ({reason}); no certificate written")
+        return EXIT_UNKNOWN
+    encoding = table_subject(table)
     rows, docs = [], []
     for name in names:
-        result = _run_with_limit(name, subject, args.timeout, args.quiet or args.json)
+        left = args.timeout
+        done, result = _run_with_limit(
+            f"checking {name}",
+            lambda name=name, left=left: run_check(name, subject, timeout=left),
+            left,
+            quiet,
+        )
+        if not done:
+            result = unknown(name, f"time-out after {args.timeout:g} s")
         doc = build_certificate(name, result, encoding)
         docs.append(doc)
         rows.append((name, result.verdict.value, BY_NAME[name].description))
@@ -178,7 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--all", action="store_true", help="every property available for the file")
     check.add_argument("--certificate-dir", "-c", help="write one certificate per verdict here")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    check.add_argument("--timeout", type=float, help="seconds per property; past it the verdict is unknown")
+    check.add_argument(
+        "--timeout",
+        type=float,
+        help="seconds per property (and for tabulating); past it the verdict is unknown",
+    )
     check.add_argument("--allow-float", action="store_true", help="read floats as the decimals they print as")
     check.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")
     check.set_defaults(run=_check)

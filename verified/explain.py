@@ -71,12 +71,13 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
     return lines
 
 
-def explain(doc: dict[str, Any]) -> str:
-    """Plain-language account of a certificate (or of ``CheckResult.to_json()``)."""
+def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
+    """Plain-language account of a certificate (or of ``CheckResult.to_json()``; then pass
+    the problem's ``agents`` to name them)."""
     prop = doc.get("property", "?")
     verdict = doc.get("verdict", "?")
     ev = doc.get("evidence", {}) if isinstance(doc.get("evidence"), dict) else {}
-    agents = _agents(doc)
+    agents = agents or _agents(doc)
     name = doc.get("subject", {}).get("encoding", {}).get("mechanism", {}).get("name")
     head = f"{prop}: {verdict.upper()}" + (f" for mechanism {name!r}" if name else "")
     lines = [head]
