@@ -33,7 +33,7 @@ from verified.errors import InvalidInput
 from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds, unknown
 from verified.search.encode import cell_json, group_json, multipliers_json
-from verified.search.exact_lp import ExactSolution, solve
+from verified.search.exact_lp import solve
 from verified.search.formulation import Formulation, build
 from verified.search.spaces import anonymous_space, explicit_space
 from verified.search.symmetry import check_anonymous
@@ -169,6 +169,7 @@ def find_dominating_mechanism(
     neighbourhood: Sequence[Profile] | None = None,
     equal_treatment: bool = False,
     nonwasteful_at: Sequence[Profile] = (),
+    relaxed: bool = False,
     base_spec: Mapping[str, Any] | None = None,
     check_base: bool = True,
     time_limit: float = 600.0,
@@ -180,7 +181,10 @@ def find_dominating_mechanism(
     ``"max-min"`` (maximise the least such sum over agents). ``neighbourhood``: only
     these profiles may change (g = f elsewhere). ``equal_treatment``: agents with equal
     rankings get equal rows at the changed profiles. ``nonwasteful_at``: g must not be
-    wasteful at these profiles (Erdil, Proposition 4). Without a neighbourhood, on a
+    wasteful at these profiles (Erdil, Proposition 4). ``relaxed`` (with a neighbourhood):
+    let *every* profile change but keep only the constraints among the neighbourhood's
+    profiles; a "none exists" answer then holds on the whole domain, while a candidate
+    found for the relaxation proves nothing (UNKNOWN). Without a neighbourhood, on a
     symmetric domain with an anonymous base (certified exhaustively), the search runs
     over anonymity orbits (Erdil's symmetrisation h in the proof of Proposition 3(i)),
     which also gives equal treatment of equals. ``base_spec`` names the base for the
@@ -236,6 +240,7 @@ def find_dominating_mechanism(
         "options": {
             "neighbourhood": None if nbhd is None else [[list(r) for r in domain.profile(p)] for p in nbhd],
             "equal_treatment": bool(equal_treatment),
+            "relaxed": bool(relaxed),
             "nonwasteful_at": [[list(r) for r in domain.profile(p)] for p in nonwaste],
         },
     }
@@ -243,7 +248,7 @@ def find_dominating_mechanism(
     goal = objective
     case_certs = []
     for exhausted in cases:
-        form = build(space, free, goal, equal_treatment=ett, nonwaste_case=exhausted)
+        form = build(space, free, goal, equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed)
         stats["rows"], stats["vars"] = form.lp.num_rows, form.lp.num_vars
         sol = solve(form.lp, time_limit=time_limit)
         stats.setdefault("lp", []).append(sol.stats)
@@ -263,7 +268,9 @@ def find_dominating_mechanism(
         strict = _strict_cells(form, rows)
         if not strict:
             if goal != "strict":  # optimum without gain: decide existence with the strict objective
-                form = build(space, free, "strict", equal_treatment=ett, nonwaste_case=exhausted)
+                form = build(
+                    space, free, "strict", equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed
+                )
                 sol = solve(form.lp, time_limit=time_limit)
                 if sol.status != "optimal":
                     return SearchOutcome(
@@ -284,6 +291,11 @@ def find_dominating_mechanism(
             goal_used = "strict"
         else:
             goal_used = goal
+        if relaxed:
+            reason = (
+                "the relaxation admits a strictly better candidate; it proves nothing about the whole domain"
+            )
+            return SearchOutcome(unknown(PROPERTY, reason, {"kind": "unknown", **header}))
         evidence = {
             "kind": "sp_dominator",
             **header,

@@ -135,13 +135,16 @@ def build(
     *,
     equal_treatment: Sequence[tuple[Cell, Cell]] = (),
     nonwaste_case: Sequence[tuple[Hashable, Sequence[tuple[Cell, int]], frozenset[str]]] = (),
+    relaxed: bool = False,
 ) -> Formulation:
     """Build the LP. ``objective``: ``"strict"`` (maximise the sum of all prefix surpluses
     of the free cells: positive iff some agent is strictly better off somewhere),
     ``"total-gain"`` (extra probability of objects, weighted back to the original domain)
     or ``"max-min"`` (the least total gain of an agent). ``nonwaste_case`` lists, per
     profile group, the set S of objects that must be exhausted there; every other object
-    z then bounds each agent's row from below (nothing below z)."""
+    z then bounds each agent's row from below (nothing below z). ``relaxed``: keep only the
+    strategy-proofness constraints between two free cells (a relaxation of the problem in
+    which every cell may change: its infeasibility proves that no g exists at all)."""
     problem = space.problem
     lp = LinearProgram()
     var_of: dict[tuple[Cell, str], int] = {}
@@ -167,7 +170,6 @@ def build(
     form.base_value = base_value
     if objective == "max-min":
         t = lp.add_var(("t",), Fraction(1))
-        per_agent: dict[int, dict[int, int]] = {}
         per_agent_scale: dict[int, list[tuple[Cell, Fraction]]] = {}
         for cell in free:
             for i, wt in space.agents_of(cell):
@@ -217,18 +219,19 @@ def build(
     # strategy-proofness: every (truth, lie) pair that touches a free cell
     seen: set[tuple[Cell, Preference]] = set()
     pairs: list[tuple[Cell, Preference]] = []
+    free_set = form.free_set
     for cell in free:
+        truth = space.pref(cell)
         for r in space.lies(cell):
-            if r == space.pref(cell):
+            if r == truth:
                 continue
-            if (cell, r) not in seen:
-                seen.add((cell, r))
-                pairs.append((cell, r))
             other = space.lie(cell, r)
-            back = space.pref(cell)
-            if (other, back) not in seen:
-                seen.add((other, back))
-                pairs.append((other, back))
+            if relaxed and other not in free_set:
+                continue
+            for pair in ((cell, r), (other, truth)):
+                if pair not in seen:
+                    seen.add(pair)
+                    pairs.append(pair)
     for cell, r in pairs:
         pref = space.pref(cell)
         other = space.lie(cell, r)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 from verified.assignment.domain import Domain
 from verified.assignment.model import Preference, Profile
@@ -20,7 +20,7 @@ def explicit_space(
     profile to a `StochasticAssignment` (called lazily, cached)."""
     problem = domain.problem
 
-    @lru_cache(maxsize=None)
+    @cache
     def at(p: int) -> tuple[tuple[Fraction, ...], ...]:
         return base(domain.profile(p)).matrix
 
@@ -53,7 +53,7 @@ def anonymous_space(domain: Domain, base_at: Callable[[tuple[int, ...]], tuple])
     prefs = domain.preferences[0]
     n = problem.n
 
-    @lru_cache(maxsize=None)
+    @cache
     def base_row(cell: tuple[int, tuple[int, ...]]) -> tuple[Fraction, ...]:
         r, others = cell
         return base_at((r, *others))[0]
