@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from verified.errors import InvalidInput
@@ -32,8 +33,37 @@ def solve_exact(lp: LinearProgram, *, method: Method = "auto", time_limit: float
         raise InvalidInput(
             f"time_limit must be a positive number of seconds, got {time_limit!r}", "solve_exact"
         )
-    result = solve_simplex(lp, time_limit=time_limit)
-    return _verified(lp, result)
+    if method == "auto":
+        method = "simplex" if _small(lp, AUTO_SIMPLEX_ENTRIES) or not _highs_installed() else "highs"
+    if method == "simplex":
+        return _verified(lp, solve_simplex(lp, time_limit=time_limit))
+    from verified.lp.highs import solve_highs
+
+    result = _verified(lp, solve_highs(lp, time_limit=time_limit))
+    timed_out = "time limit" in (result.reason or "")
+    if result.status == "unknown" and not timed_out and _small(lp, FALLBACK_ENTRIES):
+        fallback = _verified(lp, solve_simplex(lp, time_limit=time_limit))
+        if fallback.status != "unknown":
+            stats = dict(fallback.stats)
+            stats["highs_failure"] = result.reason
+            return replace(fallback, stats=stats)
+    return result
+
+
+AUTO_SIMPLEX_ENTRIES = 2_500
+"""``"auto"`` uses the exact simplex when (variables + 1) x (constraints + 1) is at most this."""
+FALLBACK_ENTRIES = 200_000
+"""When HiGHS's proposal cannot be made exact, the simplex retries programs up to this size."""
+
+
+def _small(lp: LinearProgram, entries: int) -> bool:
+    return (len(lp.variables) + 1) * (len(lp.constraints) + 1) <= entries
+
+
+def _highs_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("highspy") is not None
 
 
 def _verified(lp: LinearProgram, result: LPResult) -> LPResult:

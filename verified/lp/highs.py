@@ -1,0 +1,259 @@
+"""HiGHS as a *proposer*: floats suggest, exact arithmetic decides.
+
+`solve_highs` runs HiGHS (the optional extra ``verified[highs]``), then turns
+its answer into an exact certificate and verifies it with `verify_result`:
+
+* optimal: round HiGHS's primal/dual to simple rationals and verify; if that
+  fails, re-solve HiGHS's optimal basis exactly (`reconstruct.from_basis`) and verify;
+* infeasible: solve the *elastic* program (every constraint gets non-negative
+  violation variables, minimise their sum); its exact optimal dual, restricted
+  to the original constraints, is a Farkas vector for the original program;
+* unbounded: an exact feasible point (the program with a zero objective) and an
+  exact ray (``A r`` in the cone of the senses, ``r_j >= 0`` on bounded
+  variables, ``c . r = -1`` for min / ``+1`` for max), both found the same way.
+
+Anything that does not verify gives status ``"unknown"`` with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+from verified.errors import require_extra
+from verified.lp.certificates import CertificateError, verify_result
+from verified.lp.model import Constraint, LinearProgram
+from verified.lp.reconstruct import (
+    AT_LOWER,
+    AT_UPPER,
+    AT_ZERO,
+    BASIC,
+    Basis,
+    BasisError,
+    from_basis,
+    from_floats,
+)
+from verified.lp.result import LPResult
+from verified.lp.sparse import SolveTimeout
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """HiGHS's floating-point answer (never reported as such)."""
+
+    # "optimal" | "infeasible" | "unbounded" | "unbounded_or_infeasible" | other HiGHS status text
+    status: str
+    primal: tuple[float, ...] = ()
+    dual: tuple[float, ...] = ()
+    basis: Basis | None = None
+
+
+def _float(value: Fraction) -> float:
+    return value.numerator / value.denominator  # float ok: HiGHS input, a proposal only
+
+
+def propose(lp: LinearProgram, time_limit: float | None = None) -> Proposal:
+    """Run HiGHS on ``lp`` and return its floating-point proposal."""
+    highspy = require_extra("highspy", "highs", "Fast LP solving")
+    import numpy as np
+
+    index = {v: j for j, v in enumerate(lp.variables)}
+    n, m = len(lp.variables), len(lp.constraints)
+    entries_col: list[int] = []
+    entries_row: list[int] = []
+    entries_val: list[float] = []
+    row_lower = np.empty(m)
+    row_upper = np.empty(m)
+    inf = highspy.kHighsInf
+    for i, c in enumerate(lp.constraints):
+        for v, a in c.coefficients.items():
+            entries_col.append(index[v])
+            entries_row.append(i)
+            entries_val.append(_float(a))
+        b = _float(c.rhs)
+        row_lower[i] = -inf if c.sense == "<=" else b
+        row_upper[i] = inf if c.sense == ">=" else b
+    cols = np.asarray(entries_col, dtype=np.int64)
+    rows = np.asarray(entries_row, dtype=np.int64)
+    vals = np.asarray(entries_val, dtype=np.float64)
+    order = np.lexsort((rows, cols))
+    model = highspy.HighsLp()
+    model.num_col_ = n
+    model.num_row_ = m
+    costs = [_float(lp.objective.get(v, Fraction(0))) for v in lp.variables]
+    model.col_cost_ = np.array(costs, dtype=np.float64)
+    lower = [lp.lower_bound(v) for v in lp.variables]
+    model.col_lower_ = np.array([-inf if b is None else _float(b) for b in lower], dtype=np.float64)
+    model.col_upper_ = np.full(n, inf)
+    model.row_lower_ = row_lower
+    model.row_upper_ = row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = np.searchsorted(cols[order], np.arange(n + 1)).astype(np.int32)
+    model.a_matrix_.index_ = rows[order].astype(np.int32)
+    model.a_matrix_.value_ = vals[order]
+    model.sense_ = highspy.ObjSense.kMaximize if lp.sense == "max" else highspy.ObjSense.kMinimize
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    if time_limit is not None:
+        solver.setOptionValue("time_limit", float(max(time_limit, 1e-3)))
+    solver.passModel(model)
+    solver.run()
+    status = solver.getModelStatus()
+    statuses = highspy.HighsModelStatus
+    if status == statuses.kInfeasible:
+        return Proposal("infeasible")
+    if status == statuses.kUnbounded:
+        return Proposal("unbounded")
+    if status == statuses.kUnboundedOrInfeasible:
+        return Proposal("unbounded_or_infeasible")
+    if status not in (statuses.kOptimal, statuses.kModelEmpty):
+        return Proposal(f"HiGHS stopped with status {solver.modelStatusToString(status)!r}")
+    solution = solver.getSolution()
+    names = {
+        highspy.HighsBasisStatus.kBasic: BASIC,
+        highspy.HighsBasisStatus.kLower: AT_LOWER,
+        highspy.HighsBasisStatus.kUpper: AT_UPPER,
+        highspy.HighsBasisStatus.kZero: AT_ZERO,
+    }
+    basis = solver.getBasis()
+    exact_basis = None
+    if basis.valid:
+        exact_basis = Basis(
+            tuple(names.get(s, "nonbasic") for s in basis.col_status),
+            tuple(names.get(s, "nonbasic") for s in basis.row_status),
+        )
+    return Proposal(
+        "optimal",
+        tuple(float(x) for x in solution.col_value),
+        tuple(float(y) for y in solution.row_dual),
+        exact_basis,
+    )
+
+
+def _fresh_prefix(lp: LinearProgram, stem: str) -> str:
+    taken = set(lp.variables) | {c.name for c in lp.constraints}
+    prefix = stem
+    while any(name.startswith(prefix) for name in taken):
+        prefix = "_" + prefix
+    return prefix
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def _unknown(reason: str) -> LPResult:
+    return LPResult("unknown", reason=reason, method="highs")
+
+
+def _exact_optimum(
+    lp: LinearProgram, deadline: float | None, proposal: Proposal | None = None, rounding: bool = True
+) -> LPResult:
+    """HiGHS (or its given ``proposal``) + exact repair for a program HiGHS should find optimal."""
+    if proposal is None:
+        remaining = _remaining(deadline)
+        if remaining is not None and remaining <= 0:
+            return _unknown("time limit reached before HiGHS ran")
+        proposal = propose(lp, remaining)
+    if proposal.status != "optimal":
+        stats = {"highs_status": proposal.status}
+        return LPResult("unknown", reason=proposal.status, method="highs", stats=stats)
+    failures = []
+    if rounding:
+        candidate = from_floats(lp, proposal.primal, proposal.dual)
+        try:
+            verify_result(lp, candidate)
+            return candidate
+        except CertificateError as exc:
+            failures.append(f"rounding: {exc}")
+    if proposal.basis is None:
+        return _unknown("HiGHS gave no valid basis (and its rounded solution did not verify)")
+    try:
+        candidate = from_basis(lp, proposal.basis, deadline)
+        verify_result(lp, candidate)
+        return candidate
+    except SolveTimeout:
+        return _unknown("time limit reached during the exact basis solve")
+    except (BasisError, CertificateError) as exc:
+        failures.append(f"basis solve: {exc}")
+    return _unknown("HiGHS's optimum could not be made exact: " + "; ".join(failures))
+
+
+def _farkas(lp: LinearProgram, deadline: float | None, rounding: bool = True) -> LPResult:
+    prefix = _fresh_prefix(lp, "elastic_")
+    extra: list[str] = []
+    constraints = []
+    for i, c in enumerate(lp.constraints):
+        coefficients = dict(c.coefficients)
+        if c.sense in ("<=", "=="):
+            extra.append(f"{prefix}minus_{i}")
+            coefficients[extra[-1]] = Fraction(-1)
+        if c.sense in (">=", "=="):
+            extra.append(f"{prefix}plus_{i}")
+            coefficients[extra[-1]] = Fraction(1)
+        constraints.append(Constraint(coefficients, c.sense, c.rhs, c.name))
+    elastic = LinearProgram(
+        lp.variables + tuple(extra), tuple(constraints), dict.fromkeys(extra, 1), "min", dict(lp.lower)
+    )
+    optimum = _exact_optimum(elastic, deadline, rounding=rounding)
+    if optimum.status != "optimal":
+        return _unknown(f"the elastic program for a Farkas certificate was not solved: {optimum.reason}")
+    if not optimum.objective or optimum.objective <= 0:
+        return _unknown("HiGHS reported infeasible but the exact elastic program has optimum 0 (feasible)")
+    farkas = {c.name: optimum.dual[c.name] for c in lp.constraints}
+    return LPResult("infeasible", farkas=farkas, method="highs")
+
+
+def _unbounded(lp: LinearProgram, deadline: float | None, rounding: bool = True) -> LPResult:
+    feasibility = LinearProgram(lp.variables, lp.constraints, {}, "min", dict(lp.lower))
+    point = _exact_optimum(feasibility, deadline, rounding=rounding)
+    if point.status != "optimal":
+        if point.stats.get("highs_status") == "infeasible":
+            return _farkas(lp, deadline, rounding)
+        return _unknown(f"no exact feasible point for an unbounded certificate: {point.reason}")
+    name = _fresh_prefix(lp, "normalise_ray")
+    target = Fraction(-1 if lp.sense == "min" else 1)
+    cone = [Constraint(c.coefficients, c.sense, 0, c.name) for c in lp.constraints]
+    cone.append(Constraint(dict(lp.objective), "==", target, name))
+    lower = {v: (None if lp.lower_bound(v) is None else Fraction(0)) for v in lp.variables}
+    ray_lp = LinearProgram(lp.variables, tuple(cone), {}, "min", lower)
+    ray = _exact_optimum(ray_lp, deadline, rounding=rounding)
+    if ray.status != "optimal":
+        return _unknown(f"no exact improving ray for an unbounded certificate: {ray.reason}")
+    return LPResult("unbounded", primal=point.primal, ray=ray.primal, method="highs")
+
+
+def solve_highs(lp: LinearProgram, *, time_limit: float | None = None, rounding: bool = True) -> LPResult:
+    """HiGHS proposes, exact arithmetic repairs; see the module docstring.
+
+    ``rounding=False`` skips the rounding shortcut and always re-solves the
+    basis exactly. The result is verified again by `verified.lp.solve_exact`.
+    """
+    start = time.monotonic()
+    deadline = None if time_limit is None else start + time_limit
+    proposal = propose(lp, time_limit)
+    if proposal.status == "optimal":
+        result = _exact_optimum(lp, deadline, proposal, rounding)
+    elif proposal.status == "infeasible":
+        result = _farkas(lp, deadline, rounding)
+    elif proposal.status in ("unbounded", "unbounded_or_infeasible"):
+        result = _unbounded(lp, deadline, rounding)
+    elif "time" in proposal.status.lower():
+        result = _unknown(f"time limit of {time_limit} s reached by HiGHS ({proposal.status})")
+    else:
+        result = _unknown(proposal.status)
+    stats = dict(result.stats)
+    stats["seconds"] = time.monotonic() - start
+    return LPResult(
+        result.status,
+        primal=result.primal,
+        dual=result.dual,
+        objective=result.objective,
+        farkas=result.farkas,
+        ray=result.ray,
+        reason=result.reason,
+        reduced_costs=result.reduced_costs,
+        method=result.method or "highs",
+        stats=stats,
+    )
