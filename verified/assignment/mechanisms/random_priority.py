@@ -1,0 +1,203 @@
+"""Random priority (random serial dictatorship), exact, by dynamic programming over types.
+
+RP(R) is the uniform lottery over the n! serial dictatorships (Erdil, section 2;
+Abdulkadiroglu and Sonmez 1998). Instead of enumerating the orders, the
+recursion conditions on who picks first. For a state -- the multiset of
+preferences of the agents who have not picked yet (their *types*) and the
+remaining capacities -- let C[t][x] be, for one fixed agent A of type t, the
+number of the k! orders of the k remaining agents in which A ends up with
+column x. Then
+
+    C[t][x] = (k-1)! [x = A's best available object]
+              + sum over types s of (c_s - [s = t]) * C'_s[t][x],
+
+where c_s agents have type s and C'_s is the state after one agent of type s
+took her best available object. States are normalised before memoisation:
+objects with no copy left are deleted from every ranking, an agent with
+nothing acceptable left is dropped (she gets the outside option in every
+order, and dropping her leaves the others' order uniform), and a capacity is
+capped at the number of remaining agents who accept the object. All counts are
+Python integers; the denominator is n!.
+
+The recursion only ever sees a multiset of rankings, never agent names, so RP
+computed this way is anonymous and treats equals equally *by construction*:
+two agents with the same ranking get the same row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from math import factorial
+
+from verified.assignment.mechanism import FunctionMechanism
+from verified.assignment.mechanisms._common import IndexPreference, from_counts, index_profile
+from verified.assignment.model import Preference, Problem, Profile
+from verified.assignment.stochastic import StochasticAssignment
+from verified.errors import InvalidInput
+
+Caps = tuple[int, ...]
+State = tuple[int, ...]  # sorted ids of the remaining agents' (non-empty, reduced) rankings
+Rows = dict[int, tuple[int, ...]]  # ranking id -> counts (objects, then outside) of one such agent
+
+#: Memoised sub-states kept at most (least recently used are evicted).
+CACHE_SIZE = 1 << 18
+
+# Rankings are interned as small integers so that states are short tuples of ints.
+_ID: dict[IndexPreference, int] = {}
+_RANKING: list[IndexPreference] = []
+_WITHOUT: dict[tuple[int, int], int] = {}  # (ranking id, object) -> id of the ranking without it, -1 if empty
+
+
+# objects -> ranking by names -> ranking by indices
+_NAMES: dict[tuple[str, ...], dict[Preference, IndexPreference]] = {}
+
+
+def _intern(pref: IndexPreference) -> int:
+    found = _ID.get(pref)
+    if found is None:
+        found = _ID[pref] = len(_RANKING)
+        _RANKING.append(pref)
+    return found
+
+
+def _without(ranking: int, obj: int) -> int:
+    key = (ranking, obj)
+    found = _WITHOUT.get(key)
+    if found is None:
+        reduced = tuple(x for x in _RANKING[ranking] if x != obj)
+        found = _WITHOUT[key] = _intern(reduced) if reduced else -1
+    return found
+
+
+def _cap_at_demand(caps: list[int], state: State) -> Caps:
+    """Copies beyond the number of remaining agents who accept an object never matter."""
+    if max(caps) > 1:
+        demand = [0] * len(caps)
+        for r in state:
+            for x in _RANKING[r]:
+                demand[x] += 1
+        return tuple(min(q, d) for q, d in zip(caps, demand, strict=True))
+    return tuple(caps)
+
+
+def _expand(caps: Caps, state: State) -> Rows:
+    """C for a state (see the module docstring): rows sum to k! for k = len(state)."""
+    m = len(caps)
+    k = len(state)
+    if k == 1:
+        row = [0] * (m + 1)
+        row[_RANKING[state[0]][0]] = 1
+        return {state[0]: tuple(row)}
+    first = factorial(k - 1)
+    multiplicity: dict[int, int] = {}
+    for r in state:
+        multiplicity[r] = multiplicity.get(r, 0) + 1
+    rows = {r: [0] * (m + 1) for r in multiplicity}
+    without = _WITHOUT
+    for s, count_s in multiplicity.items():
+        taken = _RANKING[s][0]
+        rows[s][taken] += first  # the fixed agent herself picks first
+        rest = list(state)
+        rest.remove(s)
+        sub_caps = list(caps)
+        sub_caps[taken] -= 1
+        if sub_caps[taken]:
+            reduced = None
+            sub_state = tuple(rest)
+        else:  # `taken` ran out: delete it from every ranking (only it can run out)
+            reduced = {}
+            for r in multiplicity:
+                found = without.get((r, taken))
+                reduced[r] = _without(r, taken) if found is None else found
+            sub_state = tuple(sorted(reduced[r] for r in rest if reduced[r] >= 0))
+        sub_rows = _counts(_cap_at_demand(sub_caps, sub_state), sub_state) if sub_state else {}
+        scale = first // factorial(len(sub_state))
+        for t, target in rows.items():
+            others_of_s = count_s - 1 if s == t else count_s
+            if not others_of_s:
+                continue
+            r = t if reduced is None else reduced[t]
+            if r < 0:
+                target[m] += others_of_s * first
+                continue
+            weight = others_of_s * scale
+            target[:] = [a + weight * b for a, b in zip(target, sub_rows[r], strict=True)]
+    return {r: tuple(row) for r, row in rows.items()}
+
+
+_counts = lru_cache(maxsize=CACHE_SIZE)(_expand)
+
+
+def clear_rp_cache() -> None:
+    """Forget the memoised sub-states (they are shared by every call)."""
+    _counts.cache_clear()
+
+
+def _type_rows(
+    capacities: Sequence[int], prefs: Sequence[IndexPreference], m: int
+) -> tuple[dict[IndexPreference, tuple[int, ...]], int]:
+    """Row of counts (denominator n!) of one agent for each distinct ranking in ``prefs``."""
+    total = factorial(len(prefs))
+    outside = tuple([0] * m + [total])
+    ids = {pref: _intern(pref) for pref in prefs if pref}
+    state = tuple(sorted(ids[pref] for pref in prefs if pref))
+    out: dict[IndexPreference, tuple[int, ...]] = {pref: outside for pref in prefs if not pref}
+    if state:
+        rows = _expand(_cap_at_demand(list(capacities), state), state)  # the top state is rarely seen twice
+        scale = total // factorial(len(state))
+        for pref, r in ids.items():
+            out[pref] = tuple(scale * v for v in rows[r]) if scale != 1 else rows[r]
+    return out, total
+
+
+def rp_type_rows(
+    problem: Problem, multiset: tuple[Preference, ...]
+) -> tuple[dict[Preference, tuple[int, ...]], int]:
+    """RP at a profile given up to agent names.
+
+    ``multiset`` holds n rankings (object names, best first), e.g. sorted. Returns,
+    for each distinct ranking in it, the integer numerators (length m + 1: objects,
+    then outside) of ONE agent holding it, and the common denominator n!.
+    Sub-results are memoised across calls, so sweeping a whole domain is fast.
+    """
+    if len(multiset) != problem.n:
+        raise InvalidInput(f"{len(multiset)} preferences for {problem.n} agents", "multiset")
+    names = _NAMES.get(problem.objects)
+    if names is None:
+        names = _NAMES[problem.objects] = {}
+    multiset = tuple(tuple(pref) for pref in multiset)
+    index_prefs = []
+    for pref in multiset:
+        found = names.get(pref)
+        if found is None:
+            found = names[pref] = index_profile(problem, (problem.preference(pref, "multiset"),))[0]
+        index_prefs.append(found)
+    rows, den = _type_rows(problem.capacities, index_prefs, problem.m)
+    return {pref: rows[names[pref]] for pref in multiset}, den
+
+
+def random_priority_counts(problem: Problem, profile: Profile) -> tuple[tuple[tuple[int, ...], ...], int]:
+    """RP(profile) as integer numerators per agent over the denominator n!."""
+    prefs = index_profile(problem, profile)
+    rows, den = _type_rows(problem.capacities, prefs, problem.m)
+    return tuple(rows[pref] for pref in prefs), den
+
+
+def random_priority(problem: Problem) -> FunctionMechanism:
+    """Random priority (random serial dictatorship): the uniform lottery over the n! serial
+    dictatorships (Erdil, section 2; Abdulkadiroglu-Sonmez 1998), computed exactly by a
+    dynamic programme over (multiset of remaining agents' rankings, remaining capacities)
+    with integer counts of orders over n!. Never enumerates the orders.
+
+    Anonymous and equal-treatment-of-equals by construction: the programme sees only the
+    multiset of rankings, so agents with the same ranking get the same row.
+    Strategy-proof, ex post efficient, individually rational; wasteful in general (Erdil,
+    Remark 2).
+    """
+
+    def run(profile: Profile) -> StochasticAssignment:
+        counts, den = random_priority_counts(problem, profile)
+        return from_counts(problem, counts, den)
+
+    return FunctionMechanism(problem, "random priority", run)
