@@ -48,8 +48,8 @@ def _same_domain(t: Table, evidence: dict) -> None:
         ensure(dom["profiles"] == t.count, "evidence domain size differs from the subject")
     prefs = dom.get("preferences")
     if prefs == "full":
-        full = [list(p) for p in full_preferences(t.objects)]
-        ensure(all([list(p) for p in ps] == full for ps in t.preferences), "evidence says full domain")
+        full = set(full_preferences(t.objects))  # as a set: the subject fixes the order
+        ensure(all(set(ps) == full for ps in t.preferences), "evidence says full domain")
     elif prefs is not None:
         ensure(prefs == [[list(p) for p in ps] for ps in t.preferences], "evidence domain differs")
 
@@ -113,25 +113,39 @@ def recheck_ir(t: Table, verdict: str, ev: dict) -> None:
 # ----- wastefulness ----------------------------------------------------------------------
 
 
+def _ranked(t: Table, pref: tuple[str, ...]) -> list[int]:
+    """Columns of X_j best first: acceptable objects, the outside option, then the
+    unacceptable objects (their order below the outside option never matters here)."""
+    listed = [t.objects.index(x) for x in pref]
+    return [*listed, t.m, *(k for k in range(t.m) if k not in listed)]
+
+
+def _room(t: Table, pi: int, j: int, z: int) -> tuple[int, int]:
+    """(used, capacity) numerators of z: an object's column, or j's own outside option (capacity 1)."""
+    if z == t.m:
+        return t.nums[pi][j][z], t.den
+    return sum(t.nums[pi][i][z] for i in range(t.n)), t.capacities[z] * t.den
+
+
 def waste_at(t: Table, pi: int, j: int, y: int, z: int) -> bool:
-    """Erdil: z P_j y, gamma_jy > 0 and column z below capacity (y may be the outside option)."""
-    pref = t.profile(pi)[j]
-    rank = [t.objects.index(x) for x in pref] + [t.m]
-    ensure(z in rank and y in rank and rank.index(z) < rank.index(y), "z is not preferred to y")
-    column = sum(t.nums[pi][i][z] for i in range(t.n))
-    return t.nums[pi][j][y] > 0 and column < t.capacities[z] * t.den
+    """Erdil: z P_j y, gamma_jy > 0 and z not used up (y may be the outside option, or an
+    unacceptable object when z is the outside option)."""
+    rank = _ranked(t, t.profile(pi)[j])
+    ensure(rank.index(z) < rank.index(y), "z is not preferred to y")
+    ensure(rank.index(z) <= len(t.profile(pi)[j]), "z must be acceptable or the outside option")
+    used, capacity = _room(t, pi, j, z)
+    return t.nums[pi][j][y] > 0 and used < capacity
 
 
 def waste_violation(t: Table) -> tuple | None:
     for pi in range(t.count):
-        block = t.nums[pi]
-        free = [sum(block[i][k] for i in range(t.n)) < t.capacities[k] * t.den for k in range(t.m)]
         for j, pref in enumerate(t.profile(pi)):
-            rank = [t.objects.index(x) for x in pref] + [t.m]
-            for a, z in enumerate(rank[:-1]):
-                if free[z]:
+            rank = _ranked(t, pref)
+            for a, z in enumerate(rank[: len(pref) + 1]):
+                used, capacity = _room(t, pi, j, z)
+                if used < capacity:
                     for y in rank[a + 1 :]:
-                        if block[j][y] > 0:
+                        if t.nums[pi][j][y] > 0:
                             return (pi, j, y, z)
     return None
 
@@ -145,14 +159,13 @@ def recheck_nonwasteful(t: Table, verdict: str, ev: dict) -> None:
     pi, j = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
     y = t.column(field(ev, "y", "evidence"), "evidence.y")
     z = t.column(field(ev, "z", "evidence"), "evidence.z")
-    ensure(z < t.m, "z must be an object")
     ensure(waste_at(t, pi, j, y, z), "no waste at the stated (profile, agent, y, z)")
     if "row" in ev:
         _row_equals(t, ev["row"], t.row(pi, j), "row")
     for key, value in (
         ("gamma_jy", t.prob(pi, j, y)),
-        ("z_column_sum", Fraction(sum(t.nums[pi][i][z] for i in range(t.n)), t.den)),
-        ("z_capacity", t.capacities[z]),
+        ("z_column_sum", Fraction(_room(t, pi, j, z)[0], t.den)),
+        ("z_capacity", Fraction(_room(t, pi, j, z)[1], t.den)),
     ):
         if key in ev:
             ensure(rational(ev[key], key) == value, f"stated {key} differs from the table")
