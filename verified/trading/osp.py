@@ -123,6 +123,14 @@ def obviously_dominant_choices(menu: Sequence[TradingSet], c: Sequence[object]) 
     )
 
 
+def counterexample_at(
+    menu: Sequence[TradingSet], domain: CostDomain, c: Vector, method: str = "given"
+) -> CheckResult:
+    """FAILS with the exact crossing evidence at type c (raises AssertionError if c is in fact
+    no counterexample: callers only pass types they derived as counterexamples)."""
+    return _counterexample(menu, domain, c, method)
+
+
 def _counterexample(menu: Sequence[TradingSet], domain: CostDomain, c: Vector, method: str) -> CheckResult:
     if not domain.contains(c):
         raise AssertionError(f"solver type {c} is outside the cost domain")

@@ -1,0 +1,123 @@
+"""Theorem 2 both ways on hypothesis menus for I = 2, 3, 4 (Claims 3-6 give the counterexamples)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.trading.strategies import directions, polarized_directions, positive_points
+from tests.trading.test_osp import recheck_counterexample
+from verified.errors import InvalidInput
+from verified.trading.model import CostDomain
+from verified.trading.osp import obviously_dominant_choices
+from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet
+from verified.trading.theorem2 import analyse_menu, check_polarized_ray_menu, check_theorem2, classify_set
+
+F = Fraction
+ETA = (F(1), F(1), F(1))
+
+
+def test_classification_of_sets() -> None:
+    assert classify_set(PointSet([ETA]), ETA).kind == "endowment"
+    assert classify_set(Ray(ETA, [1, 0, 2]), ETA).kind == "redundant"
+    assert classify_set(RemedialSet(ETA), ETA).kind == "remedial"
+    ray = classify_set(Ray(ETA, [1, -1, 0]), ETA)
+    assert ray.kind == "ray" and ray.direction == (F(1), F(-1), F(0))
+    # two points on the same ray from eta (differences (1,-1,0) and (1/2,-1/2,0)): still a ray
+    assert classify_set(PointSet([ETA, [2, 0, 1], ["3/2", "1/2", 1]]), ETA).kind == "ray"
+    # a polytope with eta and two points off one ray: other
+    assert classify_set(Polytope([ETA, [2, 0, 1], [0, 2, 1]]), ETA).kind == "other"
+    # a monotone ray passing through eta from below: other (it is neither above nor below eta)
+    assert classify_set(Ray([0, 0, 0], [1, 1, 1]), ETA).kind == "other"
+
+
+def test_claim1_is_required() -> None:
+    with pytest.raises(InvalidInput, match=r"menu\[1\].*Claim 1"):
+        analyse_menu([PointSet([ETA]), PointSet([[2, 0, 1]])], ETA)
+    with pytest.raises(InvalidInput, match="endowment alone"):
+        analyse_menu([Ray(ETA, [1, -1, 0])], ETA)
+
+
+def test_each_claim_gives_a_verified_counterexample() -> None:
+    cases = {
+        "claim3": [PointSet([ETA]), Polytope([ETA, [2, 0, 1], [0, 2, 1]])],
+        "claim5": [PointSet([ETA]), Ray(ETA, [1, -1, 0]), Ray(ETA, [0, -1, 1])],  # both take task 2
+        "claim6": [PointSet([ETA]), RemedialSet(ETA), Ray(ETA, [1, -1, 0])],
+        "two_remedial": [PointSet([ETA]), RemedialSet(ETA), PointSet([ETA, [0, 1, 1]])],
+    }
+    for claim, menu in cases.items():
+        res = check_polarized_ray_menu(menu, ETA)
+        assert res.fails and res.evidence["claim"] == claim
+        c = tuple(F(x) for x in res.evidence["cost"])
+        assert all(x > 0 for x in c) and obviously_dominant_choices(menu, c) == ()
+        recheck_counterexample(res.evidence["counterexample"], menu)
+        assert check_theorem2(menu, ETA, CostDomain.positive_orthant(3)).holds
+
+
+def test_polarized_three_task_menu_and_remedial_pair_hold() -> None:
+    menu = [PointSet([ETA]), Ray(ETA, [-1, 1, 1]), Ray(ETA, [1, -1, 1]), Ray(ETA, [1, 1, -1])]
+    res = check_polarized_ray_menu(menu, ETA)
+    assert res.holds and len(res.evidence["pairs"]) == 3  # y' = y'' = 1/2 gives (0, 1, 0) etc.
+    assert check_theorem2(menu, ETA, CostDomain.orthant(3)).holds
+    pair = [PointSet([ETA]), RemedialSet(ETA)]
+    assert check_polarized_ray_menu(pair, ETA).holds
+    assert check_theorem2(pair, ETA, CostDomain.positive_orthant(3)).holds
+
+
+@st.composite
+def polarized_menus(draw: st.DrawFn) -> tuple:
+    n = draw(st.integers(2, 4))
+    eta = draw(positive_points(n))
+    menu: list = [PointSet([eta])]
+    if draw(st.booleans()):
+        menu += [Ray(eta, d) for d in draw(polarized_directions(n))]
+    else:
+        menu.append(RemedialSet(eta))
+    if draw(st.booleans()):  # a redundant set: strictly monotone types never want it
+        menu.append(Ray(eta, [abs(x) for x in draw(directions(n))]))
+    kind = draw(st.sampled_from(["orthant", "positive_orthant", "box"]))
+    domain = CostDomain(kind, n) if kind != "box" else CostDomain.box([0] * n, [3] * n)
+    return menu, eta, domain
+
+
+@settings(max_examples=30, deadline=None)
+@given(polarized_menus())
+def test_polarized_ray_menus_are_osp(data: tuple) -> None:
+    menu, eta, domain = data
+    assert check_polarized_ray_menu(menu, eta).holds
+    res = check_theorem2(menu, eta, domain)
+    assert res.holds and res.evidence["osp"]["verdict"] == "holds"
+
+
+@st.composite
+def general_menus(draw: st.DrawFn) -> tuple:
+    n = draw(st.integers(2, 4))
+    eta = draw(positive_points(n))
+    menu: list = [PointSet([eta])]
+    for _ in range(draw(st.integers(1, 3))):
+        shape = draw(st.sampled_from(["ray", "ray", "points", "polytope", "remedial"]))
+        if shape == "ray":
+            menu.append(Ray(eta, draw(directions(n))))
+        elif shape == "points":
+            other = draw(positive_points(n))
+            menu.append(PointSet([eta, other]))
+        elif shape == "polytope":
+            menu.append(Polytope([eta, draw(positive_points(n)), draw(positive_points(n))]))
+        else:
+            menu.append(RemedialSet(eta))
+    return menu, eta
+
+
+@settings(max_examples=40, deadline=None)
+@given(general_menus())
+def test_strictly_monotone_structure_and_osp_agree(data: tuple) -> None:
+    menu, eta = data
+    structure = check_polarized_ray_menu(menu, eta)
+    res = check_theorem2(menu, eta, CostDomain.positive_orthant(len(eta)))
+    assert res.holds, res.evidence
+    assert res.evidence["osp"]["verdict"] == structure.verdict.value
+    if structure.fails:
+        recheck_counterexample(structure.evidence["counterexample"], menu)
