@@ -277,3 +277,20 @@ def test_search_evidence_always_rechecks(economy: Economy) -> None:
 def test_theorem1_equivalence_holds(economy: Economy) -> None:
     result = check_theorem1(economy)
     assert result.holds, result.evidence
+
+
+def test_search_beyond_one_for_one_swaps() -> None:
+    # C = [2,3] x {1} for both. Swap (1,-1): x's min of c_A - c_B is 2 - 1 = 1 > 0, fails (iii); swap
+    # (-1,1): y's max of -c_A + c_B is -2 + 1 < 0, fails (iv). But gamma = (1, -5/2) works: x gets
+    # (4, 1/2), y gets (2, 11/2); x's min of c_A - 5/2 c_B is 2 - 5/2 < 0, y's max is 3 - 5/2 > 0, and
+    # delta . gamma = (-1, 0) . gamma = -1 < 0.
+    # The LP path must find some such trade (any one: the recheck decides).
+    economy = Economy.make(
+        ["A", "B"], ["x", "y"], [[3, 3], [3, 3]], [[0, 1], [1, 1]], CostDomain.box([2, 1], [3, 1])
+    )
+    assert check_bilateral_trade(economy, "x", "y", [1, "-5/2"]).holds
+    result = check_bilateral_improvement(economy)
+    assert result.holds
+    recheck_trade(economy, result.evidence)
+    gamma = [F(g) for g in result.evidence["gamma"]]
+    assert gamma[0] != -gamma[1]  # not a one-for-one swap

@@ -284,8 +284,23 @@ def _scale_into_box(economy: Economy, a: int, b: int, gamma: Vector) -> Vector:
     return tuple(t * g for g in gamma)
 
 
+def _simple_swap(economy: Economy, a: int, b: int) -> Vector | None:
+    """The first one-for-one swap gamma = t (e_p - e_q) (j' takes task p, gives task q; t <= 1 as
+    large as (i) allows) that satisfies Lemma 2: readable trades first, LPs only when none works."""
+    n = economy.n_tasks
+    for p, q in product(range(n), repeat=2):
+        if p != q:
+            gamma = _scale_into_box(economy, a, b, _sub(_unit(p, n), _unit(q, n)))
+            if any(gamma) and not _lemma2_evidence(economy, a, b, gamma)["failed"]:
+                return gamma
+    return None
+
+
 def _pair_search(economy: Economy, a: int, b: int, time_limit: float | None) -> tuple[str, Any]:
     """("trade", gamma) | ("none", pair certificate) | ("unknown", reason)."""
+    swap = _simple_swap(economy, a, b)
+    if swap is not None:
+        return "trade", swap
     delta = _sub(economy.performance[a], economy.performance[b])
     nonneg, nonpos = sign_constraints(economy, a, b)
     cases_out = []
