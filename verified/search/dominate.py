@@ -148,10 +148,10 @@ def _row_json(problem, row: tuple[Fraction, ...]) -> dict[str, str]:  # noqa: AN
     return {c: fraction_text(v) for c, v in zip(problem.columns, row, strict=True) if v}
 
 
-def _touched(form: Formulation) -> list[tuple]:
-    space = form.space
+def _touched(space, free: Sequence[tuple]) -> list[tuple]:  # noqa: ANN001
+    """The free cells, every cell a misreport from them reaches, and their profiles' cells."""
     seen: dict[tuple, None] = {}
-    for cell in form.free:
+    for cell in free:
         seen.setdefault(cell, None)
         for r in space.lies(cell):
             seen.setdefault(space.lie(cell, r), None)
@@ -303,7 +303,7 @@ def find_dominating_mechanism(
             "exhausted": case_json["exhausted"],
             "free": [cell_json(domain, mode, c) for c in form.free],
             "base_rows": [
-                [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(form)
+                [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(space, form.free)
             ],
             "g": [[cell_json(domain, mode, c), _row_json(problem, rows[c])] for c in form.free],
             "strict": [[cell_json(domain, mode, c), k] for c, k in strict],
@@ -322,7 +322,7 @@ def find_dominating_mechanism(
         "free": [cell_json(domain, mode, c) for c in free],
         "base_rows": [
             [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))]
-            for c in _touched(build(space, free, "strict", equal_treatment=ett))
+            for c in _touched(space, free)
         ],
         "cases": case_certs,
     }

@@ -107,18 +107,18 @@ def dual_bound(lp: LinearProgram, csr: _Csr, y: list[Fraction], c: list[Fraction
 
 
 def _round(values: np.ndarray, max_den: int) -> list[Fraction]:
-    out = []
-    for v in values.tolist():
-        if abs(v) < 1e-9:
-            out.append(Fraction(0))
-        else:
-            out.append(Fraction(v).limit_denominator(max_den))  # float ok: only proposes
+    zero = Fraction(0)
+    out = [zero] * len(values)
+    for j in np.nonzero(np.abs(values) >= 1e-9)[0].tolist():
+        out[j] = Fraction(float(values[j])).limit_denominator(max_den)  # float ok: only proposes
     return out
 
 
 def _repair(lp: LinearProgram, csr: _Csr, y: list[Fraction], c: list[Fraction]) -> list[Fraction]:
     """Clip negatives and raise rows with non-negative coefficients until A^T y >= c."""
-    y = [max(v, Fraction(0)) for v in y]
+    y = [v if v > 0 else Fraction(0) for v in y]
+    if dual_bound(lp, csr, y, c) is not None:
+        return y
     colsum = [Fraction(0)] * lp.num_vars
     for r, v in enumerate(y):
         if v:

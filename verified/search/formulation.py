@@ -164,7 +164,7 @@ def build(
     for cell in free:
         row = space.base_row(cell)
         pref = space.pref(cell)
-        for k, x in enumerate(pref):
+        for x in pref:
             p = row[problem.object_index(x)]
             base_value += lp.objective[var_of[(cell, x)]] * p
     form.base_value = base_value
