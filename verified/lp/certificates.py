@@ -37,6 +37,7 @@ UNBOUNDED certificate (feasible point x, ray r):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -51,33 +52,44 @@ class CertificateError(VerifiedError, ValueError):
     """An LP certificate does not check exactly; the message says which condition fails where."""
 
 
-def _check_keys(
-    values: Mapping[str, Fraction], allowed: Mapping[str, object] | tuple[str, ...], what: str
-) -> None:
-    allowed_set = set(allowed)
-    for key in values:
-        if key not in allowed_set:
+def _check_keys(values: Mapping[str, Fraction], allowed: Mapping[str, int], what: str) -> None:
+    for key, value in values.items():
+        if key not in allowed:
             raise CertificateError(f"{what} names {key!r}, which is not part of the program")
-        if not isinstance(values[key], (int, Fraction)) or isinstance(values[key], bool):
-            raise CertificateError(f"{what}[{key!r}] is {values[key]!r}, not an exact rational")
+        if not isinstance(value, (int, Fraction)) or isinstance(value, bool):
+            raise CertificateError(f"{what}[{key!r}] is {value!r}, not an exact rational")
+
+
+def _scaled(values: Mapping[str, Fraction], index: Mapping[str, int], size: int) -> tuple[int, list[int]]:
+    """A common denominator ``D`` and the integers ``D * value`` by position (absent = 0)."""
+    denominator = math.lcm(1, *(Fraction(v).denominator for v in values.values()))
+    out = [0] * size
+    for key, value in values.items():
+        value = Fraction(value)
+        out[index[key]] = value.numerator * (denominator // value.denominator)
+    return denominator, out
+
+
+def _constraint_index(lp: LinearProgram) -> dict[str, int]:
+    return {c.name: i for i, c in enumerate(lp.constraints)}
 
 
 def check_primal_feasible(lp: LinearProgram, point: Mapping[str, Fraction], what: str = "primal") -> None:
     """Raise `CertificateError` unless ``point`` satisfies every bound and constraint exactly."""
-    _check_keys(point, lp.variables, what)
+    _check_keys(point, lp.column_index, what)
     for v in lp.variables:
         bound = lp.lower_bound(v)
         if bound is not None and point.get(v, _ZERO) < bound:
-            raise CertificateError(
-                f"{what}: variable {v!r} = {point.get(v, _ZERO)} is below its lower bound {bound}"
-            )
-    for c in lp.constraints:
-        lhs = c.activity(point)
-        ok = lhs <= c.rhs if c.sense == "<=" else lhs >= c.rhs if c.sense == ">=" else lhs == c.rhs
+            value = point.get(v, _ZERO)
+            raise CertificateError(f"{what}: variable {v!r} = {value} is below its lower bound {bound}")
+    denominator, x = _scaled(point, lp.column_index, len(lp.variables))
+    for c, row in zip(lp.constraints, lp.integer_rows, strict=True):
+        lhs = sum(a * x[j] for j, a in row.coefficients)  # = scale * denominator * (a_i . x)
+        rhs = row.rhs * denominator
+        ok = lhs <= rhs if c.sense == "<=" else lhs >= rhs if c.sense == ">=" else lhs == rhs
         if not ok:
-            raise CertificateError(
-                f"{what}: constraint {c.name!r} is violated: {lhs} {c.sense} {c.rhs} is false"
-            )
+            value = Fraction(lhs, row.scale * denominator)
+            raise CertificateError(f"{what}: constraint {c.name!r} fails: {value} {c.sense} {c.rhs} is false")
 
 
 def _multiplier_sign_ok(sense: str, value: Fraction, maximize: bool) -> bool:
@@ -88,33 +100,46 @@ def _multiplier_sign_ok(sense: str, value: Fraction, maximize: bool) -> bool:
     return positive == wants_positive
 
 
-def _column_sums(lp: LinearProgram, multipliers: Mapping[str, Fraction]) -> dict[str, Fraction]:
-    sums: dict[str, Fraction] = {v: _ZERO for v in lp.variables}
-    for c in lp.constraints:
-        y = multipliers.get(c.name, _ZERO)
-        if y:
-            for v, a in c.coefficients.items():
-                sums[v] += y * a
-    return sums
+def _column_sums(lp: LinearProgram, multipliers: Mapping[str, Fraction]) -> tuple[int, list[int], int]:
+    """``(D, G, R)`` with ``sum_i y_i a_ij = G[j] / D`` and ``sum_i y_i b_i = R / D``."""
+    rows = lp.integer_rows
+    y_denominator, y = _scaled(multipliers, _constraint_index(lp), len(lp.constraints))
+    row_lcm = math.lcm(1, *(rows[i].scale for i, value in enumerate(y) if value))
+    sums = [0] * len(lp.variables)
+    rhs_total = 0
+    for value, row in zip(y, rows, strict=True):
+        if value:
+            weight = value * (row_lcm // row.scale)
+            for j, a in row.coefficients:
+                sums[j] += weight * a
+            rhs_total += weight * row.rhs
+    return y_denominator * row_lcm, sums, rhs_total
 
 
 def dual_objective(lp: LinearProgram, dual: Mapping[str, Fraction]) -> tuple[dict[str, Fraction], Fraction]:
     """The reduced costs ``d = c - A^T y`` and the dual objective ``y.b + sum_{j in B} d_j l_j``."""
-    sums = _column_sums(lp, dual)
-    reduced = {v: lp.objective.get(v, _ZERO) - sums[v] for v in lp.variables}
-    value = sum((dual.get(c.name, _ZERO) * c.rhs for c in lp.constraints), _ZERO)
-    for v in lp.variables:
-        bound = lp.lower_bound(v)
-        if bound is not None and reduced[v]:
+    denominator, sums, rhs_total = _column_sums(lp, dual)
+    objective = lp.objective
+    reduced = {
+        v: (objective[v] - Fraction(g, denominator) if v in objective else Fraction(-g, denominator))
+        for v, g in zip(lp.variables, sums, strict=True)
+    }
+    value = Fraction(rhs_total, denominator)
+    for v, bound in lp.lower.items():
+        if bound and reduced[v]:
             value += reduced[v] * bound
     return reduced, value
+
+
+def objective_value(lp: LinearProgram, point: Mapping[str, Fraction]) -> Fraction:
+    """``c . x`` (exact, with one common denominator)."""
+    return lp.objective_value(point)
 
 
 def verify_optimal(lp: LinearProgram, result: LPResult) -> None:
     maximize = lp.sense == "max"
     check_primal_feasible(lp, result.primal)
-    names = tuple(c.name for c in lp.constraints)
-    _check_keys(result.dual, names, "dual")
+    _check_keys(result.dual, _constraint_index(lp), "dual")
     for c in lp.constraints:
         y = result.dual.get(c.name, _ZERO)
         if not _multiplier_sign_ok(c.sense, y, maximize):
@@ -130,7 +155,7 @@ def verify_optimal(lp: LinearProgram, result: LPResult) -> None:
         elif (d < 0 and not maximize) or (d > 0 and maximize):
             raise CertificateError(f"dual: reduced cost of variable {v!r} is {d}, wrong sign for {lp.sense}")
     if result.reduced_costs:
-        _check_keys(result.reduced_costs, lp.variables, "reduced_costs")
+        _check_keys(result.reduced_costs, lp.column_index, "reduced_costs")
         for v in lp.variables:
             if result.reduced_costs.get(v, _ZERO) != reduced[v]:
                 raise CertificateError(
@@ -148,25 +173,26 @@ def verify_infeasible(lp: LinearProgram, result: LPResult) -> None:
     if result.farkas is None:
         raise CertificateError("an 'infeasible' result needs a Farkas vector")
     y = result.farkas
-    _check_keys(y, tuple(c.name for c in lp.constraints), "farkas")
+    _check_keys(y, _constraint_index(lp), "farkas")
     for c in lp.constraints:
         if not _multiplier_sign_ok(c.sense, y.get(c.name, _ZERO), False):
             raise CertificateError(
                 f"farkas: multiplier {y.get(c.name)} of {c.sense!r} constraint {c.name!r} has the wrong sign"
             )
-    sums = _column_sums(lp, y)
+    denominator, sums, rhs_total = _column_sums(lp, y)  # g_j = sums[j] / denominator, y.b = rhs_total / ...
     bound_side = _ZERO
-    for v in lp.variables:
-        g = sums[v]
+    for v, g in zip(lp.variables, sums, strict=True):
         bound = lp.lower_bound(v)
         if bound is None:
             if g != 0:
-                raise CertificateError(f"farkas: column sum of free variable {v!r} is {g}, not 0")
+                raise CertificateError(
+                    f"farkas: column sum of free variable {v!r} is {Fraction(g, denominator)}, not 0"
+                )
         elif g > 0:
-            raise CertificateError(f"farkas: column sum of variable {v!r} is {g} > 0")
-        else:
-            bound_side += g * bound
-    rhs_side = sum((y.get(c.name, _ZERO) * c.rhs for c in lp.constraints), _ZERO)
+            raise CertificateError(f"farkas: column sum of variable {v!r} is {Fraction(g, denominator)} > 0")
+        elif g and bound:
+            bound_side += Fraction(g, denominator) * bound
+    rhs_side = Fraction(rhs_total, denominator)
     if not rhs_side > bound_side:
         raise CertificateError(f"farkas: y.b = {rhs_side} is not greater than sum g_j l_j = {bound_side}")
 
@@ -176,15 +202,17 @@ def verify_unbounded(lp: LinearProgram, result: LPResult) -> None:
         raise CertificateError("an 'unbounded' result needs a ray")
     check_primal_feasible(lp, result.primal)
     ray = result.ray
-    _check_keys(ray, lp.variables, "ray")
+    _check_keys(ray, lp.column_index, "ray")
     for v in lp.variables:
         if lp.lower_bound(v) is not None and ray.get(v, _ZERO) < 0:
             raise CertificateError(f"ray: variable {v!r} has a lower bound but ray component {ray[v]} < 0")
-    for c in lp.constraints:
-        slope = c.activity(ray)
+    denominator, r = _scaled(ray, lp.column_index, len(lp.variables))
+    for c, row in zip(lp.constraints, lp.integer_rows, strict=True):
+        slope = sum(a * r[j] for j, a in row.coefficients)  # positive multiple of a_i . r
         ok = slope <= 0 if c.sense == "<=" else slope >= 0 if c.sense == ">=" else slope == 0
         if not ok:
-            raise CertificateError(f"ray: leaves constraint {c.name!r} ({c.sense}): slope {slope}")
+            value = Fraction(slope, row.scale * denominator)
+            raise CertificateError(f"ray: leaves constraint {c.name!r} ({c.sense}): slope {value}")
     gain = lp.objective_value(ray)
     if (lp.sense == "min" and not gain < 0) or (lp.sense == "max" and not gain > 0):
         raise CertificateError(f"ray: objective slope {gain} does not improve the {lp.sense}")

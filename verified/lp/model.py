@@ -15,9 +15,11 @@ written as ordinary ``<=`` constraints.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -82,6 +84,26 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class IntegerRow:
+    """A constraint multiplied by the positive integer ``scale`` (the least common
+    denominator of its numbers): ``sum_k coefficients[k][1] * x_(coefficients[k][0])
+    sense rhs``, all integers."""
+
+    scale: int
+    coefficients: tuple[tuple[int, int], ...]
+    rhs: int
+
+    @staticmethod
+    def of(constraint: Constraint, column_index: Mapping[str, int]) -> IntegerRow:
+        scale = constraint.rhs.denominator
+        for a in constraint.coefficients.values():
+            scale = math.lcm(scale, a.denominator)
+        items = constraint.coefficients.items()
+        pairs = tuple((column_index[v], a.numerator * (scale // a.denominator)) for v, a in items)
+        return IntegerRow(scale, pairs, constraint.rhs.numerator * (scale // constraint.rhs.denominator))
+
+
+@dataclass(frozen=True)
 class LinearProgram:
     """An exact LP (see the module docstring for the form).
 
@@ -133,12 +155,28 @@ class LinearProgram:
             lower[v] = None if bound is None else to_fraction(bound, f"lower[{v!r}]")
         object.__setattr__(self, "lower", MappingProxyType(lower))
 
+    @cached_property
+    def column_index(self) -> Mapping[str, int]:
+        """Variable name -> its position in ``variables``."""
+        return MappingProxyType({v: j for j, v in enumerate(self.variables)})
+
+    @cached_property
+    def integer_rows(self) -> tuple[IntegerRow, ...]:
+        """Each constraint scaled to integers (computed once; used by fast exact checks)."""
+        return tuple(IntegerRow.of(c, self.column_index) for c in self.constraints)
+
     def lower_bound(self, variable: str) -> Fraction | None:
         """The lower bound of ``variable`` (0 by default, None if free)."""
         return self.lower.get(variable, Fraction(0))
 
     def objective_value(self, point: Mapping[str, Fraction]) -> Fraction:
-        return sum((c * point.get(v, 0) for v, c in self.objective.items()), Fraction(0))
+        """``c . x`` exactly (one common denominator, integer sums)."""
+        terms = [(c, point[v]) for v, c in self.objective.items() if point.get(v)]
+        denominator = math.lcm(1, *(c.denominator * x.denominator for c, x in terms))
+        total = sum(
+            c.numerator * x.numerator * (denominator // (c.denominator * x.denominator)) for c, x in terms
+        )
+        return Fraction(total, denominator)
 
     def constraint(self, name: str) -> Constraint:
         for c in self.constraints:
