@@ -192,7 +192,10 @@ def _table_from_entries(domain: Domain, entries: Any, name: str, allow_float: bo
         where = f"mechanism.table[{k}]"
         if not isinstance(entry, Mapping):
             raise InvalidInput("must be an object with 'profile' and 'assignment'", where)
-        profile = problem.profile(_require(entry, "profile", where))
+        try:
+            profile = problem.profile(_require(entry, "profile", where))
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc), where) from None
         if profile not in domain:
             raise InvalidInput(f"profile {[list(p) for p in profile]} is not in the domain", where)
         idx = domain.index(profile)
