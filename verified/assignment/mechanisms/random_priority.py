@@ -72,58 +72,61 @@ def _without(ranking: int, obj: int) -> int:
 
 def _cap_at_demand(caps: list[int], state: State) -> Caps:
     """Copies beyond the number of remaining agents who accept an object never matter."""
-    if max(caps) > 1:
-        demand = [0] * len(caps)
-        for r in state:
-            for x in _RANKING[r]:
-                demand[x] += 1
-        return tuple(min(q, d) for q, d in zip(caps, demand, strict=True))
-    return tuple(caps)
+    demand = [0] * len(caps)
+    for r in state:
+        for x in _RANKING[r]:
+            demand[x] += 1
+    return tuple(min(q, d) for q, d in zip(caps, demand, strict=True))
 
 
 def _expand(caps: Caps, state: State) -> Rows:
     """C for a state (see the module docstring): rows sum to k! for k = len(state)."""
     m = len(caps)
     k = len(state)
+    ranking = _RANKING
     if k == 1:
         row = [0] * (m + 1)
-        row[_RANKING[state[0]][0]] = 1
+        row[ranking[state[0]][0]] = 1
         return {state[0]: tuple(row)}
     first = factorial(k - 1)
-    multiplicity: dict[int, int] = {}
-    for r in state:
-        multiplicity[r] = multiplicity.get(r, 0) + 1
-    rows = {r: [0] * (m + 1) for r in multiplicity}
+    distinct = sorted(set(state))
+    counts = [state.count(r) for r in distinct]
+    rows = [[0] * (m + 1) for _ in distinct]
     without = _WITHOUT
-    for s, count_s in multiplicity.items():
-        taken = _RANKING[s][0]
+    for s, count_s in enumerate(counts):
+        rank_s = distinct[s]
+        taken = ranking[rank_s][0]
         rows[s][taken] += first  # the fixed agent herself picks first
         rest = list(state)
-        rest.remove(s)
+        rest.remove(rank_s)
         sub_caps = list(caps)
         sub_caps[taken] -= 1
         if sub_caps[taken]:
-            reduced = None
+            reduced = distinct
             sub_state = tuple(rest)
         else:  # `taken` ran out: delete it from every ranking (only it can run out)
-            reduced = {}
-            for r in multiplicity:
+            reduced = []
+            for r in distinct:
                 found = without.get((r, taken))
-                reduced[r] = _without(r, taken) if found is None else found
-            sub_state = tuple(sorted(reduced[r] for r in rest if reduced[r] >= 0))
-        sub_rows = _counts(_cap_at_demand(sub_caps, sub_state), sub_state) if sub_state else {}
-        scale = first // factorial(len(sub_state))
-        for t, target in rows.items():
+                reduced.append(_without(r, taken) if found is None else found)
+            lookup = dict(zip(distinct, reduced, strict=True))
+            sub_state = tuple(sorted(lookup[r] for r in rest if lookup[r] >= 0))
+        if sub_state:
+            sub_rows = _counts(
+                _cap_at_demand(sub_caps, sub_state) if max(sub_caps) > 1 else tuple(sub_caps), sub_state
+            )
+            scale = first // factorial(len(sub_state))
+        for t, target in enumerate(rows):
             others_of_s = count_s - 1 if s == t else count_s
             if not others_of_s:
                 continue
-            r = t if reduced is None else reduced[t]
+            r = reduced[t]
             if r < 0:
                 target[m] += others_of_s * first
                 continue
             weight = others_of_s * scale
             target[:] = [a + weight * b for a, b in zip(target, sub_rows[r], strict=True)]
-    return {r: tuple(row) for r, row in rows.items()}
+    return {r: tuple(row) for r, row in zip(distinct, rows, strict=True)}
 
 
 _counts = lru_cache(maxsize=CACHE_SIZE)(_expand)

@@ -1,0 +1,77 @@
+"""The Boston (immediate acceptance) mechanism, and its random-order version."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from math import factorial
+
+from verified.assignment.mechanism import FunctionMechanism
+from verified.assignment.mechanisms._common import (
+    IndexPreference,
+    Outcome,
+    add_outcome,
+    agent_order,
+    deterministic,
+    from_counts,
+    index_profile,
+    require_enumerable,
+)
+from verified.assignment.model import Problem, Profile
+from verified.assignment.stochastic import StochasticAssignment
+
+
+def boston_outcome(
+    capacities: Sequence[int], preferences: Sequence[IndexPreference], order: Sequence[int]
+) -> Outcome:
+    """Index form. Round r = 1, 2, ...: every agent not yet assigned applies to the r-th object
+    of her ranking; an object accepts applicants in ``order`` (priority) while copies are left,
+    and acceptances are final. Agents whose ranking is exhausted get the outside option."""
+    left = list(capacities)
+    outcome = [-1] * len(preferences)
+    waiting = list(order)
+    r = 0
+    while waiting:
+        still: list[int] = []
+        for i in waiting:  # priority order, so earlier agents are accepted first
+            if r >= len(preferences[i]):
+                continue  # ranking exhausted: outside option
+            x = preferences[i][r]
+            if left[x] > 0:
+                left[x] -= 1
+                outcome[i] = x
+            else:
+                still.append(i)
+        waiting = still
+        r += 1
+    return tuple(outcome)
+
+
+def boston(problem: Problem, order: Sequence[object] | None = None) -> FunctionMechanism:
+    """Boston / immediate acceptance for one priority order over agents (agent names; default
+    the problem's agent order), used by every object: in round r each unassigned agent applies
+    to her r-th choice, which admits applicants by priority while copies last, for good.
+    Deterministic, individually rational, manipulable."""
+    sequence = agent_order(problem, order)
+
+    def run(profile: Profile) -> StochasticAssignment:
+        prefs = index_profile(problem, profile)
+        return deterministic(problem, boston_outcome(problem.capacities, prefs, sequence))
+
+    names = " ".join(problem.agents[i] for i in sequence)
+    return FunctionMechanism(problem, f"boston ({names})", run)
+
+
+def random_boston(problem: Problem) -> FunctionMechanism:
+    """Boston with a uniformly random priority order: the exact average over the n! orders
+    (enumerated; at most `MAX_ENUMERATED_AGENTS` agents). A classic manipulable mechanism."""
+    require_enumerable(problem, "random_boston")
+
+    def run(profile: Profile) -> StochasticAssignment:
+        prefs = index_profile(problem, profile)
+        counts = [[0] * (problem.m + 1) for _ in range(problem.n)]
+        for order in itertools.permutations(range(problem.n)):
+            add_outcome(counts, boston_outcome(problem.capacities, prefs, order), 1, problem.m)
+        return from_counts(problem, counts, factorial(problem.n))
+
+    return FunctionMechanism(problem, "random boston", run)
