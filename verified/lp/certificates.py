@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 from verified.errors import VerifiedError
@@ -62,11 +63,11 @@ def _check_keys(values: Mapping[str, Fraction], allowed: Mapping[str, int], what
 
 def _scaled(values: Mapping[str, Fraction], index: Mapping[str, int], size: int) -> tuple[int, list[int]]:
     """A common denominator ``D`` and the integers ``D * value`` by position (absent = 0)."""
-    denominator = math.lcm(1, *(Fraction(v).denominator for v in values.values()))
+    denominator = math.lcm(1, *(v.denominator for v in values.values() if v))
     out = [0] * size
     for key, value in values.items():
-        value = Fraction(value)
-        out[index[key]] = value.numerator * (denominator // value.denominator)
+        if value:
+            out[index[key]] = value.numerator * (denominator // value.denominator)
     return denominator, out
 
 
@@ -136,7 +137,8 @@ def objective_value(lp: LinearProgram, point: Mapping[str, Fraction]) -> Fractio
     return lp.objective_value(point)
 
 
-def verify_optimal(lp: LinearProgram, result: LPResult) -> None:
+def verify_optimal(lp: LinearProgram, result: LPResult) -> dict[str, Fraction]:
+    """Check an optimality certificate; return the reduced costs ``c - A^T y``."""
     maximize = lp.sense == "max"
     check_primal_feasible(lp, result.primal)
     _check_keys(result.dual, _constraint_index(lp), "dual")
@@ -167,6 +169,7 @@ def verify_optimal(lp: LinearProgram, result: LPResult) -> None:
         raise CertificateError(f"duality gap: primal objective {primal_value} != dual objective {dual_value}")
     if result.objective != primal_value:
         raise CertificateError(f"claimed objective {result.objective} != primal objective {primal_value}")
+    return reduced
 
 
 def verify_infeasible(lp: LinearProgram, result: LPResult) -> None:
@@ -232,3 +235,15 @@ def verify_result(lp: LinearProgram, result: LPResult) -> None:
         verify_unbounded(lp, result)
     elif result.status != "unknown":
         raise CertificateError(f"unknown status {result.status!r}")
+
+
+def certify(lp: LinearProgram, result: LPResult) -> LPResult:
+    """`verify_result`, then return ``result`` (an optimal one with its reduced
+    costs filled in). Raises `CertificateError` like `verify_result`."""
+    if result.status == "optimal":
+        reduced = verify_optimal(lp, result)
+        if not result.reduced_costs:
+            return replace(result, reduced_costs=reduced)
+        return result
+    verify_result(lp, result)
+    return result

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from verified.errors import require_extra
-from verified.lp.certificates import CertificateError, verify_result
+from verified.lp.certificates import CertificateError, certify
 from verified.lp.model import Constraint, LinearProgram
 from verified.lp.reconstruct import (
     AT_LOWER,
@@ -163,16 +163,13 @@ def _exact_optimum(
     if rounding:
         candidate = from_floats(lp, proposal.primal, proposal.dual)
         try:
-            verify_result(lp, candidate)
-            return candidate
+            return certify(lp, candidate)
         except CertificateError as exc:
             failures.append(f"rounding: {exc}")
     if proposal.basis is None:
         return _unknown("HiGHS gave no valid basis (and its rounded solution did not verify)")
     try:
-        candidate = from_basis(lp, proposal.basis, deadline)
-        verify_result(lp, candidate)
-        return candidate
+        return certify(lp, from_basis(lp, proposal.basis, deadline))
     except SolveTimeout:
         return _unknown("time limit reached during the exact basis solve")
     except (BasisError, CertificateError) as exc:

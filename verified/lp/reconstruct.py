@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from verified.lp.certificates import dual_objective
 from verified.lp.model import LinearProgram
 from verified.lp.result import LPResult
 from verified.lp.sparse import SingularSystem, solve_square
@@ -41,7 +40,12 @@ class Basis:
     constraints: tuple[str, ...]
 
 
+_ZERO = Fraction(0)
+
+
 def _simple(value: float, max_denominator: int) -> Fraction:
+    if value == 0:
+        return _ZERO
     nearest = round(value)
     if abs(value - nearest) <= 1e-9 * max(1.0, abs(value)):  # float ok: only proposes
         return Fraction(nearest)
@@ -58,15 +62,8 @@ def from_floats(
     constraint multipliers (same sign convention as ours: ``d = c - A^T y``)."""
     point = {v: _simple(x, max_denominator) for v, x in zip(lp.variables, primal, strict=True)}
     multipliers = {c.name: _simple(y, max_denominator) for c, y in zip(lp.constraints, dual, strict=True)}
-    reduced, _ = dual_objective(lp, multipliers)
-    return LPResult(
-        "optimal",
-        primal=point,
-        dual=multipliers,
-        objective=lp.objective_value(point),
-        reduced_costs=reduced,
-        method="highs+rounding",
-    )
+    objective = lp.objective_value(point)
+    return LPResult("optimal", primal=point, dual=multipliers, objective=objective, method="highs+rounding")
 
 
 def from_basis(lp: LinearProgram, basis: Basis, deadline: float | None = None) -> LPResult:
@@ -125,12 +122,6 @@ def from_basis(lp: LinearProgram, basis: Basis, deadline: float | None = None) -
     dual = {c.name: Fraction(0) for c in lp.constraints}
     for c, y in zip(tight, multipliers, strict=True):
         dual[c.name] = y
-    reduced, _ = dual_objective(lp, dual)
     return LPResult(
-        "optimal",
-        primal=ordered,
-        dual=dual,
-        objective=lp.objective_value(ordered),
-        reduced_costs=reduced,
-        method="highs+basis",
+        "optimal", primal=ordered, dual=dual, objective=lp.objective_value(ordered), method="highs+basis"
     )

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Literal
 
 from verified.errors import InvalidInput
-from verified.lp.certificates import CertificateError, verify_result
+from verified.lp.certificates import CertificateError, certify
 from verified.lp.model import LinearProgram
 from verified.lp.result import LPResult
 from verified.lp.simplex import solve_simplex
@@ -68,7 +68,7 @@ def _highs_installed() -> bool:
 
 def _verified(lp: LinearProgram, result: LPResult) -> LPResult:
     try:
-        verify_result(lp, result)
+        return certify(lp, result)
     except CertificateError as exc:
         return LPResult(
             "unknown",
@@ -77,4 +77,3 @@ def _verified(lp: LinearProgram, result: LPResult) -> LPResult:
             method=result.method,
             stats=result.stats,
         )
-    return result
