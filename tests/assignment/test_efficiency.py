@@ -4,6 +4,7 @@ cross-checks against brute force and the Bogomolnaia-Moulin characterisation."""
 import itertools
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -205,3 +206,21 @@ def test_mechanism_level():
     one = Domain.restricted(q, [["acbd"], ["acbd"], ["cadb"], ["cadb"]])
     found = check_sd_efficient(random_priority(q), one)
     assert found.fails and found.evidence["mechanism"] == "random priority"
+
+
+def test_probabilistic_serial_is_sd_efficient():
+    # Bogomolnaia-Moulin (2001): the probabilistic serial assignment is ordinally efficient.
+    probabilistic_serial = pytest.importorskip(
+        "verified.assignment.mechanisms.probabilistic_serial"
+    ).probabilistic_serial
+
+    p = Problem.make(3, "ab")
+    found = check_sd_efficient(probabilistic_serial(p), Domain.full(p))
+    assert found.holds and found.evidence["profiles_checked"] == 125
+    q = Problem.make(4, "abcd")
+    prof = q.profile(["acbd", "acbd", "cadb", "cadb"])
+    ps = probabilistic_serial(q)(prof)
+    # At the Bogomolnaia-Moulin profile PS gives 1/2 a + 1/2 b to agents 1, 2 (eating by hand: 1, 2 eat a
+    # and 3, 4 eat c at speed 1 each, both gone at time 1/2; then b and d likewise), which is SD-efficient.
+    assert ps.prob(0, "a") == Fraction(1, 2) and ps.prob(0, "b") == Fraction(1, 2)
+    assert check_sd_efficient_assignment(ps, prof).holds

@@ -4,6 +4,7 @@ mixtures with weight on unstable matchings are not; every certificate is re-veri
 import itertools
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,20 @@ def test_mechanism_level_rda():
     # The same mechanism judged against strict priorities 3 > 1 > 2 everywhere is not ex post stable.
     strict = Priorities.from_order(p, ["3", "1", "2"])
     assert check_ex_post_stable(rda, domain, strict).fails
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_builtin_rda_matches_enumeration_and_is_ex_post_stable(data):
+    random_deferred_acceptance = pytest.importorskip(
+        "verified.assignment.mechanisms.random_deferred_acceptance"
+    ).random_deferred_acceptance
+
+    p = data.draw(problems(max_agents=3, max_objects=3))
+    prof = data.draw(profiles(p))
+    pri = data.draw(weak_priorities(p))
+    gamma = random_deferred_acceptance(p, pri)(prof)
+    assert gamma == _rda(p, prof, pri.classes)
+    found = check_ex_post_stable_assignment(gamma, prof, pri)
+    assert found.holds
+    _recheck(found, gamma, prof, pri)
