@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ["bilateral_trade", "eopr_allocation"]
+EXAMPLES = ["bilateral_trade", "binary_classification", "eopr_allocation"]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
