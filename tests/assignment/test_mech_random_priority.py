@@ -1,0 +1,113 @@
+"""Random priority by dynamic programming, checked against enumerating the n! orders."""
+
+import itertools
+from fractions import Fraction
+from math import factorial
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verified.assignment.domain import all_preferences
+from verified.assignment.mechanisms import random_priority, rp_type_rows, serial_dictatorship
+from verified.assignment.model import Problem
+from verified.errors import InvalidInput
+
+
+def rp_by_orders(problem, profile):
+    """Independent reference: average of the serial dictatorships over all n! orders."""
+    total = [[Fraction(0)] * (problem.m + 1) for _ in range(problem.n)]
+    orders = list(itertools.permutations(problem.agents))
+    for order in orders:
+        outcome = serial_dictatorship(problem, order)(profile)
+        for i, row in enumerate(outcome.matrix):
+            for k, v in enumerate(row):
+                total[i][k] += v
+    return tuple(tuple(v / len(orders) for v in row) for row in total)
+
+
+@st.composite
+def problems_and_profiles(draw, max_agents=4, max_objects=3):
+    n = draw(st.integers(1, max_agents))
+    m = draw(st.integers(1, max_objects))
+    caps = draw(st.lists(st.integers(1, 2), min_size=m, max_size=m))
+    problem = Problem.make(n, m, caps)
+    prefs = all_preferences(problem.objects)
+    profile = tuple(draw(st.sampled_from(prefs)) for _ in range(n))
+    return problem, profile
+
+
+@settings(max_examples=60)
+@given(problems_and_profiles())
+def test_dp_equals_enumeration_of_orders(case):
+    problem, profile = case
+    assert random_priority(problem)(profile).matrix == rp_by_orders(problem, profile)
+
+
+@settings(max_examples=40)
+@given(problems_and_profiles())
+def test_type_rows_are_the_rows_of_the_mechanism(case):
+    problem, profile = case
+    rows, den = rp_type_rows(problem, tuple(sorted(profile)))
+    assert den == factorial(problem.n)
+    assert set(rows) == set(profile)
+    assignment = random_priority(problem)(profile)
+    for i, pref in enumerate(profile):
+        assert tuple(Fraction(v, den) for v in rows[pref]) == assignment.matrix[i]
+        assert sum(rows[pref]) == den
+
+
+@settings(max_examples=30)
+@given(problems_and_profiles(), st.randoms(use_true_random=False))
+def test_anonymous_and_equal_treatment(case, rng):
+    problem, profile = case
+    result = random_priority(problem)(profile)
+    perm = list(range(problem.n))
+    rng.shuffle(perm)
+    permuted = random_priority(problem)(tuple(profile[j] for j in perm))
+    for k, j in enumerate(perm):
+        assert permuted.matrix[k] == result.matrix[j]
+    for i, j in itertools.combinations(range(problem.n), 2):
+        if profile[i] == profile[j]:
+            assert result.matrix[i] == result.matrix[j]
+
+
+def test_erdil_remark_2_by_hand():
+    problem = Problem.make(4, "abc")
+    result = random_priority(problem)(["ab", "cb", "a", "c"])
+    # Agent 1 gets a iff she precedes 3: 1/2. She gets b iff 3 precedes her and b is still there,
+    # i.e. not (4 before 2 before 1): of the 12 orders with 3 before 1, the 3 orders with 4 < 2 < 1
+    # and 3 < 1 lose b, so 9/24 = 3/8. Symmetrically for agent 2 with c, b, 4, 3.
+    assert result.row("1") == (Fraction(1, 2), Fraction(3, 8), 0, Fraction(1, 8))
+    assert result.row("2") == (0, Fraction(3, 8), Fraction(1, 2), Fraction(1, 8))
+    assert result.row("3") == (Fraction(1, 2), 0, 0, Fraction(1, 2))
+    assert result.row("4") == (0, 0, Fraction(1, 2), Fraction(1, 2))
+    # b is wasted with probability 1 - 3/8 - 3/8 = 1/4.
+    assert result.column_sum("b") == Fraction(3, 4)
+
+
+def test_capacities_by_hand():
+    # Two copies of a, three agents who all want only a: each is left out iff she picks last: 1/3.
+    problem = Problem.make(3, "a", [2])
+    result = random_priority(problem)(["a", "a", "a"])
+    assert all(row == (Fraction(2, 3), Fraction(1, 3)) for row in result.matrix)
+
+
+def test_ten_agents_rows_are_a_valid_lottery():
+    problem = Problem.make(10, 10)
+    objects = list(problem.objects)
+    profile = [tuple(objects[k:] + objects[:k]) for k in range(10)]  # everyone a different top
+    result = random_priority(problem)(profile)
+    # Distinct tops: in any order, by induction every earlier agent took her own (distinct) top,
+    # so each agent's top is still free when she picks. Everyone gets her top with probability 1.
+    assert all(result.row(i)[i] == 1 for i in range(10))
+
+
+def test_invalid_inputs():
+    problem = Problem.make(2, "ab")
+    with pytest.raises(InvalidInput, match="3 preferences for 2 agents"):
+        rp_type_rows(problem, (("a",), ("b",), ()))
+    with pytest.raises(InvalidInput, match="unknown object 'z'"):
+        rp_type_rows(problem, (("a",), ("z",)))
+    with pytest.raises(InvalidInput, match="unknown object 'z'"):
+        random_priority(problem)(["a", "z"])
