@@ -214,3 +214,15 @@ def _outcome_from(result, table: SymbolicTable):
     from verified.smt import SmtOutcome
 
     return SmtOutcome("sat", {name: Fraction(v) for name, v in result.evidence["table"].items()})
+
+
+def test_resource_limit_gives_unknown_not_a_verdict():
+    # z3's deterministic resource counter: a tiny budget cannot settle this query, and the answer
+    # must be UNKNOWN with z3's reason, never HOLDS or FAILS.
+    problem = Problem.make(2, "ab")
+    domain = Domain.full(problem)
+    g = SymbolicTable.fresh(domain)
+    given_ = constraints.valid(g) + constraints.strategyproof(g) + constraints.equal_treatment(g)
+    found = check_nonwasteful_smt(g, domain, given=given_, rlimit=50)
+    assert found.unknown and found.reason.startswith("z3:")
+    assert found.evidence["kind"] == "smt_unknown"

@@ -84,6 +84,7 @@ def _run(
     query: str,
     given: Encoding | None,
     timeout_ms: int | None,
+    rlimit: int | None = None,
 ) -> CheckResult:
     selectors = [z3.Bool(f"violation[{k}]") for k in range(len(candidates))]
     constraints = [z3.Implies(s, c.condition) for s, c in zip(selectors, candidates, strict=True)]
@@ -92,7 +93,7 @@ def _run(
     encoding = encoding + Encoding((), table.decode_map())
     if given is not None:
         encoding = given + encoding
-    outcome = solve(encoding, timeout_ms=timeout_ms)
+    outcome = solve(encoding, timeout_ms=timeout_ms, rlimit=rlimit)
     evidence_subject = _subject_json(table)
     if outcome.unknown:
         return unknown(prop, f"z3: {outcome.reason_unknown}", {"kind": "smt_unknown", "query": query})
@@ -125,7 +126,12 @@ def _run(
 
 
 def check_strategyproof_smt(
-    subject: Subject, domain: Domain, *, given: Encoding | None = None, timeout_ms: int | None = None
+    subject: Subject,
+    domain: Domain,
+    *,
+    given: Encoding | None = None,
+    timeout_ms: int | None = None,
+    rlimit: int | None = None,
 ) -> CheckResult:
     """SD-strategy-proofness (Erdil, section 2) via z3: is there a profile R, an agent i, a
     misreport R'_i and a prefix of R_i where f_i(R'_i, R_-i) has strictly more cumulative
@@ -152,6 +158,7 @@ def check_strategyproof_smt(
         "exists profile, agent, misreport, prefix: truthful cumulative < misreport cumulative",
         given,
         timeout_ms,
+        rlimit,
     )
 
 
@@ -193,7 +200,12 @@ def _sp_candidate(
 
 
 def check_individually_rational_smt(
-    subject: Subject, domain: Domain, *, given: Encoding | None = None, timeout_ms: int | None = None
+    subject: Subject,
+    domain: Domain,
+    *,
+    given: Encoding | None = None,
+    timeout_ms: int | None = None,
+    rlimit: int | None = None,
 ) -> CheckResult:
     """Individual rationality via z3: is there a profile, agent and object she did not list
     with positive probability? FAILS evidence: profile, agent, preference, object, probability."""
@@ -216,6 +228,7 @@ def check_individually_rational_smt(
         "exists profile, agent, unacceptable object with positive probability",
         given,
         timeout_ms,
+        rlimit,
     )
 
 
@@ -275,7 +288,12 @@ def _waste_candidate(cond: z3.BoolRef, pi: int, j: int, y: int, z: int, profile:
 
 
 def check_nonwasteful_smt(
-    subject: Subject, domain: Domain, *, given: Encoding | None = None, timeout_ms: int | None = None
+    subject: Subject,
+    domain: Domain,
+    *,
+    given: Encoding | None = None,
+    timeout_ms: int | None = None,
+    rlimit: int | None = None,
 ) -> CheckResult:
     """Non-wastefulness at every profile via z3 (Erdil, section 2). FAILS evidence: profile,
     agent, preference, worse (y), better (z), probability_worse, column_sum_better, capacity_better."""
@@ -288,11 +306,17 @@ def check_nonwasteful_smt(
         "exists profile, agent j, z P_j y: gamma_jy > 0 and column z not full",
         given,
         timeout_ms,
+        rlimit,
     )
 
 
 def check_equal_treatment_smt(
-    subject: Subject, domain: Domain, *, given: Encoding | None = None, timeout_ms: int | None = None
+    subject: Subject,
+    domain: Domain,
+    *,
+    given: Encoding | None = None,
+    timeout_ms: int | None = None,
+    rlimit: int | None = None,
 ) -> CheckResult:
     """Equal treatment of equals via z3: R_i = R_j and f_i(R) != f_j(R) somewhere. FAILS
     evidence: profile, agents (two names), preference, column, the two probabilities."""
@@ -316,6 +340,7 @@ def check_equal_treatment_smt(
         "exists profile, agents i != j with R_i = R_j and a column where their rows differ",
         given,
         timeout_ms,
+        rlimit,
     )
 
 
