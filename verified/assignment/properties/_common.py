@@ -74,7 +74,12 @@ def domain_description(domain: Domain) -> dict[str, Any]:
 
 
 def table_digest(mechanism: TabulatedMechanism) -> str:
-    """Fingerprint of a table: ``verified.results.digest`` of ``{"denominator": d,
+    """`array_digest` of the table's numerators and denominator."""
+    return array_digest(mechanism.numerators, mechanism.denominator)
+
+
+def array_digest(nums: np.ndarray, denominator: int) -> str:
+    """Fingerprint of an integer table: ``verified.results.digest`` of ``{"denominator": d,
     "shape": [P, n, m + 1], "encoding": ..., "numerators_sha256": h}`` where ``h`` is the
     SHA-256 of the numerators flattened in C order and encoded as
 
@@ -84,11 +89,10 @@ def table_digest(mechanism: TabulatedMechanism) -> str:
 
     Both are reproducible with the standard library; the binary form keeps
     million-profile tables fast."""
-    nums = mechanism.numerators
     flat = nums.reshape(-1)
     sha = hashlib.sha256()
     chunk = 1 << 20
-    if mechanism.denominator < 2**63:
+    if denominator < 2**63:
         encoding = "int64-big-endian"
         for start in range(0, flat.size, chunk):
             sha.update(np.asarray(flat[start : start + chunk]).astype(">i8").tobytes())
@@ -101,7 +105,7 @@ def table_digest(mechanism: TabulatedMechanism) -> str:
         sha.update(b"]")
     return digest(
         {
-            "denominator": int(mechanism.denominator),
+            "denominator": int(denominator),
             "shape": [int(s) for s in nums.shape],
             "encoding": encoding,
             "numerators_sha256": sha.hexdigest(),

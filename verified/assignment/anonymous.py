@@ -1,0 +1,302 @@
+"""Anonymous mechanisms stored and checked on orbits (Erdil, section 2, strategy-proofness).
+
+Over a symmetric domain (every agent may report the same k rankings) an anonymous
+mechanism is determined by one row per (own ranking, multiset of the others' n - 1
+rankings): there are k * C(k + n - 2, n - 1) such orbits instead of n * k^n entries.
+
+Multiset index: the others' ranking positions sorted, a_0 <= a_1 <= ... <= a_{r-1}
+(r = n - 1), are numbered by the colex rank sum_j C(a_j + j, j + 1), a bijection onto
+0 .. C(k + r - 1, r) - 1 (b_j = a_j + j is a strictly increasing r-subset of
+0 .. k + r - 2; the combinatorial number system numbers those).
+
+Strategy-proofness on orbits: agent i's lottery depends only on her report and the
+others' multiset, so "truthful vs every misreport at every profile" is exactly "row
+(t, M) vs rows (r, M) for every true ranking t, misreport r and multiset M".
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import comb, lcm
+from typing import Any
+
+import numpy as np
+
+from verified.assignment.domain import Domain
+from verified.assignment.mechanism import TabulatedMechanism
+from verified.assignment.model import Preference, Problem
+from verified.assignment.properties._common import array_digest
+from verified.assignment.properties.equal_treatment import check_anonymous
+from verified.assignment.properties.strategyproofness import _manipulation_evidence, find_manipulation
+from verified.errors import InvalidInput
+from verified.numbers import fraction_text
+from verified.results import CheckResult, fails, holds
+
+TypeRows = Callable[[tuple[Preference, ...]], tuple[Mapping[Preference, Sequence[int]], int]]
+
+
+def multiset_count(k: int, r: int) -> int:
+    """Number of multisets of size ``r`` from ``k`` kinds."""
+    return comb(k + r - 1, r)
+
+
+def multiset_rank(sorted_positions: Sequence[int]) -> int:
+    """Colex rank of a non-decreasing tuple of positions (module docstring)."""
+    return sum(comb(a + j, j + 1) for j, a in enumerate(sorted_positions))
+
+
+def multiset_unrank(index: int, r: int) -> tuple[int, ...]:
+    """Inverse of `multiset_rank` for multisets of size ``r``."""
+    out = [0] * r
+    for j in range(r - 1, -1, -1):
+        b = j
+        while comb(b + 1, j + 1) <= index:
+            b += 1
+        index -= comb(b, j + 1)
+        out[j] = b - j
+    return tuple(out)
+
+
+def _rank_rows(sorted_rows: np.ndarray, k: int) -> np.ndarray:
+    """Vectorised `multiset_rank` of each row of an (N, r) array of sorted positions."""
+    n_rows, r = sorted_rows.shape
+    if r == 0:
+        return np.zeros(n_rows, dtype=np.int64)
+    table = np.array([[comb(b, j) for j in range(r + 1)] for b in range(k + r)], dtype=np.int64)
+    shift = np.arange(r, dtype=np.int64)
+    return table[sorted_rows + shift, shift + 1].sum(axis=1)
+
+
+def all_multisets(k: int, r: int) -> np.ndarray:
+    """Every multiset of size ``r`` from ``k`` kinds, as sorted rows, in rank order."""
+    items = list(itertools.combinations_with_replacement(range(k), r))
+    rows = np.array(items, dtype=np.int64).reshape(len(items), r)
+    order = np.argsort(_rank_rows(rows, k), kind="stable")
+    return rows[order]
+
+
+def _others_ranks(full: np.ndarray, k: int) -> np.ndarray:
+    """For each n-multiset row and each position j, the rank of the row without entry j."""
+    n = full.shape[1]
+    return np.stack([_rank_rows(np.delete(full, j, axis=1), k) for j in range(n)], axis=1)
+
+
+@dataclass(frozen=True, eq=False)
+class OrbitTable:
+    """An anonymous mechanism over the symmetric domain where everyone may report ``rankings``.
+
+    ``numerators[t, M, c] / denominator`` is the probability of column c for an agent who
+    reports ``rankings[t]`` while the others' reports form the multiset number M.
+    Validated on construction: entries in [0, 1], rows sum to 1, and at every multiset
+    profile the column sums (with multiplicity) are at most the capacities."""
+
+    problem: Problem
+    rankings: tuple[Preference, ...]
+    numerators: np.ndarray = field(repr=False)
+    denominator: int
+    name: str = "orbit table"
+    anonymity: str = "by construction (rows per multiset)"
+
+    def __post_init__(self) -> None:
+        p, k = self.problem, len(self.rankings)
+        Domain(p, tuple(self.rankings for _ in p.agents))  # validates the rankings
+        expected = (k, multiset_count(k, p.n - 1), p.m + 1)
+        if self.numerators.shape != expected:
+            raise InvalidInput(
+                f"orbit table has shape {self.numerators.shape}, expected {expected}", "orbit table"
+            )
+        if (
+            isinstance(self.denominator, bool)
+            or not isinstance(self.denominator, int)
+            or self.denominator < 1
+        ):
+            raise InvalidInput(
+                f"denominator must be a positive integer, got {self.denominator!r}", "orbit table"
+            )
+        self.numerators.flags.writeable = False
+        self._validate()
+
+    def _where(self, t: int, others: int) -> str:
+        rest = [list(self.rankings[a]) for a in multiset_unrank(others, self.problem.n - 1)]
+        return f"orbit table row (own ranking {list(self.rankings[t])}, others {rest})"
+
+    def _validate(self) -> None:
+        p, nums, den = self.problem, self.numerators, self.denominator
+        bad = np.argwhere((nums < 0) | (nums > den))
+        if len(bad):
+            t, o, c = (int(v) for v in bad[0])
+            value = fraction_text(Fraction(int(nums[t, o, c]), den))
+            raise InvalidInput(
+                f"probability {value} is outside [0, 1]", f"{self._where(t, o)}[{p.columns[c]!r}]"
+            )
+        sums = nums.sum(axis=2)
+        bad = np.argwhere(sums != den)
+        if len(bad):
+            t, o = (int(v) for v in bad[0])
+            value = fraction_text(Fraction(int(sums[t, o]), den))
+            raise InvalidInput(f"row sums to {value}, not 1", self._where(t, o))
+        full = all_multisets(len(self.rankings), p.n)
+        others = _others_ranks(full, len(self.rankings))
+        columns = sum(nums[full[:, j], others[:, j], : p.m] for j in range(p.n))
+        caps = np.array([q * den for q in p.capacities], dtype=object if den * p.n >= 2**62 else np.int64)
+        bad = np.argwhere(columns > caps)
+        if len(bad):
+            q, c = (int(v) for v in bad[0])
+            prof = [list(self.rankings[a]) for a in full[q]]
+            raise InvalidInput(
+                f"column {p.objects[c]!r} sums to {fraction_text(Fraction(int(columns[q, c]), den))}, "
+                f"more than its capacity {p.capacities[c]}",
+                f"orbit table at the multiset profile {prof}",
+            )
+
+    @property
+    def domain(self) -> Domain:
+        return Domain(self.problem, tuple(self.rankings for _ in self.problem.agents))
+
+    def row(self, own: Preference, others: Sequence[Preference]) -> tuple[Fraction, ...]:
+        """Exact row of an agent reporting ``own`` against the others' reports."""
+        pos = {r: a for a, r in enumerate(self.rankings)}
+        t = pos[tuple(own)]
+        index = multiset_rank(sorted(pos[tuple(o)] for o in others))
+        return tuple(Fraction(int(v), self.denominator) for v in self.numerators[t, index])
+
+    @classmethod
+    def from_type_rows(
+        cls,
+        problem: Problem,
+        rankings: Sequence[Preference],
+        type_rows: TypeRows,
+        name: str = "orbit table",
+        anonymity: str = "by construction (rows per multiset)",
+    ) -> OrbitTable:
+        """Build from ``type_rows(multiset) -> ({ranking: numerators}, denominator)``, called
+        once per multiset profile (n rankings sorted by position in ``rankings``), e.g.
+        `verified.assignment.mechanisms.random_priority.rp_type_rows`."""
+        rankings = tuple(tuple(r) for r in rankings)
+        k, n = len(rankings), problem.n
+        full = all_multisets(k, n)
+        others = _others_ranks(full, k)
+        own: list[int] = []
+        other: list[int] = []
+        values: list[Sequence[int]] = []
+        dens: list[int] = []
+        den = 1
+        for q, positions in enumerate(full.tolist()):
+            rows, d = type_rows(tuple(rankings[a] for a in positions))
+            den = lcm(den, d)
+            for j, a in enumerate(positions):
+                if j and positions[j - 1] == a:
+                    continue
+                own.append(a)
+                other.append(int(others[q, j]))
+                values.append(rows[rankings[a]])
+                dens.append(d)
+        exact = den * (problem.m + 1) < 2**62
+        dtype: Any = np.int64 if exact else object
+        block = np.array(values, dtype=dtype).reshape(len(values), problem.m + 1)
+        block = block * (den // np.array(dens, dtype=dtype))[:, None]
+        nums = np.zeros((k, multiset_count(k, n - 1), problem.m + 1), dtype=dtype)
+        nums[np.array(own, dtype=np.int64), np.array(other, dtype=np.int64)] = block
+        return cls(problem, rankings, nums, den, name, anonymity)
+
+    @classmethod
+    def from_tabulated(cls, table: TabulatedMechanism) -> OrbitTable:
+        """Certify the table's anonymity exhaustively (`check_anonymous`), then keep agent 0's
+        rows with the others sorted. Raises `InvalidInput` with the witness if not anonymous."""
+        verdict = check_anonymous(table)
+        if not verdict.holds:
+            raise InvalidInput(f"the table is not anonymous: {dict(verdict.evidence)}", "orbit table")
+        problem, domain = table.problem, table.domain
+        k, n = domain.sizes[0], problem.n
+        others = all_multisets(k, n - 1)
+        weights = np.array([k ** (n - 2 - j) for j in range(n - 1)], dtype=np.int64)
+        rest = (others * weights).sum(axis=1) if n > 1 else np.zeros(1, dtype=np.int64)
+        index = np.arange(k)[:, None] * k ** (n - 1) + rest[None, :]
+        nums = np.asarray(table.numerators)[index, 0]
+        return cls(
+            problem, domain.preferences[0], nums, table.denominator, table.name, "certified exhaustively"
+        )
+
+    def to_tabulated(self) -> TabulatedMechanism:
+        """The full table over the symmetric domain (for cross-checks; k^n profiles)."""
+        domain, k, n = self.domain, len(self.rankings), self.problem.n
+        digits = np.indices(domain.sizes).reshape(n, -1).T
+        nums = np.empty((len(domain), n, self.problem.m + 1), dtype=self.numerators.dtype)
+        for i in range(n):
+            rest = np.sort(np.delete(digits, i, axis=1), axis=1)
+            nums[:, i] = self.numerators[digits[:, i], _rank_rows(rest, k)]
+        return TabulatedMechanism(domain, nums, self.denominator, self.name)
+
+
+def check_strategyproof_anonymous(orbits: OrbitTable) -> CheckResult:
+    """SD-strategy-proofness (Erdil, section 2) of an anonymous mechanism, on its orbits.
+
+    FAILS evidence ``manipulation`` (as `check_strategyproof`) at the profile where agent
+    ``problem.agents[0]`` holds the true ranking and the others hold the multiset in
+    sorted order. HOLDS evidence ``exhaustive_orbits``: how anonymity is known, the
+    rankings, the orbit table digest (`_common.array_digest`), denominator, number of
+    orbits and of (true ranking, misreport, multiset) comparisons, and the number of
+    profiles this covers (k^n)."""
+    p, k = orbits.problem, len(orbits.rankings)
+    found = find_manipulation(orbits.numerators, 0, orbits.denominator, p, orbits.rankings)
+    if found is not None:
+        t, cols, rest, r = found
+        others = [orbits.rankings[a] for a in multiset_unrank(rest, p.n - 1)]
+        prof = (orbits.rankings[t], *others)
+        row_t = tuple(Fraction(int(v), orbits.denominator) for v in orbits.numerators[t, rest])
+        row_r = tuple(Fraction(int(v), orbits.denominator) for v in orbits.numerators[r, rest])
+        evidence = _manipulation_evidence(p, prof, 0, orbits.rankings[r], cols, row_t, row_r)
+        return fails("strategyproof", {**evidence, "anonymity": orbits.anonymity})
+    count = multiset_count(k, p.n - 1)
+    evidence: dict[str, Any] = {
+        "kind": "exhaustive_orbits",
+        "mechanism": orbits.name,
+        "anonymity": orbits.anonymity,
+        "agents": list(p.agents),
+        "objects": list(p.objects),
+        "capacities": list(p.capacities),
+        "rankings": [list(r) for r in orbits.rankings],
+        "multiset_index": "colex: sum_j C(a_j + j, j + 1) over the sorted positions a_0 <= a_1 <= ...",
+        "denominator": orbits.denominator,
+        "orbit_table_digest": array_digest(orbits.numerators, orbits.denominator),
+        "orbits": k * count,
+        "comparisons": k * (k - 1) * count,
+        "profiles_covered": k**p.n,
+    }
+    return holds("strategyproof", evidence)
+
+
+def is_strategyproof_anonymous(orbits: OrbitTable) -> bool:
+    return check_strategyproof_anonymous(orbits).holds
+
+
+def rp_orbit_table(problem: Problem, rankings: Sequence[Preference] | None = None) -> OrbitTable:
+    """Random priority on orbits via the type DP of
+    `verified.assignment.mechanisms.random_priority.rp_type_rows` (default rankings: the
+    full domain)."""
+    from verified.assignment.domain import all_preferences
+    from verified.assignment.mechanisms.random_priority import rp_type_rows
+
+    chosen = all_preferences(problem.objects) if rankings is None else tuple(tuple(r) for r in rankings)
+    return OrbitTable.from_type_rows(
+        problem,
+        chosen,
+        lambda multiset: rp_type_rows(problem, multiset),
+        name="random priority",
+        anonymity="by construction (type DP)",
+    )
+
+
+__all__ = [
+    "OrbitTable",
+    "all_multisets",
+    "check_strategyproof_anonymous",
+    "is_strategyproof_anonymous",
+    "multiset_count",
+    "multiset_rank",
+    "multiset_unrank",
+    "rp_orbit_table",
+]
