@@ -61,6 +61,19 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
             f"agent {ev.get('agent')} gets {ev['object']}, which she finds unacceptable, "
             f"with probability {ev['probability']}."
         )
+    elif "dominating" in ev:
+        lines.append("another assignment is at least as good for every agent and better for some:")
+        for gain in ev.get("strict_gains", []):
+            lines.append(
+                f"  agent {gain.get('agent')}: probability of {{{', '.join(gain.get('prefix', []))}}} rises "
+                f"from {gain.get('cumulative_assignment')} to {gain.get('cumulative_dominating')}"
+            )
+        lines.append(f"  dominating assignment: {ev['dominating']}")
+    elif ev.get("kind") == "farkas" and "prices" in ev:
+        lines.append(
+            "no lottery over Pareto-efficient deterministic assignments gives this assignment: "
+            f"prices {ev['prices']} value it at {ev.get('assignment_price')} > 0, every efficient one at <= 0."
+        )
     elif "permutation" in ev:
         lines.append(f"renaming the agents by {ev['permutation']} does not rename the lotteries accordingly.")
     elif "agents" in ev:

@@ -28,11 +28,14 @@ class PropertySpec:
     module: str
     functions: tuple[str, ...]
     description: str
+    requires: str | None = None
 
     def resolve(self) -> Callable[..., CheckResult] | None:
         """The check function, or None when its module/function is not available."""
         try:
             module = importlib.import_module(self.module)
+            if self.requires:
+                importlib.import_module(self.requires)
         except ImportError:
             return None
         for name in self.functions:
@@ -51,6 +54,34 @@ def _check_valid(table: Any, domain: Any) -> CheckResult:
         "valid_table",
         {"kind": "table_valid", "profiles": len(domain), "table_digest": table_digest(table)},
     )
+
+
+def _per_profile(prop: str, check: Callable[..., CheckResult], table: Any, domain: Any) -> CheckResult:
+    """Run a one-profile check everywhere; keep every profile's certificate (so the independent
+    checker needs no solver): FAILS/UNKNOWN at the first profile that does not hold."""
+    certificates = []
+    for index, profile in enumerate(domain):
+        found = check(table.at_index(index), profile)
+        if not found.holds:
+            return found
+        certificates.append(found.evidence)
+    return holds(prop, {"kind": "per_profile", "profiles": len(domain), "certificates": certificates})
+
+
+def _check_ex_post_efficient(table: Any, domain: Any) -> CheckResult:
+    """Ex post efficient at every profile (Erdil, section 2), one exact decomposition or Farkas
+    certificate per profile (`check_ex_post_efficient_assignment`)."""
+    from verified.assignment.properties.efficiency import check_ex_post_efficient_assignment as check
+
+    return _per_profile("ex_post_efficient", check, table, domain)
+
+
+def _check_sd_efficient(table: Any, domain: Any) -> CheckResult:
+    """SD-efficient at every profile (Erdil, section 2; Bogomolnaia-Moulin 2001), one exact LP
+    optimum or dominating assignment per profile (`check_sd_efficient_assignment`)."""
+    from verified.assignment.properties.efficiency import check_sd_efficient_assignment as check
+
+    return _per_profile("sd_efficient", check, table, domain)
 
 
 _PROPS = "verified.assignment.properties"
@@ -88,16 +119,18 @@ PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
         "ex-post-efficient",
         "assignment",
-        "verified.assignment.properties.efficiency",
-        ("check_ex_post_efficient", "check_ex_post_efficiency"),
+        __name__,
+        ("_check_ex_post_efficient",),
         "a lottery over Pareto-efficient deterministic assignments at every profile",
+        "verified.assignment.properties.efficiency",
     ),
     PropertySpec(
         "sd-efficient",
         "assignment",
-        "verified.assignment.properties.efficiency",
-        ("check_sd_efficient", "check_ordinally_efficient", "check_sd_efficiency"),
+        __name__,
+        ("_check_sd_efficient",),
         "ordinally (SD-) efficient at every profile",
+        "verified.assignment.properties.efficiency",
     ),
 )
 BY_NAME = {spec.name: spec for spec in PROPERTIES}
@@ -132,7 +165,7 @@ def _time_arguments(function: Callable[..., Any], timeout: float | None) -> dict
 def run_check(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
     """Check property ``name`` on an `~verified.io.AssignmentSubject` (on its table)."""
     entry = spec(name)
-    function = _check_valid if name == "valid" else entry.resolve()
+    function = entry.resolve()
     if function is None:
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
     return function(subject.table, subject.domain, **_time_arguments(function, timeout))

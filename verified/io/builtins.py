@@ -14,7 +14,10 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from verified.assignment.mechanism import Mechanism
+import numpy as np
+
+from verified.assignment.domain import Domain, all_preferences
+from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Problem
 from verified.errors import InvalidInput
 
@@ -64,6 +67,30 @@ def _factory(name: str) -> Any:
         if callable(factory):
             return factory
     return None
+
+
+def fast_table(name: str, domain: Domain) -> TabulatedMechanism | None:
+    """Random priority tabulated through its memoised type DP (`rp_type_rows`): one DP per
+    multiset of rankings instead of one call per profile. None for other mechanisms."""
+    if name != "random_priority":
+        return None
+    try:
+        from verified.assignment.mechanisms.random_priority import rp_type_rows
+    except ImportError:  # pragma: no cover
+        return None
+    problem = domain.problem
+    order = {pref: k for k, pref in enumerate(all_preferences(problem.objects))}
+    rows = np.empty((len(domain), problem.n, problem.m + 1), dtype=np.int64)
+    den = None
+    cache: dict[tuple, dict] = {}
+    for index, profile in enumerate(domain):
+        key = tuple(sorted(profile, key=order.__getitem__))
+        found = cache.get(key)
+        if found is None:
+            found, den = rp_type_rows(problem, key)
+            cache[key] = found
+        rows[index] = [found[pref] for pref in profile]
+    return TabulatedMechanism(domain, rows, den or 1, "random priority")
 
 
 def builtin_mechanism(problem: Problem, spec: Mapping[str, Any], *, allow_float: bool = False) -> Mechanism:

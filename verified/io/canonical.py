@@ -20,12 +20,13 @@ order), columns are the objects then the outside option.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import Problem
-from verified.results import digest
 
 
 def problem_encoding(problem: Problem) -> dict[str, Any]:
@@ -58,5 +59,7 @@ def table_subject(table: TabulatedMechanism) -> dict[str, Any]:
 
 
 def subject_sha256(subject: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of ``subject``."""
-    return digest(subject)
+    """SHA-256 (hex) of the canonical JSON of ``subject`` (sorted keys, no spaces, ASCII),
+    i.e. `verified.results.digest` for a subject made of plain JSON types."""
+    text = json.dumps(subject, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()

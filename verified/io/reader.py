@@ -34,7 +34,7 @@ from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulat
 from verified.assignment.model import Problem
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
-from verified.io.builtins import builtin_mechanism
+from verified.io.builtins import builtin_mechanism, fast_table
 from verified.io.pyload import load_callable, python_mechanism
 
 FORMAT_ASSIGNMENT = "verified/assignment/1"
@@ -55,6 +55,10 @@ class AssignmentSubject:
     def table(self) -> TabulatedMechanism:
         if isinstance(self.mechanism, TabulatedMechanism):
             return self.mechanism
+        builtin = self.description.get("builtin")
+        fast = fast_table(builtin, self.domain) if builtin and len(self.description) == 1 else None
+        if fast is not None and fast.name == self.mechanism.name:
+            return fast
         return tabulate(self.mechanism, self.domain)
 
     @property

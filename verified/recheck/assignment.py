@@ -305,7 +305,18 @@ def recheck_valid(t: Table, verdict: str, ev: dict) -> None:
     _same_table(t, ev)
 
 
+def _efficiency(prop: str):  # noqa: ANN202 - returns a checker
+    def checker(t: Table, verdict: str, ev: dict) -> None:
+        from verified.recheck.efficiency import recheck_efficiency
+
+        recheck_efficiency(t, prop, verdict, ev)
+
+    return checker
+
+
 CHECKERS = {
+    "ex-post-efficient": _efficiency("ex-post-efficient"),
+    "sd-efficient": _efficiency("sd-efficient"),
     "valid": recheck_valid,
     "ir": recheck_ir,
     "nonwasteful": recheck_nonwasteful,
