@@ -72,7 +72,8 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
     elif ev.get("kind") == "farkas" and "prices" in ev:
         lines.append(
             "no lottery over Pareto-efficient deterministic assignments gives this assignment: "
-            f"prices {ev['prices']} value it at {ev.get('assignment_price')} > 0, every efficient one at <= 0."
+            f"prices {ev['prices']} value it at {ev.get('assignment_price')} > 0, "
+            "every efficient one at <= 0."
         )
     elif "permutation" in ev:
         lines.append(f"renaming the agents by {ev['permutation']} does not rename the lotteries accordingly.")
