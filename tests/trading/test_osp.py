@@ -154,3 +154,9 @@ def test_smt_and_direct_agree_and_a_grid_never_contradicts(data: tuple) -> None:
         for c in product(grid, repeat=n):
             if domain.contains(c):
                 assert obviously_dominant_choices(menu, c), f"type {c} has no obviously dominant choice"
+
+
+def test_resource_limit_gives_unknown_not_a_guess() -> None:
+    menu = [PointSet([ETA]), Ray(ETA, [1, -2]), Ray(ETA, [-1, 3])]
+    res = check_menu_osp(menu, CostDomain.orthant(2), method="direct", node_limit=2)
+    assert res.unknown and "nodes" in res.reason
