@@ -36,14 +36,15 @@ def test_bilateral_mechanism_table_strategies_and_lemma2() -> None:
     mech = bilateral_trading_mechanism(ECON, "x", "y", [1, -1])
     assert mech.checks["lemma2"].holds
     # Trade only at (trade, trade): x -> (2, 0), y -> (0, 2); social cost 2 + 2 = 4 < 6 (status quo).
-    assert mech.selection[(1, 1)] == ((2, 0), (0, 2))
-    assert all(mech.selection[p] == ((1, 1), (1, 1)) for p in [(0, 0), (0, 1), (1, 0)])
-    assert ECON.social_cost(mech.selection[(1, 1)]) == 4 < ECON.social_cost(ECON.endowment) == 6
-    # x trades iff gamma . c = c_A - c_B <= 0; y iff >= 0.
-    assert mech.strategies[0]((F(1), F(2))) == 1 and mech.strategies[0]((F(2), F(1))) == 0
-    assert mech.strategies[1]((F(2), F(1))) == 1 and mech.strategies[1]((F(1), F(2))) == 0
+    assert mech.selection((1, 1)) == ((2, 0), (0, 2))
+    assert all(mech.selection(p) == ((1, 1), (1, 1)) for p in [(0, 0), (0, 1), (1, 0)])
+    assert ECON.social_cost(mech.selection((1, 1))) == 4 < ECON.social_cost(ECON.endowment) == 6
+    # x trades iff gamma . c = c_A - c_B <= 0; y iff >= 0 (ties trade).
+    assert mech.action(0, (1, 2)) == 1 and mech.action(0, (2, 1)) == 0 and mech.action(0, (1, 1)) == 1
+    assert mech.action(1, (2, 1)) == 1 and mech.action(1, (1, 2)) == 0 and mech.action(1, (1, 1)) == 1
     for menu, domain in zip(mech.menus, ECON.cost_domains, strict=True):
         assert check_menu_osp(menu, domain).holds  # a point {sigma + gamma} vs {sigma}: OSP
+    assert check_pseudo_market_osp(mech).holds  # the mechanism-level check agrees (paper: OSP)
 
 
 def test_bilateral_mechanism_reports_the_failed_condition() -> None:
@@ -78,13 +79,22 @@ def test_binary_classification_polarized_iff_p1_le_p2() -> None:
 
 def test_binary_classification_runs_the_eopr() -> None:
     mech = two_price_binary_classification(ECON, [[1, 2], [1, 2]])
-    # x buys A at 1 B each (ray (1, -1)), y sells A for 2 B each (ray (-1, 2)): y's segment ends at
-    # (0, 3), x's at (2, 0); clearing needs x = (1 + t, 1 - t), y = (1 - t, 1 + t) on both rays: y's ray
-    # gives y = (1 - s, 1 + 2 s), so t = s and t = 2 s: only t = 0. The EOPR stays at the endowment.
+    # x buys A at 1 B each (ray (1, -1)), y sells A for 2 B each (ray (-1, 2)): clearing needs
+    # x = (1 + t, 1 - t) and y = (1 - s, 1 + 2 s) with t = s (A) and t = 2 s (B): only t = 0.
     outcome = eopr_allocation(ECON, [mech.menus[0][1], mech.menus[1][2]])
     assert outcome.allocation == ((1, 1), (1, 1))
-    assert mech.strategies[0]((F(1), F(3))) == 1  # c . (1, -1) = -2 < 0: buying A pays
-    assert mech.strategies[0]((F(3), F(1))) == 2  # c . (-1, 2) = -1 < 0: selling A pays
+    assert mech.selection((1, 2)) == ((1, 1), (1, 1))  # the EOPR table agrees
+
+    mech = two_price_binary_classification(ECON, [1, 1])
+    # Same price both ways: x buying A and y selling A clear at x = (2, 0), y = (0, 2) (x is the better
+    # performer at A): cost 2 + 2 = 4 < 6.
+    assert mech.selection((1, 2)) == ((2, 0), (0, 2))
+    # Strategies are myopic over the essential reduction (what the EOPR can actually give):
+    # x's "buy A" set yields {(1, 1), (2, 0)}; for c = (1, 3), (2, 0) costs 2 < 4: buy.
+    assert mech.action(0, (1, 3)) == 1
+    # x's "sell A" set only ever yields (1, 1): moving A to y (worse at A) never lowers the designer's
+    # cost, so the EOPR never executes it; for c = (3, 1) x stays (ties go to the earlier entry).
+    assert mech.action(0, (3, 1)) == 0
 
 
 @settings(max_examples=30)
@@ -111,9 +121,9 @@ BUDGET = [[2, 0], ["3/2", "1/2"], ["1/2", "3/2"], [0, 2]]
 def test_pseudo_market_table_executes_clearing_trades() -> None:
     mech = fixed_price_pseudo_market(ECON, [1, 1], [BUDGET, BUDGET])
     assert len(mech.menus[0]) == 5
-    assert mech.selection[(1, 4)] == ((2, 0), (0, 2))  # (2,0) + (0,2) = (2,2): both trades clear
-    assert mech.selection[(1, 1)] == ((1, 1), (1, 1))  # two buyers of A: neither trade alone clears
-    assert mech.selection[(2, 3)] == ((F(3, 2), F(1, 2)), (F(1, 2), F(3, 2)))
+    assert mech.selection((1, 4)) == ((2, 0), (0, 2))  # (2,0) + (0,2) = (2,2): both trades clear
+    assert mech.selection((1, 1)) == ((1, 1), (1, 1))  # two buyers of A: neither trade alone clears
+    assert mech.selection((2, 3)) == ((F(3, 2), F(1, 2)), (F(1, 2), F(3, 2)))
 
 
 def test_pseudo_market_is_not_osp() -> None:
@@ -122,12 +132,16 @@ def test_pseudo_market_is_not_osp() -> None:
     assert result.fails
     ev = result.evidence
     j = ECON.agents.index(ev["agent"])
-    c = tuple(F(x) for x in ev["type"])
-    assert POSITIVE.contains(c) and mech.strategies[j](c) == ev["choice"]
+    c = tuple(F(x) for x in ev["cost"])
+    assert POSITIVE.contains(c) and mech.action(j, c) == ev["chosen"]
     # Re-play both profiles in the table: the chosen set can end worse than the deviation can end.
-    own = ev["others_for_choice"][:j] + [ev["choice"]] + ev["others_for_choice"][j:]
-    dev = ev["others_for_deviation"][:j] + [ev["deviation"]] + ev["others_for_deviation"][j:]
-    assert dot(c, mech.selection[tuple(own)][j]) > dot(c, mech.selection[tuple(dev)][j])
+    own, dev = tuple(ev["worst_profile"]), tuple(ev["best_profile"])
+    assert own[j] == ev["chosen"] and dev[j] == ev["deviation"]
+    worse, better = mech.selection(own)[j], mech.selection(dev)[j]
+    assert [str(x) for x in worse] == ev["worse_bundle"] and [str(x) for x in better] == ev["better_bundle"]
+    assert dot(c, worse) > dot(c, better)
+    # Why, in the paper's terms: the chosen trade only happens if a partner shows up; a type that likes
+    # two budget points gets sigma from its choice but the other point from the deviation.
 
 
 def test_pseudo_market_input_errors() -> None:
@@ -142,6 +156,6 @@ def test_pseudo_market_input_errors() -> None:
 def test_every_selection_clears() -> None:
     mech = fixed_price_pseudo_market(ECON, [1, 1], [BUDGET, BUDGET])
     for profile in product(range(5), repeat=2):
-        allocation = mech.selection[profile]
+        allocation = mech.selection(profile)
         assert ECON.clears_market(allocation)
         assert all(mech.menus[j][profile[j]].contains(allocation[j]) for j in range(2))

@@ -1,8 +1,9 @@
 """The three example trading mechanisms of Valenzuela-Stookey, section 2.1, built and checked exactly.
 
 * `bilateral_trading_mechanism`: j' may move from sigma_j' to sigma_j' + gamma,
-  j'' from sigma_j'' to sigma_j'' - gamma; trade iff both ask for it; j'
-  trades iff gamma . c <= 0, j'' iff gamma . c >= 0. Lemma 2's four
+  j'' from sigma_j'' to sigma_j'' - gamma; trade iff both ask for it (so the
+  "trade" set is {sigma_j' + gamma, sigma_j'}: asking may end in either); j'
+  asks iff gamma . c <= 0, j'' iff gamma . c >= 0. Lemma 2's four
   conditions come with it (`verified.trading.bilateral.check_bilateral_trade`).
 * `two_price_binary_classification`: two tasks A, B; agent j's menu is
   {sigma_j}, the ray from sigma_j along (1, -p1_j) (buy A at p1 B each) and
@@ -15,57 +16,71 @@
   requested trades that clears the market (ties: the first such set in the
   order of `itertools.combinations` over agent indices); agents follow the
   myopically optimal strategy (Lemma 4; ties to the earlier menu entry).
-  `check_pseudo_market_osp` shows it is not OSP: the menu-level
-  counterexample of `verified.trading.osp.check_menu_osp` is realised by the
-  selection table (others' actions giving the crossing bundles).
+  `check_pseudo_market_osp` shows it is not OSP, with the counterexample of
+  the mechanism-level check (`verified.trading.mechanism_osp`).
+
+Each constructor returns a `ConstructedMechanism`: a
+`TradingMechanism` (a `TradingProtocol` with an explicit selection table, the
+EOPR table for binary classification, and strategy objects) plus the
+exact checks made while building it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, product
 from typing import Any
 
 from verified.errors import InvalidInput
-from verified.results import CheckResult, fails, unknown
+from verified.results import CheckResult
 from verified.trading.bilateral import check_bilateral_trade
-from verified.trading.model import Economy, Vector, dot, vector
-from verified.trading.osp import check_menu_osp
+from verified.trading.mechanism_osp import TradingMechanism, check_mechanism_osp
+from verified.trading.model import Economy, LinearDescription, Vector, dot, vector
 from verified.trading.polarization import check_polarized
+from verified.trading.protocol import (
+    FixedStrategy,
+    MyopicStrategy,
+    RegionStrategy,
+    TradingProtocol,
+    strategy_action,
+)
 from verified.trading.sets import Menu, PointSet, Ray, TradingSet
 
 Profile = tuple[int, ...]
 Allocation = tuple[Vector, ...]
-Strategy = Callable[[Vector], int]
 
 
 @dataclass(frozen=True)
 class ConstructedMechanism:
-    """A trading protocol plus strategies (Valenzuela-Stookey, section 2.1).
-
-    ``menus[j][k]`` is agent j's k-th trading set ({eta_j} is entry 0);
-    ``selection`` maps every profile of set indices to the allocation, or is
-    None for the EOPR (`verified.trading.eopr`); ``strategies[j](c)`` is the
-    index agent j picks with cost type c; ``checks`` holds the exact checks
-    made while building (by name).
-    """
+    """A trading mechanism of section 2.1 (a `TradingMechanism`: protocol with an
+    explicit selection table, plus strategies) and the exact checks made while building it
+    (``checks``, by name)."""
 
     name: str
-    economy: Economy
-    menus: tuple[Menu, ...]
-    selection: Mapping[Profile, Allocation] | None
-    strategies: tuple[Strategy, ...]
-    checks: Mapping[str, Any]
+    mechanism: TradingMechanism
+    checks: dict[str, Any]
+
+    @property
+    def economy(self) -> Economy:
+        return self.mechanism.protocol.economy
+
+    @property
+    def menus(self) -> tuple[Menu, ...]:
+        return self.mechanism.protocol.menus
+
+    def selection(self, profile: Sequence[int]) -> Allocation:
+        """P(k_J), the allocation for a profile of menu indices."""
+        return self.mechanism.protocol.selection(profile)
+
+    def action(self, agent: int, c: Sequence[object]) -> int:
+        """s_j(c), agent j's menu index for cost type c."""
+        return strategy_action(self.mechanism.strategies[agent], self.mechanism.protocol, agent, c)
 
 
 def _stay(economy: Economy, j: int) -> PointSet:
     return PointSet([economy.endowment[j]])
-
-
-def _always_stay(c: Vector) -> int:
-    return 0
 
 
 def bilateral_trading_mechanism(
@@ -86,7 +101,9 @@ def bilateral_trading_mechanism(
     plus = tuple(s + x for s, x in zip(sigma[a], g, strict=True))
     minus = tuple(s - x for s, x in zip(sigma[b], g, strict=True))
     menus = tuple(
-        (_stay(economy, j), PointSet([plus if j == a else minus])) if j in (a, b) else (_stay(economy, j),)
+        (_stay(economy, j), PointSet([plus if j == a else minus, sigma[j]]))
+        if j in (a, b)
+        else (_stay(economy, j),)
         for j in range(economy.n_agents)
     )
     table: dict[Profile, Allocation] = {}
@@ -97,18 +114,20 @@ def bilateral_trading_mechanism(
             for j in range(economy.n_agents)
         )
 
-    def trade_prime(c: Vector) -> int:
-        return 1 if dot(g, c) <= 0 else 0
-
-    def trade_double_prime(c: Vector) -> int:
-        return 1 if dot(g, c) >= 0 else 0
-
+    zero = Fraction(0)
+    accepts_prime = LinearDescription.make(economy.n_tasks, [(g, zero)])  # gamma . c <= 0
+    accepts_double_prime = LinearDescription.make(economy.n_tasks, [(tuple(-x for x in g), zero)])  # >= 0
     strategies = tuple(
-        trade_prime if j == a else trade_double_prime if j == b else _always_stay
+        RegionStrategy(((accepts_prime, 1),), 0)
+        if j == a
+        else RegionStrategy(((accepts_double_prime, 1),), 0)
+        if j == b
+        else FixedStrategy(0)
         for j in range(economy.n_agents)
     )
+    protocol = TradingProtocol.make(economy, menus, table)
     return ConstructedMechanism(
-        "bilateral trading mechanism", economy, menus, table, strategies, {"lemma2": lemma2}
+        "bilateral trading mechanism", TradingMechanism(protocol, strategies), {"lemma2": lemma2}
     )
 
 
@@ -143,28 +162,12 @@ def two_price_binary_classification(
         menu = binary_classification_menu(economy.endowment[j], p1, p2)
         menus.append(menu)
         polarized.append(check_polarized([menu[1], menu[2]]))
-    strategies = tuple(_myopic(menu) for menu in menus)
     checks = {"polarized": tuple(polarized), "all_polarized": all(r.holds for r in polarized)}
+    protocol = TradingProtocol.make(economy, menus, "eopr")
+    strategies = [MyopicStrategy() for _ in menus]
     return ConstructedMechanism(
-        "two-price binary classification", economy, tuple(menus), None, strategies, checks
+        "two-price binary classification", TradingMechanism(protocol, strategies), checks
     )
-
-
-def _myopic(menu: Menu) -> Strategy:
-    """Lemma 4's myopically optimal choice: least min over the set of c . x (ties: earlier entry;
-    an unbounded-below set wins over any bounded one)."""
-
-    def choose(c: Vector) -> int:
-        best_k, best_value = 0, None
-        for k, t in enumerate(menu):
-            ext = t.minimize(c)
-            if not ext.bounded:
-                return k
-            if best_value is None or ext.value < best_value:  # type: ignore[operator]
-                best_k, best_value = k, ext.value
-        return best_k
-
-    return choose
 
 
 def fixed_price_pseudo_market(
@@ -194,9 +197,10 @@ def fixed_price_pseudo_market(
     for profile in product(*(range(len(m)) for m in menus)):
         requested = [j for j in agents if profile[j] != 0]
         table[profile] = _clearing_trades(economy, menus, profile, requested)
-    strategies = tuple(_myopic(m) for m in menus)
+    protocol = TradingProtocol.make(economy, menus, table)
+    strategies = [MyopicStrategy() for _ in menus]
     return ConstructedMechanism(
-        "fixed-price pseudo-market", economy, tuple(menus), table, strategies, {"prices": list(p)}
+        "fixed-price pseudo-market", TradingMechanism(protocol, strategies), {"prices": list(p)}
     )
 
 
@@ -212,57 +216,12 @@ def _clearing_trades(economy: Economy, menus, profile: Profile, requested: list[
     raise AssertionError("the endowment always clears")  # size 0 is the endowment
 
 
-def check_pseudo_market_osp(mechanism: ConstructedMechanism, *, timeout_ms: int = 20000) -> CheckResult:
-    """Is the pseudo-market (any mechanism with a finite ``selection`` table) OSP for its
-    strategies? (Valenzuela-Stookey, Definition of OSP; section 2.1 remarks that the fixed-price
-    pseudo-market is not.)
-
-    For each agent, `check_menu_osp` (helper D's menu-level check) proposes a type c without an
-    obviously dominant set; this function then realises it in the table: for the strategy's
-    choice k it finds a deviation k' and others' actions ``others_for_choice`` /
-    ``others_for_deviation`` with c . P_j(k, .) > c . P_j(k', .). FAILS evidence kind
-    ``"mechanism_osp_counterexample"``: ``agent``, ``type``, ``choice``, ``deviation``, both
-    others' profiles, both bundles and both costs, and ``menu_level`` (D's evidence). UNKNOWN
-    when no menu-level counterexample is realised (this function does not certify OSP).
-    """
-    economy, table = mechanism.economy, mechanism.selection
-    if table is None:
-        raise InvalidInput("this check needs an explicit selection table", "mechanism.selection")
-    prop = "mechanism_osp"
-    for j, menu in enumerate(mechanism.menus):
-        menu_level = check_menu_osp(menu, economy.cost_domains[j], timeout_ms=timeout_ms)
-        if not menu_level.fails:
-            continue
-        c = tuple(Fraction(x) for x in menu_level.evidence["cost"])
-        k = mechanism.strategies[j](c)
-        others = [range(len(m)) for i, m in enumerate(mechanism.menus) if i != j]
-
-        def full(own: int, rest: tuple[int, ...], j: int = j) -> Profile:
-            return rest[:j] + (own,) + rest[j:]
-
-        worst = max(product(*others), key=lambda rest: dot(c, table[full(k, rest)][j]))
-        high = dot(c, table[full(k, worst)][j])
-        for k2 in range(len(menu)):
-            if k2 == k:
-                continue
-            best = min(product(*others), key=lambda rest: dot(c, table[full(k2, rest)][j]))
-            low = dot(c, table[full(k2, best)][j])
-            if high > low:
-                return fails(
-                    prop,
-                    {
-                        "kind": "mechanism_osp_counterexample",
-                        "agent": economy.agents[j],
-                        "type": list(c),
-                        "choice": k,
-                        "deviation": k2,
-                        "others_for_choice": list(worst),
-                        "others_for_deviation": list(best),
-                        "bundle_for_choice": list(table[full(k, worst)][j]),
-                        "bundle_for_deviation": list(table[full(k2, best)][j]),
-                        "cost_for_choice": high,
-                        "cost_for_deviation": low,
-                        "menu_level": dict(menu_level.evidence),
-                    },
-                )
-    return unknown(prop, "no menu-level counterexample is realised by the selection table")
+def check_pseudo_market_osp(constructed: ConstructedMechanism, *, timeout_ms: int = 20000) -> CheckResult:
+    """Is the constructed mechanism OSP? (Valenzuela-Stookey, Definition of OSP; section 2.1:
+    the fixed-price pseudo-market is not.) The mechanism-level check
+    (`verified.trading.mechanism_osp.check_mechanism_osp`) on the selection table and the
+    strategies: its FAILS evidence (kind ``"mechanism_osp_counterexample"``) names the agent, a
+    type c, the strategy's choice k, a deviation k', the others' actions under which k ends at
+    ``worse_bundle`` and those under which k' ends at ``better_bundle``, with c . worse >
+    c . better: whatever the others do, k is not obviously better than k'."""
+    return check_mechanism_osp(constructed.mechanism, timeout_ms=timeout_ms)
