@@ -15,6 +15,7 @@ from verified.trading.constructors import (
     bilateral_trading_mechanism,
     check_pseudo_market_osp,
     fixed_price_pseudo_market,
+    improving_bilateral_trading_mechanism,
     two_price_binary_classification,
 )
 from verified.trading.eopr import eopr_allocation
@@ -45,6 +46,15 @@ def test_bilateral_mechanism_table_strategies_and_lemma2() -> None:
     for menu, domain in zip(mech.menus, ECON.cost_domains, strict=True):
         assert check_menu_osp(menu, domain).holds  # a point {sigma + gamma} vs {sigma}: OSP
     assert check_pseudo_market_osp(mech).holds  # the mechanism-level check agrees (paper: OSP)
+
+
+def test_improving_bilateral_mechanism_from_the_search() -> None:
+    mech = improving_bilateral_trading_mechanism(ECON)
+    assert mech is not None and mech.checks["lemma2"].holds and mech.checks["search"].holds
+    traded = mech.selection((1, 1))  # both accept: the social cost drops below the status quo's 6
+    assert ECON.social_cost(traded) < 6 and ECON.clears_market(traded)
+    same = Economy.make(["A", "B"], ["x", "y"], [[1, 1], [1, 1]], [[1, 1], [1, 1]], POSITIVE)
+    assert improving_bilateral_trading_mechanism(same) is None  # identical performance: no trade
 
 
 def test_bilateral_mechanism_reports_the_failed_condition() -> None:

@@ -35,7 +35,7 @@ from typing import Any
 
 from verified.errors import InvalidInput
 from verified.results import CheckResult
-from verified.trading.bilateral import check_bilateral_trade
+from verified.trading.bilateral import check_bilateral_improvement, check_bilateral_trade
 from verified.trading.mechanism_osp import TradingMechanism, check_mechanism_osp
 from verified.trading.model import Economy, LinearDescription, Vector, dot, vector
 from verified.trading.polarization import check_polarized
@@ -129,6 +129,18 @@ def bilateral_trading_mechanism(
     return ConstructedMechanism(
         "bilateral trading mechanism", TradingMechanism(protocol, strategies), {"lemma2": lemma2}
     )
+
+
+def improving_bilateral_trading_mechanism(economy: Economy) -> ConstructedMechanism | None:
+    """The bilateral trading mechanism of the first improving trade found by
+    `verified.trading.bilateral.check_bilateral_improvement` (Lemma 2, Proposition 1), or None
+    when that check proves that no bilateral trade improves (``checks["search"]`` keeps it)."""
+    search = check_bilateral_improvement(economy)
+    if not search.holds:
+        return None
+    ev = search.evidence
+    built = bilateral_trading_mechanism(economy, ev["agent_prime"], ev["agent_double_prime"], ev["gamma"])
+    return ConstructedMechanism(built.name, built.mechanism, {**built.checks, "search": search})
 
 
 def binary_classification_menu(sigma: Vector, p1: Fraction, p2: Fraction) -> Menu:
