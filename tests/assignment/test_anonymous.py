@@ -111,3 +111,30 @@ def test_orbit_check_agrees_with_full_check(data):
     if on_orbits.fails:
         recheck_manipulation(table, on_orbits.evidence)
     assert (np.asarray(orbits.to_tabulated().numerators) == np.asarray(table.numerators)).all()
+
+
+@pytest.mark.parametrize(
+    ("n", "objects", "caps"), [(3, "abc", None), (3, "abc", [2, 1, 1]), (4, "ab", [1, 2])]
+)
+def test_renaming_shortcut_equals_one_call_per_multiset(n, objects, caps):
+    from verified.assignment.mechanisms.random_priority import rp_type_rows
+
+    problem = Problem.make(n, objects, caps)
+    fast = rp_orbit_table(problem)  # one DP call per class of multisets under object renamings
+    plain = OrbitTable.from_type_rows(
+        problem, all_preferences(problem.objects), lambda ms: rp_type_rows(problem, ms), neutral=False
+    )
+    assert fast.denominator == plain.denominator
+    assert (np.asarray(fast.numerators) == np.asarray(plain.numerators)).all()
+
+
+def test_rp_orbits_agree_with_naive_rp_on_capacities():
+    # two copies of a: the orbit table still reproduces the order-enumerating RP
+    problem = Problem.make(3, "ab", [2, 1])
+    domain = Domain.full(problem)
+    naive = table_of(domain, random_priority, "RP")
+    orbits = rp_orbit_table(problem)
+    assert (
+        np.asarray(orbits.to_tabulated().numerators) * naive.denominator
+        == np.asarray(naive.numerators) * orbits.denominator
+    ).all()

@@ -84,6 +84,48 @@ def _others_ranks(full: np.ndarray, k: int) -> np.ndarray:
     return np.stack([_rank_rows(np.delete(full, j, axis=1), k) for j in range(n)], axis=1)
 
 
+def _renamings(problem: Problem, rankings: Sequence[Preference]) -> list[tuple[int, ...]]:
+    """Renamings sigma of the objects (identity first) that keep capacities and map the
+    set of ``rankings`` onto itself."""
+    known = set(rankings)
+    out = []
+    for sigma in itertools.permutations(range(problem.m)):
+        if any(problem.capacities[sigma[x]] != problem.capacities[x] for x in range(problem.m)):
+            continue
+        if all(tuple(problem.objects[sigma[problem.object_index(x)]] for x in r) in known for r in rankings):
+            out.append(sigma)
+    return out
+
+
+def _renaming_maps(
+    problem: Problem, rankings: Sequence[Preference], renamings: Sequence[tuple[int, ...]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per renaming: the position of each renamed ranking, and the column map x -> sigma(x)
+    (the outside option fixed)."""
+    pos = {r: a for a, r in enumerate(rankings)}
+    rank_maps = np.array(
+        [
+            [pos[tuple(problem.objects[s[problem.object_index(x)]] for x in r)] for r in rankings]
+            for s in renamings
+        ],
+        dtype=np.int64,
+    )
+    column_maps = np.array([[*s, problem.m] for s in renamings], dtype=np.int64)
+    return rank_maps, column_maps
+
+
+def _canonical(full: np.ndarray, k: int, rank_maps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each multiset row: the smallest rank among its renamings, and which renaming."""
+    best_rank = _rank_rows(np.sort(rank_maps[0][full], axis=1), k)
+    best = np.zeros(len(full), dtype=np.int64)
+    for g in range(1, len(rank_maps)):
+        rank = _rank_rows(np.sort(rank_maps[g][full], axis=1), k)
+        better = rank < best_rank
+        best_rank = np.where(better, rank, best_rank)
+        best[better] = g
+    return best_rank, best
+
+
 @dataclass(frozen=True, eq=False)
 class OrbitTable:
     """An anonymous mechanism over the symmetric domain where everyone may report ``rankings``.
@@ -171,35 +213,46 @@ class OrbitTable:
         type_rows: TypeRows,
         name: str = "orbit table",
         anonymity: str = "by construction (rows per multiset)",
+        neutral: bool = False,
     ) -> OrbitTable:
         """Build from ``type_rows(multiset) -> ({ranking: numerators}, denominator)``, called
         once per multiset profile (n rankings sorted by position in ``rankings``), e.g.
-        `verified.assignment.mechanisms.random_priority.rp_type_rows`."""
+        `verified.assignment.mechanisms.random_priority.rp_type_rows`.
+
+        With ``neutral=True`` the caller asserts that ``type_rows`` commutes with renaming
+        objects of equal capacity (true of random priority: serial dictatorships only see
+        rankings and capacities). ``type_rows`` is then called once per class of multiset
+        profiles under the renamings that map ``rankings`` onto itself, and the other
+        members' rows are the representative's rows with columns renamed back."""
         rankings = tuple(tuple(r) for r in rankings)
-        k, n = len(rankings), problem.n
+        k, n, m = len(rankings), problem.n, problem.m
         full = all_multisets(k, n)
-        others = _others_ranks(full, k)
-        own: list[int] = []
-        other: list[int] = []
+        renamings = _renamings(problem, rankings) if neutral else [tuple(range(m))]
+        rank_maps, column_maps = _renaming_maps(problem, rankings, renamings)
+        best_rank, best = _canonical(full, k, rank_maps)
+        reps = np.unique(best_rank)
         values: list[Sequence[int]] = []
         dens: list[int] = []
         den = 1
-        for q, positions in enumerate(full.tolist()):
+        for positions in full[reps].tolist():
             rows, d = type_rows(tuple(rankings[a] for a in positions))
             den = lcm(den, d)
-            for j, a in enumerate(positions):
-                if j and positions[j - 1] == a:
-                    continue
-                own.append(a)
-                other.append(int(others[q, j]))
-                values.append(rows[rankings[a]])
-                dens.append(d)
-        exact = den * (problem.m + 1) < 2**62
-        dtype: Any = np.int64 if exact else object
-        block = np.array(values, dtype=dtype).reshape(len(values), problem.m + 1)
-        block = block * (den // np.array(dens, dtype=dtype))[:, None]
-        nums = np.zeros((k, multiset_count(k, n - 1), problem.m + 1), dtype=dtype)
-        nums[np.array(own, dtype=np.int64), np.array(other, dtype=np.int64)] = block
+            values.extend(rows[rankings[a]] for a in positions)
+            dens.append(d)
+        dtype: Any = np.int64 if den * (m + 1) < 2**62 else object
+        canon = np.array(values, dtype=dtype).reshape(len(reps), n, m + 1)
+        canon = canon * (den // np.array(dens, dtype=dtype))[:, None, None]
+        nums = np.zeros((k, multiset_count(k, n - 1), m + 1), dtype=dtype)
+        others = _others_ranks(full, k)
+        for start in range(0, len(full), 1 << 17):
+            part = slice(start, start + (1 << 17))
+            g = best[part]
+            mapped = rank_maps[g[:, None], full[part]]  # renamed ranking at each position
+            sorted_canon = full[best_rank[part]]
+            pos = np.stack([np.argmax(sorted_canon == mapped[:, [j]], axis=1) for j in range(n)], axis=1)
+            rows = canon[np.searchsorted(reps, best_rank[part])[:, None], pos]
+            rows = np.take_along_axis(rows, column_maps[g][:, None, :], axis=2)
+            nums[full[part], others[part]] = rows
         return cls(problem, rankings, nums, den, name, anonymity)
 
     @classmethod
@@ -287,6 +340,7 @@ def rp_orbit_table(problem: Problem, rankings: Sequence[Preference] | None = Non
         lambda multiset: rp_type_rows(problem, multiset),
         name="random priority",
         anonymity="by construction (type DP)",
+        neutral=True,
     )
 
 
