@@ -303,7 +303,8 @@ def find_dominating_mechanism(
             "exhausted": case_json["exhausted"],
             "free": [cell_json(domain, mode, c) for c in form.free],
             "base_rows": [
-                [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(space, form.free)
+                [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))]
+                for c in _touched(space, form.free)
             ],
             "g": [[cell_json(domain, mode, c), _row_json(problem, rows[c])] for c in form.free],
             "strict": [[cell_json(domain, mode, c), k] for c, k in strict],
@@ -321,8 +322,7 @@ def find_dominating_mechanism(
         "objective": "strict",
         "free": [cell_json(domain, mode, c) for c in free],
         "base_rows": [
-            [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))]
-            for c in _touched(space, free)
+            [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(space, free)
         ],
         "cases": case_certs,
     }
