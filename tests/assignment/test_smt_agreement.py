@@ -226,3 +226,32 @@ def test_resource_limit_gives_unknown_not_a_verdict():
     found = check_nonwasteful_smt(g, domain, given=given_, rlimit=50)
     assert found.unknown and found.reason.startswith("z3:")
     assert found.evidence["kind"] == "smt_unknown"
+
+
+def test_dominance_builders_erdil_proposition_1():
+    from verified.assignment.mechanism import FunctionMechanism
+    from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
+    from verified.assignment.properties.fosd import check_mechanism_dominance
+    from verified.assignment.stochastic import StochasticAssignment
+    from verified.smt import solve
+
+    problem = Problem.make(2, "ab")
+    domain = Domain.full(problem)
+    g = SymbolicTable.fresh(domain)
+    sp_ir = constraints.valid(g) + constraints.individually_rational(g) + constraints.strategyproof(g)
+    # Erdil, Proposition 1: a non-wasteful strategy-proof mechanism (a serial dictatorship) is not
+    # dominated by any strategy-proof mechanism.
+    sd = SymbolicTable.from_mechanism(serial_dictatorship(problem), domain)
+    assert check_nonwasteful(sd.read(), domain).holds
+    assert solve(sp_ir + constraints.dominates(g, sd)).unsat
+    # The mechanism that never assigns anything is wasteful and strategy-proof; z3 finds a
+    # strategy-proof mechanism dominating it, which the direct checks confirm.
+    nothing = FunctionMechanism(
+        problem, "nothing", lambda prof: StochasticAssignment.deterministic(problem, [None] * problem.n)
+    )
+    base = SymbolicTable.from_mechanism(nothing, domain)
+    outcome = solve(sp_ir + constraints.dominates(g, base))
+    assert outcome.sat
+    better = g.read(outcome)
+    assert check_mechanism_dominance(better, nothing, domain).holds
+    assert check_strategyproof(better, domain).holds
