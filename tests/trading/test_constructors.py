@@ -16,6 +16,7 @@ from verified.trading.constructors import (
     check_pseudo_market_osp,
     fixed_price_pseudo_market,
     improving_bilateral_trading_mechanism,
+    is_pseudo_market_osp,
     two_price_binary_classification,
 )
 from verified.trading.eopr import eopr_allocation
@@ -139,7 +140,7 @@ def test_pseudo_market_table_executes_clearing_trades() -> None:
 def test_pseudo_market_is_not_osp() -> None:
     mech = fixed_price_pseudo_market(ECON, [1, 1], [BUDGET, BUDGET])
     result = check_pseudo_market_osp(mech)
-    assert result.fails
+    assert result.fails and not is_pseudo_market_osp(mech)
     ev = result.evidence
     j = ECON.agents.index(ev["agent"])
     c = tuple(F(x) for x in ev["cost"])

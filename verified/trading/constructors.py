@@ -237,3 +237,7 @@ def check_pseudo_market_osp(constructed: ConstructedMechanism, *, timeout_ms: in
     ``worse_bundle`` and those under which k' ends at ``better_bundle``, with c . worse >
     c . better: whatever the others do, k is not obviously better than k'."""
     return check_mechanism_osp(constructed.mechanism, timeout_ms=timeout_ms)
+
+
+def is_pseudo_market_osp(constructed: ConstructedMechanism) -> bool:
+    return check_pseudo_market_osp(constructed).holds
