@@ -173,12 +173,12 @@ def test_point_menus_are_effectively_dominated_by_their_rays() -> None:
 
 
 @st.composite
-def random_mechanisms(draw: st.DrawFn) -> TradingMechanism:
+def random_mechanisms(draw: st.DrawFn, domains: tuple[CostDomain, ...] | None = None) -> TradingMechanism:
+    """Two agents, endowments (2,1) and (1,2); choice 0 is {eta}; other profiles trade a random
+    vector t in {-1,0,1}^2 (A gets eta_A + t, B gets eta_B - t); sets are the bundles used."""
+    options = domains or (CostDomain.positive_orthant(2), CostDomain.box([1, 1], [2, 3]))
     economy = Economy.make(
-        ["x", "y"],
-        ["A", "B"],
-        [[2, 1], [1, 2]],
-        cost_domains=draw(st.sampled_from([CostDomain.positive_orthant(2), CostDomain.box([1, 1], [2, 3])])),
+        ["x", "y"], ["A", "B"], [[2, 1], [1, 2]], cost_domains=draw(st.sampled_from(options))
     )
     sizes = (draw(st.integers(2, 3)), draw(st.integers(2, 3)))
     table = {}

@@ -10,11 +10,21 @@ from hypothesis import strategies as st
 
 from tests.trading.strategies import directions, polarized_directions, positive_points
 from tests.trading.test_osp import recheck_counterexample
+from tests.trading.test_protocol import random_mechanisms
 from verified.errors import InvalidInput
-from verified.trading.model import CostDomain
+from verified.trading.mechanism_osp import TradingMechanism
+from verified.trading.model import CostDomain, Economy
 from verified.trading.osp import obviously_dominant_choices
+from verified.trading.protocol import MyopicStrategy, TradingProtocol
 from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet
-from verified.trading.theorem2 import analyse_menu, check_polarized_ray_menu, check_theorem2, classify_set
+from verified.trading.theorem2 import (
+    analyse_menu,
+    check_polarized_ray_menu,
+    check_theorem2,
+    check_theorem2_mechanism,
+    classify_set,
+    polarized_ray_cover,
+)
 
 F = Fraction
 ETA = (F(1), F(1), F(1))
@@ -121,3 +131,39 @@ def test_strictly_monotone_structure_and_osp_agree(data: tuple) -> None:
     assert res.evidence["osp"]["verdict"] == structure.verdict.value
     if structure.fails:
         recheck_counterexample(structure.evidence["counterexample"], menu)
+
+
+def _swap_economy(performance: list) -> Economy:
+    return Economy.make(
+        ["x", "y", "z"],
+        ["A", "B"],
+        [[1, 1, 1], [1, 1, 1]],
+        performance=performance,
+        cost_domains=CostDomain.positive_orthant(3),
+    )
+
+
+def test_polarized_rays_with_the_eopr_are_osp_and_their_own_cover() -> None:
+    # A's rays each give away one task for one unit of each other task; B's are the opposite
+    # moves, which are not polarized (they share negative tasks), so B only keeps eta or one ray.
+    economy = _swap_economy([[1, 2, 3], [3, 2, 1]])
+    eta = (1, 1, 1)
+    menu_a = [PointSet([eta]), Ray(eta, [-1, 1, 1]), Ray(eta, [1, -1, 1])]
+    menu_b = [PointSet([eta]), Ray(eta, [1, -1, -1])]
+    protocol = TradingProtocol.make(economy, [menu_a, menu_b], "eopr")
+    mech = TradingMechanism(protocol, [MyopicStrategy(), MyopicStrategy()])
+    res = check_theorem2_mechanism(mech)
+    assert res.holds and res.evidence["osp"]["verdict"] == "holds"
+    assert res.evidence["domination"]["verdict"] == "holds"
+
+
+@settings(max_examples=15, deadline=None)
+@given(random_mechanisms((CostDomain.positive_orthant(2),)))
+def test_osp_mechanisms_are_effectively_dominated_by_polarized_rays(mech: TradingMechanism) -> None:
+    res = check_theorem2_mechanism(mech)
+    assert res.holds, res.evidence
+    if res.evidence["osp"]["verdict"] == "holds":
+        cover = polarized_ray_cover(mech)
+        assert cover is not None
+        for j, menu in enumerate(cover.protocol.menus):
+            assert check_polarized_ray_menu(menu, mech.protocol.economy.endowment[j]).holds

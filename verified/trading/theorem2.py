@@ -34,10 +34,12 @@ from fractions import Fraction
 
 from verified.errors import InvalidInput
 from verified.results import CheckResult, fails, holds
+from verified.trading.mechanism_osp import TradingMechanism, check_effectively_dominated, check_mechanism_osp
 from verified.trading.model import CostDomain, Vector, dot, vector
 from verified.trading.osp import check_menu_osp, counterexample_at, obviously_dominant_choices
 from verified.trading.polarization import is_non_monotone, pair_witness, separating_cost
-from verified.trading.sets import Ray, TradingSet, describe_set, validate_menu
+from verified.trading.protocol import TradingProtocol
+from verified.trading.sets import PointSet, Ray, RemedialSet, TradingSet, describe_set, validate_menu
 
 ZERO, ONE = Fraction(0), Fraction(1)
 
@@ -262,3 +264,75 @@ def check_theorem2(
         "osp": osp.to_json(),
     }
     return holds(name, evidence) if agree else fails(name, evidence)
+
+
+def polarized_ray_cover(mechanism: TradingMechanism) -> TradingMechanism | None:
+    """The polarized ray mechanism of Theorem 2's second part, or None if the structure fails.
+
+    Each set of the essential reduction T~_j^k is replaced by: {eta_j} if it is {eta_j}; the full
+    ray {eta_j + y kappa} ∩ R^I_+ if it lies in the non-monotone ray with direction kappa; the
+    remedial set {0 <= x <= eta_j} if it is remedial; itself if it is redundant (strictly
+    monotone types never need it; keeping it keeps K_j, so domination is literal). Strategies and
+    the selection table are unchanged (the table's bundles stay inside the expanded sets).
+    """
+    protocol = mechanism.protocol
+    reduced = protocol.essential_reduction()
+    menus = []
+    for j, menu in enumerate(reduced.menus):
+        eta = protocol.economy.endowment[j]
+        if not analyse_menu(menu, eta).polarized:
+            return None
+        cover: list[TradingSet] = []
+        for t in menu:
+            cls = classify_set(t, eta)
+            if cls.kind == "ray":
+                assert cls.direction is not None
+                cover.append(Ray(eta, cls.direction))
+            elif cls.kind == "remedial":
+                cover.append(RemedialSet(eta))
+            elif cls.kind == "endowment":
+                cover.append(PointSet([eta]))
+            else:
+                cover.append(t)
+        menus.append(tuple(cover))
+    return TradingMechanism(
+        TradingProtocol(protocol.economy, tuple(menus), protocol.table), mechanism.strategies
+    )
+
+
+def check_theorem2_mechanism(mechanism: TradingMechanism, **options: object) -> CheckResult:
+    """Theorem 2, second part, on one mechanism: with strictly monotone preferences (every cost
+    domain the positive orthant), an OSP trading mechanism is effectively dominated by a polarized
+    ray mechanism (`polarized_ray_cover`).
+
+    HOLDS evidence (kind ``"theorem2_mechanism"``): ``osp`` (the `check_mechanism_osp` result) and,
+    when it holds, ``cover`` (the dominating menus) and ``domination`` (the
+    `check_effectively_dominated` result). FAILS (kind ``"theorem2_mechanism_violated"``) only if
+    an OSP mechanism has no polarized ray cover or is not dominated by it.
+    """
+    name = "theorem2_mechanism"
+    economy = mechanism.protocol.economy
+    for j, dom in enumerate(economy.cost_domains):
+        if dom.kind != "positive_orthant":
+            raise InvalidInput(
+                "Theorem 2's second part needs strictly monotone preferences", f"agent {economy.agents[j]!r}"
+            )
+    osp = check_mechanism_osp(mechanism, **options)  # type: ignore[arg-type]
+    if osp.unknown:
+        return osp
+    evidence: dict[str, object] = {"kind": "theorem2_mechanism", "osp": osp.to_json()}
+    if osp.fails:
+        return holds(name, evidence)
+    cover = polarized_ray_cover(mechanism)
+    if cover is None:
+        return fails(
+            name, {**evidence, "kind": "theorem2_mechanism_violated", "reason": "no polarized ray cover"}
+        )
+    domination = check_effectively_dominated(mechanism, cover, **options)
+    if domination.unknown:
+        return domination
+    evidence["cover"] = [[describe_set(t) for t in menu] for menu in cover.protocol.menus]
+    evidence["domination"] = domination.to_json()
+    if domination.fails:
+        return fails(name, {**evidence, "kind": "theorem2_mechanism_violated", "reason": "not dominated"})
+    return holds(name, evidence)
