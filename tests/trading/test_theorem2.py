@@ -167,3 +167,28 @@ def test_osp_mechanisms_are_effectively_dominated_by_polarized_rays(mech: Tradin
         assert cover is not None
         for j, menu in enumerate(cover.protocol.menus):
             assert check_polarized_ray_menu(menu, mech.protocol.economy.endowment[j]).holds
+
+
+def test_cover_of_a_point_menu_mechanism_is_the_full_rays() -> None:
+    # A gives one x for one y from (1,0); B the opposite from (0,2): offered as two-point sets
+    economy = Economy.make(
+        ["x", "y"], ["A", "B"], [[1, 0], [0, 2]], cost_domains=CostDomain.positive_orthant(2)
+    )
+    menus = [
+        [PointSet([[1, 0]]), PointSet([[1, 0], [0, 1]])],
+        [PointSet([[0, 2]]), PointSet([[0, 2], [1, 1]])],
+    ]
+    table = {
+        (0, 0): [[1, 0], [0, 2]],
+        (0, 1): [[1, 0], [0, 2]],
+        (1, 0): [[1, 0], [0, 2]],
+        (1, 1): [[0, 1], [1, 1]],
+    }
+    mech = TradingMechanism(TradingProtocol.make(economy, menus, table), [MyopicStrategy(), MyopicStrategy()])
+    cover = polarized_ray_cover(mech)
+    assert cover is not None
+    # the directions are the trades (0,1) - (1,0) = (-1,1) and (1,1) - (0,2) = (1,-1)
+    assert cover.protocol.menus[0][1] == Ray([1, 0], [-1, 1])
+    assert cover.protocol.menus[1][1] == Ray([0, 2], [1, -1])
+    res = check_theorem2_mechanism(mech)
+    assert res.holds and res.evidence["domination"]["verdict"] == "holds"
