@@ -41,8 +41,10 @@ from verified.trading.theorem2 import (
     analyse_menu,
     check_polarized_ray_menu,
     check_theorem2,
+    check_theorem2_mechanism,
     classify_set,
     is_polarized_ray_menu,
+    polarized_ray_cover,
 )
 
 __all__ = [
@@ -62,6 +64,8 @@ __all__ = [
     "check_polarized_lemma5",
     "check_polarized_ray_menu",
     "check_theorem2",
+    "check_theorem2_mechanism",
+    "polarized_ray_cover",
     "classify_set",
     "is_claim1",
     "is_dominated",
