@@ -50,7 +50,9 @@ def _mechanism_case() -> Case:
             else:
                 table[p] = [eta, eta]
         protocol = TradingProtocol.make(economy, [menu_a, menu_b], table)
-        return str(check_mechanism_osp(TradingMechanism(protocol, [MyopicStrategy(), MyopicStrategy()])).verdict)
+        return str(
+            check_mechanism_osp(TradingMechanism(protocol, [MyopicStrategy(), MyopicStrategy()])).verdict
+        )
 
     return Case("mechanism OSP, 2 agents x 4 choices, I=3", 10.0, run)
 
