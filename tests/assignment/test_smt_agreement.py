@@ -22,6 +22,7 @@ from verified.assignment.encodings import (
 from verified.assignment.mechanism import TabulatedMechanism, tabulate
 from verified.assignment.model import OUTSIDE, Problem
 from verified.assignment.properties._common import table_digest
+from verified.assignment.properties.equal_treatment import check_equal_treatment
 from verified.assignment.properties.fosd import check_assignment_dominance
 from verified.assignment.properties.individual_rationality import check_individually_rational
 from verified.assignment.properties.strategyproofness import check_strategyproof
@@ -149,6 +150,7 @@ def _equal_treatment_direct(table: TabulatedMechanism) -> bool:
 def test_equal_treatment_agrees(table):
     via_z3 = check_equal_treatment_smt(table, table.domain)
     assert via_z3.holds == _equal_treatment_direct(table)
+    assert via_z3.verdict == check_equal_treatment(table, table.domain).verdict
     if via_z3.fails:
         e = via_z3.evidence
         a, b = e["probabilities"]
