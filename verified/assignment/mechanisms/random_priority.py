@@ -38,7 +38,7 @@ from verified.errors import InvalidInput
 
 Caps = tuple[int, ...]
 State = tuple[int, ...]  # sorted ids of the remaining agents' (non-empty, reduced) rankings
-Rows = dict[int, tuple[int, ...]]  # ranking id -> counts (objects, then outside) of one such agent
+Rows = dict[int, int]  # ranking id -> packed counts (objects, then outside) of one such agent
 
 #: Memoised sub-states kept at most (least recently used are evicted).
 CACHE_SIZE = 1 << 18
@@ -79,24 +79,26 @@ def _cap_at_demand(caps: list[int], state: State) -> Caps:
     return tuple(min(q, d) for q, d in zip(caps, demand, strict=True))
 
 
-def _expand(caps: Caps, state: State) -> Rows:
-    """C for a state (see the module docstring): rows sum to k! for k = len(state)."""
+def _expand(width: int, caps: Caps, state: State) -> Rows:
+    """C for a state (see the module docstring), each row *packed* into one integer: column x
+    sits in bits [x * width, (x + 1) * width). Every entry is at most k! < 2**width, so adding
+    and scaling packed rows never carries between columns, and a whole row costs one big-integer
+    operation. Rows sum to k! for k = len(state)."""
     m = len(caps)
     k = len(state)
     ranking = _RANKING
     if k == 1:
-        row = [0] * (m + 1)
-        row[ranking[state[0]][0]] = 1
-        return {state[0]: tuple(row)}
+        return {state[0]: 1 << (width * ranking[state[0]][0])}
     first = factorial(k - 1)
     distinct = sorted(set(state))
     counts = [state.count(r) for r in distinct]
-    rows = [[0] * (m + 1) for _ in distinct]
+    rows = [0] * len(distinct)
+    outside_shift = width * m
     without = _WITHOUT
     for s, count_s in enumerate(counts):
         rank_s = distinct[s]
         taken = ranking[rank_s][0]
-        rows[s][taken] += first  # the fixed agent herself picks first
+        rows[s] += first << (width * taken)  # the fixed agent herself picks first
         rest = list(state)
         rest.remove(rank_s)
         sub_caps = list(caps)
@@ -110,23 +112,21 @@ def _expand(caps: Caps, state: State) -> Rows:
                 found = without.get((r, taken))
                 reduced.append(_without(r, taken) if found is None else found)
             lookup = dict(zip(distinct, reduced, strict=True))
-            sub_state = tuple(sorted(lookup[r] for r in rest if lookup[r] >= 0))
+            sub_state = tuple(sorted([lookup[r] for r in rest if lookup[r] >= 0]))
         if sub_state:
-            sub_rows = _counts(
-                _cap_at_demand(sub_caps, sub_state) if max(sub_caps) > 1 else tuple(sub_caps), sub_state
-            )
+            capped = _cap_at_demand(sub_caps, sub_state) if max(sub_caps) > 1 else tuple(sub_caps)
+            sub_rows = _counts(width, capped, sub_state)
             scale = first // factorial(len(sub_state))
-        for t, target in enumerate(rows):
+        for t in range(len(rows)):
             others_of_s = count_s - 1 if s == t else count_s
             if not others_of_s:
                 continue
             r = reduced[t]
             if r < 0:
-                target[m] += others_of_s * first
-                continue
-            weight = others_of_s * scale
-            target[:] = [a + weight * b for a, b in zip(target, sub_rows[r], strict=True)]
-    return {r: tuple(row) for r, row in zip(distinct, rows, strict=True)}
+                rows[t] += (others_of_s * first) << outside_shift
+            else:
+                rows[t] += others_of_s * scale * sub_rows[r]
+    return dict(zip(distinct, rows, strict=True))
 
 
 _counts = lru_cache(maxsize=CACHE_SIZE)(_expand)
@@ -144,13 +144,17 @@ def _type_rows(
     total = factorial(len(prefs))
     outside = tuple([0] * m + [total])
     ids = {pref: _intern(pref) for pref in prefs if pref}
-    state = tuple(sorted(ids[pref] for pref in prefs if pref))
+    state = tuple(sorted([ids[pref] for pref in prefs if pref]))
     out: dict[IndexPreference, tuple[int, ...]] = {pref: outside for pref in prefs if not pref}
     if state:
-        rows = _expand(_cap_at_demand(list(capacities), state), state)  # the top state is rarely seen twice
+        width = -(-(total.bit_length() + 1) // 32) * 32
+        caps = _cap_at_demand(list(capacities), state) if max(capacities) > 1 else tuple(capacities)
+        rows = _expand(width, caps, state)  # the top state is rarely seen twice: not memoised
         scale = total // factorial(len(state))
+        mask = (1 << width) - 1
         for pref, r in ids.items():
-            out[pref] = tuple(scale * v for v in rows[r]) if scale != 1 else rows[r]
+            packed = rows[r] * scale
+            out[pref] = tuple((packed >> (width * x)) & mask for x in range(m + 1))
     return out, total
 
 
