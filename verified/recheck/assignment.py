@@ -283,18 +283,27 @@ def anonymity_violation(t: Table) -> tuple | None:
 
 
 def recheck_anonymous(t: Table, verdict: str, ev: dict) -> None:
+    """FAILS evidence: profile R, permutation pi (list of agent positions pi(0), ..., pi(n-1)),
+    agent i with f_i(R o pi) != f_pi(i)(R), where (R o pi)_k = R_pi(k)."""
     if verdict == "holds":
         _same_table(t, ev)
         found = anonymity_violation(t)
         ensure(found is None, f"not anonymous: {found}")
         return
     pi = _profile(t, ev)
-    perm_names = field(ev, "permutation", "evidence")
-    ensure(isinstance(perm_names, list) and len(perm_names) == t.n, "permutation must list every agent")
-    perm = [t.agent(a, "evidence.permutation") for a in perm_names]
-    ensure(sorted(perm) == list(range(t.n)), "not a permutation of the agents")
-    qi = _permuted_index(t, pi, perm)
-    ensure(any(t.nums[qi][perm[i]] != t.nums[pi][i] for i in range(t.n)), "f(R o pi) = f(R) o pi here")
+    perm = field(ev, "permutation", "evidence")
+    ensure(isinstance(perm, list) and sorted(perm) == list(range(t.n)), "not a permutation of 0..n-1")
+    prof = t.profile(pi)
+    moved = t.index([list(prof[perm[k]]) for k in range(t.n)], "permuted profile")
+    if "permuted_profile" in ev:
+        ensure(
+            ev["permuted_profile"] == [list(prof[perm[k]]) for k in range(t.n)], "permuted_profile differs"
+        )
+    i = t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    ensure(t.nums[moved][i] != t.nums[pi][perm[i]], "f_i(R o pi) = f_pi(i)(R) for the stated agent")
+    for key, idx, agent in (("permuted_row", moved, i), ("original_row", pi, perm[i])):
+        if key in ev:
+            _row_equals(t, ev[key], t.row(idx, agent), key)
 
 
 # ----- dispatch -----------------------------------------------------------------------------

@@ -1,0 +1,134 @@
+"""Regenerate the stored certificates of the paper results the library reproduces.
+
+    python scripts/regenerate_certificates.py          # (re)write certificates/
+    python scripts/regenerate_certificates.py --check  # exit 1 if regeneration would change a file
+
+Each entry below names the mechanism file, the property, and the claim it backs. The
+certificates are canonical JSON (gzip-compressed for the large ones, compared after
+decompression). ``certificates/search_*.json`` are written by the search module
+(``python examples/erdil_prop3.py`` etc., see certificates/README.md) and only re-checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "certificates"
+
+
+@dataclass(frozen=True)
+class Entry:
+    file: str  # certificate file name in certificates/
+    source: str  # mechanism file, relative to the repository root
+    prop: str  # registry property name
+    claim: str  # what it reproduces
+
+
+ENTRIES = (
+    Entry(
+        "rp_4x3.sp.cert.json.gz",
+        "examples/rp_4x3.toml",
+        "sp",
+        "Erdil, section 3: random priority is SD-strategy-proof (n = 4, m = 3, full domain, 65,536 profiles)",
+    ),
+    Entry(
+        "random_boston_3x3.sp.cert.json",
+        "examples/random_boston_3x3.toml",
+        "sp",
+        "random-order Boston is manipulable (n = 3, m = 3, full domain)",
+    ),
+    Entry(
+        "boston_3x2.sp.cert.json",
+        "examples/boston_3x2.json",
+        "sp",
+        "Boston with a fixed priority order, written in Python (module:function), is manipulable",
+    ),
+    Entry(
+        "serial_dictatorship_3x2.sp.cert.json",
+        "examples/my_mechanism.toml",
+        "sp",
+        "serial dictatorship, written in Python, is strategy-proof",
+    ),
+    Entry(
+        "serial_dictatorship_3x2.nonwasteful.cert.json",
+        "examples/my_mechanism.toml",
+        "nonwasteful",
+        "serial dictatorship is non-wasteful (so, by Erdil Proposition 1, undominated among SP mechanisms)",
+    ),
+    Entry(
+        "erdil_remark2.nonwasteful.cert.json",
+        "examples/erdil_remark2.toml",
+        "nonwasteful",
+        "Erdil, Remark 2: random priority is wasteful at R1 = ab, R2 = cb, R3 = a, R4 = c",
+    ),
+    Entry(
+        "erdil_remark2.ex-post-efficient.cert.json",
+        "examples/erdil_remark2.toml",
+        "ex-post-efficient",
+        "... although it is ex post efficient there (a lottery over Pareto-efficient matchings)",
+    ),
+    Entry(
+        "bogomolnaia_moulin.sd-efficient.cert.json",
+        "examples/bogomolnaia_moulin.toml",
+        "sd-efficient",
+        "Bogomolnaia-Moulin (2001): random priority is not ordinally efficient (a dominating assignment)",
+    ),
+)
+
+
+def build(entry: Entry) -> bytes:
+    """The canonical bytes of one certificate (uncompressed)."""
+    from verified.certificates import build_certificate, certificate_bytes
+    from verified.io import load_subject, table_subject
+    from verified.registry import run_check
+
+    subject = load_subject(ROOT / entry.source)
+    result = run_check(entry.prop, subject)
+    return certificate_bytes(build_certificate(entry.prop, result, table_subject(subject.table)))
+
+
+def stored(path: Path) -> bytes | None:
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
+def write(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0) if path.name.endswith(".gz") else data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 on a change")
+    parser.add_argument("names", nargs="*", help="only these certificate files")
+    args = parser.parse_args(argv)
+    changed = []
+    for entry in ENTRIES:
+        if args.names and entry.file not in args.names:
+            continue
+        path = OUT / entry.file
+        data = build(entry)
+        if stored(path) == data:
+            print(f"unchanged  {entry.file}")
+            continue
+        changed.append(entry.file)
+        if args.check:
+            print(f"WOULD CHANGE  {entry.file}")
+        else:
+            OUT.mkdir(exist_ok=True)
+            write(path, data)
+            print(f"written    {entry.file}")
+    if args.check and changed:
+        print(f"{len(changed)} stored certificate(s) differ from a fresh regeneration", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
