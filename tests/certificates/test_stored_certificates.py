@@ -11,7 +11,14 @@ import pytest
 from tests.certificates.helpers import ROOT
 from verified.recheck import recheck_file
 
-STORED = sorted(p for p in (ROOT / "certificates").iterdir() if p.name.endswith((".json", ".json.gz")))
+# The search module's full-domain optimum takes about half a minute to re-check: it has
+# its own test file (test_stored_search_full.py) so that each file stays short.
+HEAVY = {"search_full_n4_m3.json"}
+STORED = sorted(
+    p
+    for p in (ROOT / "certificates").iterdir()
+    if p.name.endswith((".json", ".json.gz")) and p.name not in HEAVY
+)
 
 
 def _script():

@@ -174,26 +174,50 @@ def recheck_nonwasteful(t: Table, verdict: str, ev: dict) -> None:
 # ----- strategy-proofness ---------------------------------------------------------------
 
 
+def _cumulative(row: tuple[int, ...], order: list[int]) -> tuple[int, ...]:
+    total, out = 0, []
+    for c in order:
+        total += row[c]
+        out.append(total)
+    return tuple(out)
+
+
+def _first_gain(rows: list[tuple[int, ...]], orders: list[list[int]]) -> tuple[int, int, int] | None:
+    """(true ranking, report, prefix) where reporting beats the truth for one agent whose
+    reports give ``rows`` (the others fixed), or None."""
+    for tr, order in enumerate(orders):
+        truth = _cumulative(rows[tr], order)
+        for r, row in enumerate(rows):
+            if row != rows[tr]:
+                lie = _cumulative(row, order)
+                for k, (a, b) in enumerate(zip(truth, lie, strict=True)):
+                    if b > a:
+                        return tr, r, k
+    return None
+
+
 def sp_violation(t: Table) -> tuple | None:
-    """First (profile, agent, report position, prefix length) with a profitable misreport, or None."""
+    """First (profile, agent, report position, prefix number) with a profitable misreport, or
+    None. Every (profile, agent, misreport) is compared; for each agent, the others' reports
+    that give her the same rows (as a tuple over her reports) are compared only once."""
     for i in range(t.n):
         stride = 1
         for s in t.sizes[i + 1 :]:
             stride *= s
-        prefs = t.preferences[i]
+        size = t.sizes[i]
+        orders = [[t.objects.index(x) for x in pref] + [t.m] for pref in t.preferences[i]]
+        seen: set[tuple[tuple[int, ...], ...]] = set()
         for base in range(t.count):
-            if (base // stride) % t.sizes[i]:
+            if (base // stride) % size:
                 continue
-            rows = [t.nums[base + r * stride][i] for r in range(t.sizes[i])]
-            distinct = {tuple(r): r for r in rows}
-            for tr, pref in enumerate(prefs):
-                truth = t.cumulative(rows[tr], pref)
-                for row in distinct.values():
-                    lie = t.cumulative(row, pref)
-                    for k, (a, b) in enumerate(zip(truth, lie, strict=True)):
-                        if b > a:
-                            r = rows.index(row)
-                            return (base + tr * stride, i, r, k)
+            rows = tuple(tuple(t.nums[base + r * stride][i]) for r in range(size))
+            if rows in seen:
+                continue
+            seen.add(rows)
+            found = _first_gain(list(rows), orders)
+            if found is not None:
+                tr, r, k = found
+                return (base + tr * stride, i, r, k)
     return None
 
 

@@ -75,23 +75,19 @@ class Table:
         d, n, m = self.den, self.n, self.m
         caps = [q * d for q in self.capacities]
         for pi, block in enumerate(self.nums):
-            ensure(isinstance(block, list) and len(block) == n, f"profile #{pi}: expected {n} rows")
+            if not (isinstance(block, list) and len(block) == n):
+                fail(f"profile #{pi}: expected {n} rows")
             for i, row in enumerate(block):
-                ensure(
-                    isinstance(row, list) and len(row) == m + 1, f"profile #{pi}, agent {i}: bad row length"
-                )
-                for v in row:
-                    if type(v) is not int or v < 0 or v > d:
-                        fail(
-                            f"profile {self.profile(pi)}, agent {self.agents[i]!r}: "
-                            f"entry {v!r} not in [0, {d}]"
-                        )
-                ensure(sum(row) == d, f"profile {self.profile(pi)}, agent {self.agents[i]!r}: row sum != 1")
+                if not (isinstance(row, list) and len(row) == m + 1):
+                    fail(f"profile #{pi}, agent {i}: expected {m + 1} entries")
+                if sum(row) != d or not all(type(v) is int and 0 <= v <= d for v in row):
+                    fail(
+                        f"profile {self.profile(pi)}, agent {self.agents[i]!r}: "
+                        "entries not in [0, 1] or sum != 1"
+                    )
             for k in range(m):
-                col = sum(block[i][k] for i in range(n))
-                ensure(
-                    col <= caps[k], f"profile {self.profile(pi)}: column {self.objects[k]!r} over capacity"
-                )
+                if sum(r[k] for r in block) > caps[k]:
+                    fail(f"profile {self.profile(pi)}: column {self.objects[k]!r} over capacity")
 
     def digits(self, index: int) -> list[int]:
         out = []
