@@ -260,7 +260,7 @@ def find_dominating_mechanism(
                 {
                     **case_json,
                     "certificate": "farkas",
-                    "multipliers": multipliers_json(domain, mode, form.lp.row_names, sol.dual),
+                    "multipliers": multipliers_json(domain, mode, form.lp, sol.dual),
                 }
             )
             continue
@@ -284,7 +284,7 @@ def find_dominating_mechanism(
                         **case_json,
                         "certificate": "bound",
                         "base_value": fraction_text(form.base_value),
-                        "multipliers": multipliers_json(domain, mode, form.lp.row_names, sol.dual),
+                        "multipliers": multipliers_json(domain, mode, form.lp, sol.dual),
                     }
                 )
                 continue
@@ -312,7 +312,7 @@ def find_dominating_mechanism(
             "base_value": fraction_text(form.base_value),
         }
         if goal_used != "strict":
-            evidence["dual"] = multipliers_json(domain, mode, form.lp.row_names, sol.dual)
+            evidence["dual"] = multipliers_json(domain, mode, form.lp, sol.dual)
         stats["seconds"] = round(time.perf_counter() - started, 3)
         g_table = _g_table(domain, table, mode, rows) if table is not None else None
         return SearchOutcome(holds(PROPERTY, evidence, **stats), g_table)

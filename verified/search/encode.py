@@ -53,5 +53,8 @@ def name_json(domain: Domain, mode: str, name: tuple) -> list:
     return list(name)
 
 
-def multipliers_json(domain: Domain, mode: str, names: list[tuple], values: list[Fraction]) -> list:
-    return [[name_json(domain, mode, n), fraction_text(v)] for n, v in zip(names, values, strict=True) if v]
+def multipliers_json(domain: Domain, mode: str, lp, values: dict[int, Fraction]) -> list:  # noqa: ANN001
+    """Nonzero multipliers ``{row: y}`` of ``lp`` as ``[[row name], "n/d"]`` pairs, in row order."""
+    return [
+        [name_json(domain, mode, lp.row_name(r)), fraction_text(v)] for r, v in sorted(values.items()) if v
+    ]

@@ -1,12 +1,13 @@
-"""Solve the search LP: HiGHS proposes (floats), exact arithmetic confirms.
+"""Solve the search LP: HiGHS proposes (floats), exact integer arithmetic confirms.
 
 A float never reaches a verdict. From HiGHS's basic solution we rebuild
-rationals (continued fractions, `Fraction.limit_denominator`), then check
-exactly, in integers: primal feasibility (A x <= b, x >= 0), dual feasibility
-(y >= 0, A^T y >= c), and equal objectives c.x + c0 = b.y + c0, which proves
-optimality. Small rounding defects of the dual are repaired exactly by raising
-multipliers of rows with non-negative coefficients (this keeps A^T y >= c and
-only weakens the bound, which is then re-compared). Infeasibility gets a Farkas
+rationals over one common denominator (the smallest of a few candidates that
+reproduces every value, else continued fractions), then check exactly, in
+integers: primal feasibility (A x <= b, x >= 0), dual feasibility (y >= 0,
+A^T y >= c) and equal objectives c.x = b.y, which proves optimality. Small
+rounding defects of the dual are repaired exactly by raising the multiplier of
+a covering row (coefficients >= 0), which keeps A^T y >= c and only weakens the
+bound; the bound is then compared again. Infeasibility gets a Farkas
 certificate y >= 0, A^T y >= 0, b.y < 0 from a phase-one LP.
 """
 
@@ -20,190 +21,192 @@ from math import lcm
 import numpy as np
 
 from verified.errors import require_extra
-from verified.search.formulation import LinearProgram
+from verified.search.sparse import SparseLP
 
-_SAFE = 2**62
-_DENOMINATORS = (10**3, 10**5, 10**7)
+_LIMIT = 2**62
 
 
 @dataclass
 class ExactSolution:
     status: str  # "optimal" | "infeasible" | "unknown"
     primal: list[Fraction] | None = None
-    dual: list[Fraction] | None = None  # optimal: bound multipliers; infeasible: Farkas multipliers
-    value: Fraction | None = None  # c.x + c0 (optimal)
+    dual: dict[int, Fraction] | None = None  # nonzero multipliers by row (bound or Farkas)
+    value: Fraction | None = None  # c.x
     reason: str = ""
     stats: dict = field(default_factory=dict)
 
 
-@dataclass
-class _Csr:
-    indptr: np.ndarray
-    indices: np.ndarray
-    coefs: np.ndarray
-    row_of: np.ndarray
+def _integers(values: np.ndarray, base_den: int) -> tuple[np.ndarray, int] | None:
+    """Integers X and a denominator K with values ~ X / K, or None."""
+    scale = max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0
+    for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 48, 60, 72, 96, 120, 144, 240, 360, 720, 1440):
+        den = base_den * k
+        scaled = values * den
+        ints = np.rint(scaled)
+        if np.max(np.abs(scaled - ints), initial=0.0) < 1e-7 * den and den * scale < 2**50:
+            return ints.astype(np.int64), den
+    return None
 
 
-def _csr(lp: LinearProgram) -> _Csr:
-    lengths = np.fromiter((len(r) for r in lp.row_vars), dtype=np.int64, count=lp.num_rows)
-    indptr = np.zeros(lp.num_rows + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    indices = np.fromiter((v for r in lp.row_vars for v in r), dtype=np.int64, count=int(indptr[-1]))
-    coefs = np.fromiter((c for r in lp.row_coefs for c in r), dtype=np.int64, count=int(indptr[-1]))
-    row_of = np.repeat(np.arange(lp.num_rows, dtype=np.int64), lengths)
-    return _Csr(indptr, indices, coefs, row_of)
-
-
-def _common(values: list[Fraction]) -> tuple[np.ndarray, int]:
+def _integers_cf(values: np.ndarray, max_den: int) -> tuple[np.ndarray, int] | None:
+    """Continued-fraction fallback: each value to a nearby fraction, then a common denominator."""
+    fracs = {}
     den = 1
-    for v in values:
-        if v.denominator != 1:
-            den = lcm(den, v.denominator)
-    nums = [v.numerator * (den // v.denominator) for v in values]
-    big = max((abs(x) for x in nums), default=0)
-    arr = np.array(nums, dtype=np.int64 if big < 2**40 else object)
-    return arr, den
-
-
-def _row_sums(csr: _Csr, x_int: np.ndarray, num_rows: int) -> np.ndarray:
-    dtype = x_int.dtype
-    out = np.zeros(num_rows, dtype=dtype)
-    np.add.at(out, csr.row_of, csr.coefs.astype(dtype) * x_int[csr.indices])
-    return out
-
-
-def _col_sums(csr: _Csr, y_int: np.ndarray, num_vars: int) -> np.ndarray:
-    dtype = y_int.dtype
-    out = np.zeros(num_vars, dtype=dtype)
-    np.add.at(out, csr.indices, csr.coefs.astype(dtype) * y_int[csr.row_of])
-    return out
-
-
-def primal_feasible(lp: LinearProgram, csr: _Csr, x: list[Fraction]) -> bool:
-    """Exact: x >= 0 and every row sum_j a_rj x_j <= b_r."""
-    if any(v < 0 for v in x):
-        return False
-    x_int, dx = _common(x)
-    b_int, db = _common(lp.rhs)
-    lhs = _row_sums(csr, x_int, lp.num_rows)
-    # compare lhs/dx <= b/db  <=>  lhs*db <= b*dx
-    if max(dx, db) * 2**24 > _SAFE or lhs.dtype == object or b_int.dtype == object:
-        lhs, b_int = lhs.astype(object), b_int.astype(object)
-    return bool(np.all(lhs * db <= b_int * dx))
-
-
-def dual_bound(lp: LinearProgram, csr: _Csr, y: list[Fraction], c: list[Fraction]) -> Fraction | None:
-    """Exact: if y >= 0 and A^T y >= c, return b.y (an upper bound on c.x); else None."""
-    if any(v < 0 for v in y):
-        return None
-    y_int, dy = _common(y)
-    c_int, dc = _common(c)
-    lhs = _col_sums(csr, y_int, lp.num_vars)
-    if max(dy, dc) * 2**24 > _SAFE or lhs.dtype == object or c_int.dtype == object:
-        lhs, c_int = lhs.astype(object), c_int.astype(object)
-    if not bool(np.all(lhs * dc >= c_int * dy)):
-        return None
-    return sum((b * v for b, v in zip(lp.rhs, y, strict=True) if v), Fraction(0))
-
-
-def _round(values: np.ndarray, max_den: int) -> list[Fraction]:
-    zero = Fraction(0)
-    out = [zero] * len(values)
     for j in np.nonzero(np.abs(values) >= 1e-9)[0].tolist():
-        out[j] = Fraction(float(values[j])).limit_denominator(max_den)  # float ok: only proposes
+        f = Fraction(float(values[j])).limit_denominator(max_den)  # float ok: only proposes
+        fracs[j] = f
+        den = lcm(den, f.denominator)
+        if den > 2**40:
+            return None
+    out = np.zeros(len(values), dtype=np.int64)
+    for j, f in fracs.items():
+        out[j] = f.numerator * (den // f.denominator)
+    return out, den
+
+
+def _candidates(values: np.ndarray, base_den: int):  # noqa: ANN202
+    first = _integers(values, base_den)
+    if first is not None:
+        yield first
+    for max_den in (10**4, 10**6):
+        got = _integers_cf(values, max_den)
+        if got is not None:
+            yield got
+
+
+def _row_sums(lp: SparseLP, x: np.ndarray) -> np.ndarray:
+    out = np.zeros(lp.num_rows, dtype=x.dtype)
+    np.add.at(out, lp.row_of, lp.coefs.astype(x.dtype) * x[lp.indices])
     return out
 
 
-def _repair(lp: LinearProgram, csr: _Csr, y: list[Fraction], c: list[Fraction]) -> list[Fraction]:
-    """Clip negatives and raise rows with non-negative coefficients until A^T y >= c."""
-    y = [v if v > 0 else Fraction(0) for v in y]
-    if dual_bound(lp, csr, y, c) is not None:
-        return y
-    colsum = [Fraction(0)] * lp.num_vars
-    for r, v in enumerate(y):
-        if v:
-            for j, a in zip(lp.row_vars[r], lp.row_coefs[r], strict=True):
-                colsum[j] += a * v
-    deficit = {j: c[j] - colsum[j] for j in range(lp.num_vars) if colsum[j] < c[j]}
-    if not deficit:
-        return y
-    best: dict[int, tuple[Fraction, int, int]] = {}
-    for r, (vs, cs) in enumerate(zip(lp.row_vars, lp.row_coefs, strict=True)):
-        if not vs or min(cs) < 0 or lp.rhs[r] < 0:
-            continue
-        for j, a in zip(vs, cs, strict=True):
-            if j in deficit:
-                key = (lp.rhs[r] / a, r, a)
-                if j not in best or key < best[j]:
-                    best[j] = key
-    for j, need in deficit.items():
-        if j not in best:
-            continue
-        _, r, a = best[j]
-        y[r] += need / a
-    return y
+def _col_sums(lp: SparseLP, y: np.ndarray) -> np.ndarray:
+    out = np.zeros(lp.num_vars, dtype=y.dtype)
+    np.add.at(out, lp.indices, lp.coefs.astype(y.dtype) * y[lp.row_of])
+    return out
 
 
-def solve(lp: LinearProgram, time_limit: float = 600.0) -> ExactSolution:
-    """Maximise c.x + c0 over A x <= b, x >= 0, exactly certified."""
-    highspy = require_extra("highspy", "highs", "the search's LP accelerator")
+def _safe(*arrays_and_ints) -> bool:  # noqa: ANN002
+    biggest = 1
+    for a in arrays_and_ints:
+        m = int(np.max(np.abs(a), initial=0)) if isinstance(a, np.ndarray) else abs(int(a))
+        biggest = max(biggest, m)
+    return biggest < 2**28
+
+
+def primal_ok(lp: SparseLP, x: np.ndarray, den: int) -> bool:
+    """Exact: x / den >= 0 and A (x / den) <= rhs / rhs_den."""
+    if np.any(x < 0):
+        return False
+    if not _safe(x, den, lp.rhs, lp.rhs_den):
+        x = x.astype(object)
+    lhs = _row_sums(lp, x) * lp.rhs_den
+    return bool(np.all(lhs <= lp.rhs.astype(lhs.dtype) * den))
+
+
+def dual_value(lp: SparseLP, y: np.ndarray, den: int, c: np.ndarray) -> Fraction | None:
+    """Exact: if y >= 0 and A^T (y / den) >= c, return b.(y / den); else None."""
+    if np.any(y < 0):
+        return None
+    if not _safe(y, den, c):
+        y = y.astype(object)
+    if not bool(np.all(_col_sums(lp, y) >= c.astype(y.dtype) * den)):
+        return None
+    nz = np.nonzero(y)[0]
+    total = sum(int(lp.rhs[r]) * int(y[r]) for r in nz.tolist())
+    return Fraction(total, den * lp.rhs_den)
+
+
+def _repair(lp: SparseLP, y: np.ndarray, den: int, c: np.ndarray) -> np.ndarray:
+    """Clip negatives; raise covering rows until A^T y >= c * den (exact integers)."""
+    y = np.where(y > 0, y, 0).astype(np.int64 if _safe(y, den, c) else object)
+    deficit = c.astype(y.dtype) * den - _col_sums(lp, y)
+    short = np.nonzero(deficit > 0)[0]
+    if len(short) == 0:
+        return y
+    cover = lp.cover_row[short]
+    ok = cover >= 0
+    y = y.copy()
+    add = np.zeros(lp.num_rows, dtype=y.dtype)
+    np.maximum.at(add, cover[ok], deficit[short][ok])
+    return y + add
+
+
+def _reduce(x: np.ndarray, den: int) -> list[Fraction]:
+    return [Fraction(int(v), den) for v in x.tolist()]
+
+
+def solve(lp: SparseLP, time_limit: float = 600.0) -> ExactSolution:
+    """Maximise c.x over A x <= b, x >= 0, exactly certified."""
+    highspy = require_extra(
+        "highspy", "highs", "the search's LP solver (HiGHS proposes, exact checks confirm)"
+    )
     start = time.perf_counter()
-    csr = _csr(lp)
-    c = lp.objective
-    status, x_f, y_f, obj_f = _run_highs(highspy, lp, csr, [float(v) for v in c], False, time_limit)
+    status, x_f, y_f = _run_highs(highspy, lp, lp.objective.astype(np.float64), time_limit)
     stats = {"highs_seconds": round(time.perf_counter() - start, 3), "rows": lp.num_rows, "vars": lp.num_vars}
     if status == "infeasible":
-        return _farkas(highspy, lp, csr, time_limit, stats)
+        return _farkas(highspy, lp, time_limit, stats, start)
     if status != "optimal":
         return ExactSolution("unknown", reason=f"HiGHS stopped with status {status}", stats=stats)
-    for max_den in _DENOMINATORS:
-        x = _round(x_f, max_den)
-        if not primal_feasible(lp, csr, x):
+    c = lp.objective
+    for x, xden in _candidates(x_f, lp.rhs_den):
+        if not primal_ok(lp, x, xden):
             continue
-        value = sum((a * b for a, b in zip(c, x, strict=True) if b), Fraction(0))
+        value = Fraction(int(np.dot(c.astype(object), x.astype(object))), xden)
         for sign in (-1, 1):
-            y = _repair(lp, csr, _round(sign * y_f, max_den), c)
-            bound = dual_bound(lp, csr, y, c)
-            if bound is not None and bound == value:
-                stats["exact_seconds"] = round(time.perf_counter() - start, 3)
-                return ExactSolution("optimal", x, y, value + lp.constant, stats=stats)
+            for y, yden in _candidates(sign * y_f, lp.rhs_den):
+                y = _repair(lp, y, yden, c)
+                bound = dual_value(lp, y, yden, c)
+                if bound is not None and bound == value:
+                    stats["exact_seconds"] = round(time.perf_counter() - start, 3)
+                    dual = {int(r): Fraction(int(y[r]), yden) for r in np.nonzero(y)[0].tolist()}
+                    return ExactSolution("optimal", _reduce(x, xden), dual, value, stats=stats)
     return ExactSolution(
-        "unknown",
-        reason=f"no exact certificate rebuilt from HiGHS's solution (objective {obj_f!r})",
-        stats=stats,
+        "unknown", reason="no exact certificate could be rebuilt from HiGHS's solution", stats=stats
     )
 
 
-def _farkas(highspy, lp: LinearProgram, csr: _Csr, time_limit: float, stats: dict) -> ExactSolution:  # noqa: ANN001
+def _farkas(highspy, lp: SparseLP, time_limit: float, stats: dict, start: float) -> ExactSolution:  # noqa: ANN001
     """Phase one: maximise -sum s subject to A x - s <= b; its dual is a Farkas certificate."""
     n, m = lp.num_vars, lp.num_rows
-    aux = LinearProgram(
-        var_names=[*lp.var_names, *(("slack", r) for r in range(m))],
-        objective=[Fraction(0)] * n + [Fraction(-1)] * m,
-        row_names=lp.row_names,
-        row_vars=[[*vs, n + r] for r, vs in enumerate(lp.row_vars)],
-        row_coefs=[[*cs, -1] for cs in lp.row_coefs],
-        rhs=lp.rhs,
+    lengths = np.diff(lp.indptr) + 1
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    coefs = np.empty(int(indptr[-1]), dtype=np.int64)
+    slack_pos = indptr[1:] - 1
+    mask = np.ones(len(indices), dtype=bool)
+    mask[slack_pos] = False
+    indices[mask], coefs[mask] = lp.indices, lp.coefs
+    indices[slack_pos], coefs[slack_pos] = n + np.arange(m), -1
+    aux = SparseLP(
+        indptr,
+        indices,
+        coefs,
+        lp.rhs,
+        lp.rhs_den,
+        np.concatenate([np.zeros(n, dtype=np.int64), -np.ones(m, dtype=np.int64)]),
+        lp.row_name,
+        lambda j: ("slack", j),
     )
-    aux_csr = _csr(aux)
-    status, _, y_f, _ = _run_highs(
-        highspy, aux, aux_csr, [float(v) for v in aux.objective], False, time_limit
-    )
+    status, _, y_f = _run_highs(highspy, aux, aux.objective.astype(np.float64), time_limit)
     if status != "optimal":
         return ExactSolution("unknown", reason=f"phase one stopped with status {status}", stats=stats)
-    zero = [Fraction(0)] * n
-    for max_den in _DENOMINATORS:
-        for sign in (-1, 1):
-            y = _repair(lp, csr, _round(sign * y_f, max_den), zero)
-            bound = dual_bound(lp, csr, y, zero)
+    zero = np.zeros(n, dtype=np.int64)
+    for sign in (-1, 1):
+        for y, yden in _candidates(sign * y_f, lp.rhs_den):
+            y = _repair(lp, y, yden, zero)
+            bound = dual_value(lp, y, yden, zero)
             if bound is not None and bound < 0:
-                return ExactSolution("infeasible", dual=y, stats=stats)
+                stats["exact_seconds"] = round(time.perf_counter() - start, 3)
+                dual = {int(r): Fraction(int(y[r]), yden) for r in np.nonzero(y)[0].tolist()}
+                return ExactSolution("infeasible", dual=dual, stats=stats)
     return ExactSolution(
         "unknown", reason="HiGHS reports infeasible but no exact Farkas certificate was rebuilt", stats=stats
     )
 
 
-def _run_highs(highspy, lp: LinearProgram, csr: _Csr, cost: list[float], _: bool, time_limit: float):  # noqa: ANN001, ANN202
+def _run_highs(highspy, lp: SparseLP, cost: np.ndarray, time_limit: float):  # noqa: ANN001, ANN202
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
@@ -211,28 +214,22 @@ def _run_highs(highspy, lp: LinearProgram, csr: _Csr, cost: list[float], _: bool
     model = highspy.HighsLp()
     model.num_col_ = lp.num_vars
     model.num_row_ = lp.num_rows
-    model.col_cost_ = np.array(cost, dtype=np.float64)
+    model.col_cost_ = cost
     model.col_lower_ = np.zeros(lp.num_vars)
     model.col_upper_ = np.full(lp.num_vars, highspy.kHighsInf)
     model.row_lower_ = np.full(lp.num_rows, -highspy.kHighsInf)
-    model.row_upper_ = np.array([float(b) for b in lp.rhs], dtype=np.float64)  # float ok: proposal only
+    model.row_upper_ = lp.rhs.astype(np.float64) / lp.rhs_den  # float ok: HiGHS only proposes
     model.sense_ = highspy.ObjSense.kMaximize
     model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    model.a_matrix_.start_ = csr.indptr.astype(np.int32)
-    model.a_matrix_.index_ = csr.indices.astype(np.int32)
-    model.a_matrix_.value_ = csr.coefs.astype(np.float64)
+    model.a_matrix_.start_ = lp.indptr.astype(np.int32)
+    model.a_matrix_.index_ = lp.indices.astype(np.int32)
+    model.a_matrix_.value_ = lp.coefs.astype(np.float64)
     h.passModel(model)
     h.run()
     status = h.getModelStatus()
-    name = h.modelStatusToString(status).lower()
     if status == highspy.HighsModelStatus.kOptimal:
         sol = h.getSolution()
-        return (
-            "optimal",
-            np.array(sol.col_value),
-            np.array(sol.row_dual),
-            h.getInfo().objective_function_value,
-        )
+        return "optimal", np.array(sol.col_value), np.array(sol.row_dual)
     if status == highspy.HighsModelStatus.kInfeasible:
-        return "infeasible", None, None, None
-    return name, None, None, None
+        return "infeasible", None, None
+    return h.modelStatusToString(status).lower(), None, None

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from verified.assignment.model import Preference, Problem
+from verified.search.sparse import SparseLP, from_rows
 
 Cell = tuple  # JSON-ready key of a cell (see `CellSpace`)
 
@@ -58,16 +59,15 @@ class LinearProgram:
     """maximise c.x + c0 subject to A x <= b, x >= 0 (sparse rows, exact data)."""
 
     var_names: list[tuple] = field(default_factory=list)
-    objective: list[Fraction] = field(default_factory=list)
-    constant: Fraction = Fraction(0)
+    objective: list[int] = field(default_factory=list)
     row_names: list[tuple] = field(default_factory=list)
     row_vars: list[list[int]] = field(default_factory=list)
     row_coefs: list[list[int]] = field(default_factory=list)
     rhs: list[Fraction] = field(default_factory=list)
 
-    def add_var(self, name: tuple, cost: Fraction = Fraction(0)) -> int:
+    def add_var(self, name: tuple, cost: int = 0) -> int:
         self.var_names.append(name)
-        self.objective.append(Fraction(cost))
+        self.objective.append(int(cost))
         return len(self.var_names) - 1
 
     def add_row(self, name: tuple, terms: dict[int, int], rhs: Fraction) -> None:
@@ -77,13 +77,10 @@ class LinearProgram:
         self.row_coefs.append([c for _, c in items])
         self.rhs.append(Fraction(rhs))
 
-    @property
-    def num_vars(self) -> int:
-        return len(self.var_names)
-
-    @property
-    def num_rows(self) -> int:
-        return len(self.row_names)
+    def to_sparse(self) -> SparseLP:
+        return from_rows(
+            self.row_vars, self.row_coefs, self.rhs, self.objective, self.row_names, self.var_names
+        )
 
 
 @dataclass
@@ -92,9 +89,10 @@ class Formulation:
 
     space: CellSpace
     free: list[Cell]
-    lp: LinearProgram
+    lp: SparseLP
     var_of: dict[tuple[Cell, str], int]
     objective_name: str
+    base_value: Fraction = Fraction(0)
 
     def row_terms(self, cell: Cell, objects: Sequence[str]) -> tuple[dict[int, int], Fraction]:
         """Linear form of sum_{x in objects} g[cell, x]: variable terms and a constant."""
@@ -148,17 +146,17 @@ def build(
     problem = space.problem
     lp = LinearProgram()
     var_of: dict[tuple[Cell, str], int] = {}
-    form = Formulation(space, list(free), lp, var_of, objective)
+    form = Formulation(space, list(free), None, var_of, objective)  # lp packed at the end
     for cell in free:
         pref = space.pref(cell)
         w = space.weight(cell)
         for k, x in enumerate(pref):
             if objective == "strict":
-                cost = Fraction(len(pref) - k)  # x is in the last len(pref) - k prefixes
+                cost = len(pref) - k  # x is in the last len(pref) - k prefixes
             elif objective == "total-gain":
-                cost = Fraction(w)
+                cost = w
             else:
-                cost = Fraction(0)
+                cost = 0
             var_of[(cell, x)] = lp.add_var(("g", cell, x), cost)
     base_value = Fraction(0)
     for cell in free:
@@ -169,7 +167,7 @@ def build(
             base_value += lp.objective[var_of[(cell, x)]] * p
     form.base_value = base_value
     if objective == "max-min":
-        t = lp.add_var(("t",), Fraction(1))
+        t = lp.add_var(("t",), 1)
         per_agent_scale: dict[int, list[tuple[Cell, Fraction]]] = {}
         for cell in free:
             for i, wt in space.agents_of(cell):
@@ -267,6 +265,7 @@ def build(
                 terms, const = form.row_terms(cell, pref[: k + 1])
                 lp.add_row(("upto", cell, z), {v: -c for v, c in terms.items()}, const - 1)
                 break  # the highest non-exhausted acceptable object is the binding one
+    form.lp = lp.to_sparse()
     return form
 
 
