@@ -47,6 +47,8 @@ def sha256(value: object) -> str:
 
 def rational(text: object, where: str) -> Fraction:
     """An exact rational written as an int or a string "n/d" (never a float)."""
+    if isinstance(text, Fraction):  # built by a checker itself, not read from JSON
+        return text
     if isinstance(text, bool) or not isinstance(text, (int, str)):
         fail(f"{where}: expected an integer or a string 'n/d', got {text!r}")
     try:

@@ -1,0 +1,137 @@
+"""Recheck of equal treatment, anonymity and efficiency certificates; the fast RP tabulation."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import permutations
+
+import pytest
+
+from tests.certificates.helpers import certificate, example, mutated
+from verified.assignment.domain import Domain
+from verified.assignment.mechanism import tabulate
+from verified.assignment.mechanisms.random_priority import random_priority
+from verified.assignment.model import Problem
+from verified.io import AssignmentSubject
+from verified.io.builtins import fast_table
+from verified.recheck import RecheckError, recheck
+
+
+@pytest.fixture(scope="module")
+def boston():
+    return example("boston_3x2.json")
+
+
+@pytest.fixture(scope="module")
+def remark2():
+    return example("erdil_remark2.toml")
+
+
+@pytest.fixture(scope="module")
+def bm():
+    return example("bogomolnaia_moulin.toml")
+
+
+def test_fast_rp_table_equals_the_function_tabulated():
+    domain = Domain.full(Problem.make(3, "abc"))
+    fast = fast_table("random_priority", domain)
+    slow = tabulate(random_priority(domain.problem), domain)
+    assert (fast.numerators * slow.denominator == slow.numerators * fast.denominator).all()
+
+
+def test_unequal_treatment_certificate(boston):
+    doc = certificate(boston, "ete")
+    assert doc["verdict"] == "fails"
+    ev = doc["evidence"]
+    i, j = (boston.problem.agent_index(a) for a in ev["agents"])
+    index = boston.domain.index(tuple(tuple(p) for p in ev["profile"]))
+    assert ev["profile"][i] == ev["profile"][j]
+    assert boston.table.at_index(index).matrix[i] != boston.table.at_index(index).matrix[j]
+    recheck(doc)
+    other = [a for a in boston.problem.agents if a not in ev["agents"]][0]
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("evidence", "agents"), [ev["agents"][0], other]))
+
+
+def test_anonymity_certificate(boston):
+    doc = certificate(boston, "anonymous")
+    assert doc["verdict"] == "fails"
+    recheck(doc)
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("evidence", "permutation"), list(range(3))))
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("verdict",), "holds"))
+
+
+def test_rp_is_anonymous_and_treats_equals_equally():
+    domain = Domain.full(Problem.make(3, "ab"))
+    subject = AssignmentSubject(domain.problem, domain, fast_table("random_priority", domain))
+    for prop in ("ete", "anonymous"):
+        doc = certificate(subject, prop)
+        assert doc["verdict"] == "holds"
+        recheck(doc)
+        with pytest.raises(RecheckError):  # forged: the same evidence claimed for Boston's table
+            recheck(mutated(doc, ("subject",), certificate(example("boston_3x2.json"), prop)["subject"]))
+
+
+def _serial_dictatorship_lottery(profile, objects):
+    """RP by enumerating the 4! orders (independent of the library), as exact Fractions."""
+    n = len(profile)
+    rows = [dict.fromkeys([*objects, "outside"], Fraction(0)) for _ in range(n)]
+    orders = list(permutations(range(n)))
+    for order in orders:
+        left = set(objects)
+        for i in order:
+            pick = next((x for x in profile[i] if x in left), None)
+            if pick:
+                left.discard(pick)
+            rows[i][pick or "outside"] += Fraction(1, len(orders))
+    return rows
+
+
+def test_remark2_waste_and_ex_post_efficiency(remark2):
+    profile = [("a", "b"), ("c", "b"), ("a",), ("c",)]
+    rows = _serial_dictatorship_lottery(profile, "abc")
+    # agent 1 ends with nothing iff agent 3 precedes her (a gone) and 4 < 2 < 1 (b gone): 3/24
+    assert rows[0]["outside"] == Fraction(1, 8)
+    assert rows[0]["b"] + rows[1]["b"] == Fraction(3, 4)  # b is not fully assigned
+    waste = certificate(remark2, "nonwasteful")
+    assert waste["verdict"] == "fails"
+    recheck(waste)
+    efficient = certificate(remark2, "ex-post-efficient")
+    assert efficient["verdict"] == "holds"
+    recheck(efficient)
+    lottery = efficient["evidence"]["certificates"][0]["lottery"]
+    with pytest.raises(RecheckError):  # weights no longer sum to 1
+        recheck(mutated(efficient, ("evidence", "certificates", 0, "lottery"), lottery[1:]))
+
+
+def test_bogomolnaia_moulin_rp_is_dominated(bm):
+    rows = _serial_dictatorship_lottery([tuple("abcd"), tuple("abcd"), tuple("badc"), tuple("badc")], "abcd")
+    # hand check (Bogomolnaia-Moulin): agents 1, 2 get a 5/12, b 1/12, c 5/12, d 1/12 under RP
+    assert [rows[0][x] for x in "abcd"] == [
+        Fraction(5, 12),
+        Fraction(1, 12),
+        Fraction(5, 12),
+        Fraction(1, 12),
+    ]
+    doc = certificate(bm, "sd-efficient")
+    assert doc["verdict"] == "fails"
+    recheck(doc)
+    dominating = doc["evidence"]["dominating"]
+    worse = {**dominating, "1": {"b": "1"}, "2": {"a": "1"}}
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("evidence", "dominating"), worse))
+
+
+def test_sd_efficiency_holds_certificate_and_tampered_dual():
+    subject = example("my_mechanism.toml")  # serial dictatorship: deterministic and Pareto efficient
+    doc = certificate(subject, "sd-efficient")
+    assert doc["verdict"] == "holds"
+    recheck(doc)
+    cert = next(c for c in doc["evidence"]["certificates"] if c["certificate"].get("dual"))
+    k = doc["evidence"]["certificates"].index(cert)
+    name = sorted(cert["certificate"]["dual"])[0]
+    bad_dual = {**cert["certificate"]["dual"], name: str(Fraction(cert["certificate"]["dual"][name]) + 1)}
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("evidence", "certificates", k, "certificate", "dual"), bad_dual))
