@@ -111,3 +111,18 @@ def test_invalid_inputs():
         rp_type_rows(problem, (("a",), ("z",)))
     with pytest.raises(InvalidInput, match="unknown object 'z'"):
         random_priority(problem)(["a", "z"])
+
+
+@settings(max_examples=60)
+@given(problems_and_profiles(max_agents=6, max_objects=4))
+def test_the_two_recursions_agree(case):
+    # _type_rows conditions on who picks first; _type_rows_by_availability on what is left at
+    # one agent's turn. Independent derivations of the same lottery.
+    from verified.assignment.mechanisms._common import index_profile
+    from verified.assignment.mechanisms.random_priority import _type_rows, _type_rows_by_availability
+
+    problem, profile = case
+    prefs = index_profile(problem, profile)
+    by_first_pick = _type_rows(problem.capacities, prefs, problem.m)
+    by_availability = _type_rows_by_availability(problem.capacities, prefs, problem.m)
+    assert by_first_pick == by_availability

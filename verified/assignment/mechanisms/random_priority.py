@@ -19,7 +19,15 @@ order, and dropping her leaves the others' order uniform), and a capacity is
 capped at the number of remaining agents who accept the object. All counts are
 Python integers; the denominator is n!.
 
-The recursion only ever sees a multiset of rankings, never agent names, so RP
+`rp_type_rows` (the whole-domain sweep) uses a second recursion: an agent A's
+lottery is fixed by which objects are left when her turn comes, and the law of
+that set depends only on the *other* agents (A's position is uniform among the
+n). So one memoised table per (n - 1)-agent sub-profile (`_availability`)
+serves every ranking of A and every profile containing that sub-profile. Both
+recursions are tested equal to each other and to the enumeration of the n!
+orders.
+
+The recursions only ever see a multiset of rankings, never agent names, so RP
 computed this way is anonymous and treats equals equally *by construction*:
 two agents with the same ranking get the same row.
 """
@@ -135,6 +143,7 @@ _counts = lru_cache(maxsize=CACHE_SIZE)(_expand)
 def clear_rp_cache() -> None:
     """Forget the memoised sub-states (they are shared by every call)."""
     _counts.cache_clear()
+    _available.cache_clear()
 
 
 def _type_rows(
@@ -158,6 +167,114 @@ def _type_rows(
     return out, total
 
 
+def _availability(caps: Caps, others: State) -> dict[int, int]:
+    """Where a fixed extra agent A finds the objects when her turn comes.
+
+    ``others`` are the other agents' (reduced, non-empty) rankings. Over the (k+1)! orders
+    of the k others and A, count the orders by the set of objects with a copy left when A
+    moves (a bitmask). A moves first in k! of them; otherwise some agent of ranking s moves
+    first, takes her best object, and the rest is the same question one agent smaller. A's
+    own ranking never enters: this is what lets one table serve every ranking of A.
+    """
+    k = len(others)
+    mask = 0
+    for x, q in enumerate(caps):
+        if q > 0:
+            mask |= 1 << x
+    if k == 0:
+        return {mask: 1}
+    out = {mask: factorial(k)}
+    ranking = _RANKING
+    without = _WITHOUT
+    distinct = sorted(set(others))
+    for s in distinct:
+        count_s = others.count(s)
+        taken = ranking[s][0]
+        rest = list(others)
+        rest.remove(s)
+        sub_caps = list(caps)
+        sub_caps[taken] -= 1
+        if not sub_caps[taken]:
+            reduced = []
+            for r in rest:
+                found = without.get((r, taken))
+                found = _without(r, taken) if found is None else found
+                if found >= 0:
+                    reduced.append(found)
+            rest = sorted(reduced)
+        if max(sub_caps) > 1:  # beyond demand + 1 a copy is left for A whatever happens
+            demand = [1] * len(sub_caps)
+            for r in rest:
+                for x in ranking[r]:
+                    demand[x] += 1
+            sub_caps = [min(q, d) for q, d in zip(sub_caps, demand, strict=True)]
+        sub = _available(tuple(sub_caps), tuple(rest))
+        # Agents left with nothing acceptable never change what is available: the dropped
+        # ones multiply the count by k! / (k - dropped)! (= (k)!/len(rest)! over len(rest)+1).
+        scale = count_s * (factorial(k) // factorial(len(rest) + 1))
+        for key, value in sub.items():
+            out[key] = out.get(key, 0) + scale * value
+    return out
+
+
+_available = lru_cache(maxsize=CACHE_SIZE)(_availability)
+_BEST_TABLE_MAX_OBJECTS = 12  # tables have 2**m entries
+_BEST: dict[tuple[int, int], list[int]] = {}  # (ranking id, m) -> mask -> best object, m if none
+
+
+def _best_table(ranking_id: int, m: int) -> list[int]:
+    """For every availability mask over m objects: the ranking's best available object (m: none)."""
+    table = _BEST.get((ranking_id, m))
+    if table is None:
+        pref = _RANKING[ranking_id]
+        table = _BEST[ranking_id, m] = [next((x for x in pref if mask >> x & 1), m) for mask in range(1 << m)]
+    return table
+
+
+def _type_rows_by_availability(
+    capacities: Sequence[int], prefs: Sequence[IndexPreference], m: int
+) -> tuple[dict[IndexPreference, tuple[int, ...]], int]:
+    """Same answer as `_type_rows`, computed per distinct ranking r from the availability table
+    of the others (the profile minus one agent of ranking r). Fast when many profiles share
+    their sub-profiles, as when sweeping a whole domain."""
+    n = len(prefs)
+    total = factorial(n)
+    ids = {pref: _intern(pref) for pref in prefs if pref}
+    state = sorted([ids[pref] for pref in prefs if pref])
+    out: dict[IndexPreference, tuple[int, ...]] = {}
+    caps = list(capacities)
+    if max(caps) > 1:
+        demand = [1] * m
+        for r in state:
+            for x in _RANKING[r]:
+                demand[x] += 1
+        caps = [min(q, d) for q, d in zip(caps, demand, strict=True)]
+    caps_key = tuple(caps)
+    # The n - len(state) agents with nothing acceptable never change availability.
+    scale = total // factorial(len(state))
+    for pref in prefs:
+        if pref in out:
+            continue
+        row = [0] * (m + 1)
+        if not pref:
+            row[m] = total
+        else:
+            others = list(state)
+            others.remove(ids[pref])
+            r = ids[pref]
+            available = _available(caps_key, tuple(others))
+            if m <= _BEST_TABLE_MAX_OBJECTS:
+                best = _best_table(r, m)
+                for mask, count in available.items():
+                    row[best[mask]] += scale * count
+            else:
+                pref_r = _RANKING[r]
+                for mask, count in available.items():
+                    row[next((x for x in pref_r if mask >> x & 1), m)] += scale * count
+        out[pref] = tuple(row)
+    return out, total
+
+
 def rp_type_rows(
     problem: Problem, multiset: tuple[Preference, ...]
 ) -> tuple[dict[Preference, tuple[int, ...]], int]:
@@ -166,7 +283,8 @@ def rp_type_rows(
     ``multiset`` holds n rankings (object names, best first), e.g. sorted. Returns,
     for each distinct ranking in it, the integer numerators (length m + 1: objects,
     then outside) of ONE agent holding it, and the common denominator n!.
-    Sub-results are memoised across calls, so sweeping a whole domain is fast.
+    Computed from the memoised availability tables of the (n - 1)-agent sub-profiles
+    (`_availability`), which are shared across calls, so sweeping a whole domain is fast.
     """
     if len(multiset) != problem.n:
         raise InvalidInput(f"{len(multiset)} preferences for {problem.n} agents", "multiset")
@@ -180,7 +298,7 @@ def rp_type_rows(
         if found is None:
             found = names[pref] = index_profile(problem, (problem.preference(pref, "multiset"),))[0]
         index_prefs.append(found)
-    rows, den = _type_rows(problem.capacities, index_prefs, problem.m)
+    rows, den = _type_rows_by_availability(problem.capacities, index_prefs, problem.m)
     return {pref: rows[names[pref]] for pref in multiset}, den
 
 
