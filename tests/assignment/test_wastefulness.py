@@ -1,5 +1,6 @@
 """Wastefulness (Erdil, section 2) and the Reshuffling Lemma (Erdil, section 4)."""
 
+import itertools
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -117,7 +118,18 @@ def test_vectorised_agrees_with_profile_by_profile(data):
         recheck_waste(problem, prof, table(prof), res.evidence)
 
 
-@settings(max_examples=25)
+def deterministic_pool(problem, prof):
+    """Every individually rational deterministic assignment at ``prof``."""
+    out = []
+    choices = [[problem.object_index(x) for x in pref] + [problem.m] for pref in prof]
+    for combo in itertools.product(*choices):
+        if all(combo.count(k) <= q for k, q in enumerate(problem.capacities)):
+            rows = tuple(tuple(F(int(k == c)) for c in range(problem.m + 1)) for k in combo)
+            out.append(StochasticAssignment(problem, rows))
+    return out
+
+
+@settings(max_examples=60)
 @given(st.data())
 def test_reshuffling_lemma(data):
     """Erdil, Reshuffling Lemma: gamma weakly dominates a non-wasteful IR omega =>
@@ -125,7 +137,8 @@ def test_reshuffling_lemma(data):
     problem = data.draw(problems(max_agents=3, max_objects=3))
     prof = data.draw(profiles(problem))
     rng = data.draw(st.randoms(use_true_random=False))
-    pool = [random_assignment(problem, rng, prof, parts=data.draw(st.integers(1, 3))) for _ in range(10)]
+    pool = deterministic_pool(problem, prof)
+    pool += [random_assignment(problem, rng, prof, parts=data.draw(st.integers(2, 3))) for _ in range(6)]
     premises = 0
     for omega in pool:
         if not is_nonwasteful_assignment(omega, prof):
