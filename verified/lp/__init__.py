@@ -11,7 +11,15 @@ Farkas vector), ``"unbounded"`` (with a feasible point and an improving ray) or
 
 from verified.lp.certificates import CertificateError, verify_result
 from verified.lp.model import Constraint, LinearProgram
-from verified.lp.result import LPResult
+from verified.lp.result import LPResult, result_from_evidence
 from verified.lp.solve import solve_exact
 
-__all__ = ["CertificateError", "Constraint", "LPResult", "LinearProgram", "solve_exact", "verify_result"]
+__all__ = [
+    "CertificateError",
+    "Constraint",
+    "LPResult",
+    "LinearProgram",
+    "result_from_evidence",
+    "solve_exact",
+    "verify_result",
+]

@@ -91,3 +91,37 @@ class LPResult:
         else:
             out["reason"] = self.reason
         return jsonable(out)
+
+
+def result_from_evidence(evidence: Mapping[str, Any]) -> LPResult:
+    """Rebuild an `LPResult` from `LPResult.to_evidence` output (absent entries
+    are 0), e.g. to re-check a stored certificate with `verify_result`.
+    Raises `verified.errors.InvalidInput` on malformed evidence."""
+    from verified.errors import InvalidInput
+    from verified.numbers import parse_fraction_text
+
+    if not isinstance(evidence, Mapping) or evidence.get("kind") != EVIDENCE_KIND:
+        raise InvalidInput(f"expected evidence of kind {EVIDENCE_KIND!r}", "evidence.kind")
+    status = evidence.get("status")
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {STATUSES}, got {status!r}", "evidence.status")
+
+    def numbers(key: str) -> dict[str, Fraction] | None:
+        block = evidence.get(key)
+        if block is None:
+            return None
+        if not isinstance(block, Mapping):
+            raise InvalidInput("expected a mapping of names to rationals", f"evidence.{key}")
+        return {str(k): parse_fraction_text(str(v), f"evidence.{key}[{k!r}]") for k, v in block.items()}
+
+    objective = evidence.get("objective")
+    return LPResult(
+        status,
+        primal=numbers("primal") or {},
+        dual=numbers("dual") or {},
+        objective=None if objective is None else parse_fraction_text(str(objective), "evidence.objective"),
+        farkas=numbers("farkas"),
+        ray=numbers("ray"),
+        reason=evidence.get("reason"),
+        reduced_costs=numbers("reduced_costs") or {},
+    )
