@@ -30,7 +30,7 @@ from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import Preference, Problem
 from verified.assignment.properties._common import array_digest
 from verified.assignment.properties.equal_treatment import check_anonymous
-from verified.assignment.properties.strategyproofness import _manipulation_evidence, find_manipulation
+from verified.assignment.properties.strategyproofness import find_manipulation, manipulation_evidence
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds
@@ -301,7 +301,7 @@ def check_strategyproof_anonymous(orbits: OrbitTable) -> CheckResult:
         prof = (orbits.rankings[t], *others)
         row_t = tuple(Fraction(int(v), orbits.denominator) for v in orbits.numerators[t, rest])
         row_r = tuple(Fraction(int(v), orbits.denominator) for v in orbits.numerators[r, rest])
-        evidence = _manipulation_evidence(p, prof, 0, orbits.rankings[r], cols, row_t, row_r)
+        evidence = manipulation_evidence(p, prof, 0, orbits.rankings[r], cols, row_t, row_r)
         return fails("strategyproof", {**evidence, "anonymity": orbits.anonymity})
     count = multiset_count(k, p.n - 1)
     evidence: dict[str, Any] = {

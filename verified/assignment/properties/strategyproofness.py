@@ -70,7 +70,7 @@ def find_manipulation(
     return None
 
 
-def _manipulation_evidence(
+def manipulation_evidence(
     problem: Problem,
     profile: Sequence[Preference],
     agent: int,
@@ -119,7 +119,7 @@ def check_strategyproof(
             lying_index, _ = profile_at(domain, i, r, rest)
             return fails(
                 "strategyproof",
-                _manipulation_evidence(
+                manipulation_evidence(
                     problem,
                     prof,
                     i,
@@ -176,7 +176,7 @@ def check_strategyproof_at(
         for cols, sa, sb in prefix_comparisons(truthful, lying, prof[i], problem):
             if sa < sb:
                 return fails(
-                    "strategyproof", _manipulation_evidence(problem, prof, i, report, cols, truthful, lying)
+                    "strategyproof", manipulation_evidence(problem, prof, i, report, cols, truthful, lying)
                 )
     return holds(
         "strategyproof",
