@@ -15,6 +15,7 @@ is exact (see `_common.work_dtype`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -108,6 +109,7 @@ def check_strategyproof(
         if not isinstance(mechanism, TabulatedMechanism):
             raise InvalidInput("a domain is needed to check a mechanism that is not a table", "domain")
         domain = mechanism.domain
+    start = time.perf_counter()
     table = as_table(mechanism, domain)
     problem = domain.problem
     den = table.denominator
@@ -140,6 +142,7 @@ def check_strategyproof(
             "table_digest": table_digest(table),
             "comparisons": comparisons,
         },
+        seconds=round(time.perf_counter() - start, 3),
     )
 
 
