@@ -93,13 +93,14 @@ def _run_with_limit(label: str, work: Any, timeout: float | None, quiet: bool) -
 def _check(args: argparse.Namespace) -> int:
     from verified.certificates import build_certificate, certificate_name, write_certificate
     from verified.explain import explain
-    from verified.io import load_subject, table_subject
+    from verified.io import TradingSubject, load_subject, subject_encoding
     from verified.registry import BY_NAME, available, run_check, spec
     from verified.results import unknown
 
     subject = load_subject(args.file, allow_float=args.allow_float)
+    family = "trading" if isinstance(subject, TradingSubject) else "assignment"
     if args.all:
-        names = available()
+        names = available(family)
     elif args.property:
         names = [p.strip() for p in args.property.split(",") if p.strip()]
         for name in names:
@@ -107,7 +108,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
     quiet = args.quiet or args.json
-    ready, table = _run_with_limit("tabulating", lambda: subject.table, args.timeout, quiet)
+    ready, encoding = _run_with_limit("tabulating", lambda: subject_encoding(subject), args.timeout, quiet)
     if not ready:
         reason = f"time-out after {args.timeout:g} s while tabulating the mechanism"
         if args.json:
@@ -116,7 +117,6 @@ def _check(args: argparse.Namespace) -> int:
         else:
             print(f"{subject.name} ({args.file}): every property UNKNOWN ({reason}); no certificate written")
         return EXIT_UNKNOWN
-    encoding = table_subject(table)
     rows, docs = [], []
     for name in names:
         left = args.timeout
@@ -139,7 +139,8 @@ def _check(args: argparse.Namespace) -> int:
         summary = [{k: d[k] for k in ("property", "verdict", "evidence") if k in d} for d in docs]
         print(json.dumps({"file": str(args.file), "mechanism": subject.name, "results": summary}, indent=1))
     else:
-        print(f"{subject.name} on {len(subject.domain)} profiles ({args.file})")
+        size = f"{len(subject.domain)} profiles" if family == "assignment" else f"{len(subject.menus)} menus"
+        print(f"{subject.name} on {size} ({args.file})")
         width = max(len(r[0]) for r in rows)
         for (name, verdict, text), doc in zip(rows, docs, strict=True):
             print(f"  {name.ljust(width)}  {verdict.upper():7}  {text}")

@@ -84,6 +84,55 @@ def _check_sd_efficient(table: Any, domain: Any) -> CheckResult:
     return _per_profile("sd_efficient", check, table, domain)
 
 
+def _ms(timeout: float | None) -> dict[str, Any]:
+    return {} if timeout is None else {"timeout_ms": max(1, int(timeout * 1000))}
+
+
+def _per_agent(prop: str, subject: Any, check: Callable[[int], CheckResult]) -> CheckResult:
+    """A per-agent trading check for every agent: the first failure (with the agent's name),
+    else every agent's evidence."""
+    items = []
+    for j, name in enumerate(subject.economy.agents):
+        found = check(j)
+        if found.unknown:
+            return found
+        if found.fails:
+            return CheckResult(prop, found.verdict, {**found.evidence, "agent": name})
+        items.append({"agent": name, "evidence": found.evidence})
+    return holds(prop, {"kind": "per_agent", "agents": items})
+
+
+def _check_polarized(subject: Any, timeout: float | None = None) -> CheckResult:
+    """Every agent's menu rays are polarized (Valenzuela-Stookey, definition; Lemma 5)."""
+    from verified.trading.polarization import check_polarized
+    from verified.trading.sets import Ray
+
+    def one(j: int) -> CheckResult:
+        return check_polarized([t for t in subject.menus[j] if isinstance(t, Ray)])
+
+    return _per_agent("polarized", subject, one)
+
+
+def _check_menu_osp(subject: Any, timeout: float | None = None) -> CheckResult:
+    """Menu-level OSP for every agent (Valenzuela-Stookey, Theorem 2): every type in C_j has an
+    obviously dominant choice whatever the selection inside the chosen set."""
+    from verified.trading.osp import check_menu_osp
+
+    def one(j: int) -> CheckResult:
+        menu, domain = subject.menus[j], subject.economy.cost_domains[j]
+        direct = check_menu_osp(menu, domain, method="direct")  # Motzkin certificates: re-checkable
+        return direct if not direct.unknown else check_menu_osp(menu, domain, **_ms(timeout))
+
+    return _per_agent("menu_osp", subject, one)
+
+
+def _check_improving_trade(subject: Any, timeout: float | None = None) -> CheckResult:
+    """Some bilateral trade improves on the status quo (Valenzuela-Stookey, Lemma 2)."""
+    from verified.trading.bilateral import check_bilateral_improvement
+
+    return check_bilateral_improvement(subject.economy, time_limit=timeout)
+
+
 _PROPS = "verified.assignment.properties"
 PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
@@ -133,6 +182,23 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "verified.assignment.properties.efficiency",
     ),
 )
+_TRADING = "verified.trading"
+PROPERTIES += (
+    PropertySpec(
+        "polarized", "trading", __name__, ("_check_polarized",), "every menu's rays are polarized", _TRADING
+    ),
+    PropertySpec(
+        "menu-osp", "trading", __name__, ("_check_menu_osp",), "menu-level OSP (Theorem 2)", _TRADING
+    ),
+    PropertySpec(
+        "improving-trade",
+        "trading",
+        __name__,
+        ("_check_improving_trade",),
+        "an improving bilateral trade exists",
+        _TRADING,
+    ),
+)
 BY_NAME = {spec.name: spec for spec in PROPERTIES}
 
 
@@ -163,9 +229,17 @@ def _time_arguments(function: Callable[..., Any], timeout: float | None) -> dict
 
 
 def run_check(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
-    """Check property ``name`` on an `~verified.io.AssignmentSubject` (on its table)."""
+    """Check property ``name`` on a subject: an `~verified.io.AssignmentSubject` (on its table)
+    or a `~verified.io.TradingSubject`."""
     entry = spec(name)
+    family = "trading" if hasattr(subject, "economy") else "assignment"
+    if entry.family != family:
+        raise InvalidInput(
+            f"property {name!r} is about {entry.family} mechanisms, not {family}", "--property"
+        )
     function = entry.resolve()
     if function is None:
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
+    if family == "trading":
+        return function(subject, timeout=timeout)
     return function(subject.table, subject.domain, **_time_arguments(function, timeout))

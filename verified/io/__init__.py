@@ -12,9 +12,16 @@ from verified.io.reader import (
     load_document,
     load_subject,
     parse_subject,
+    subject_encoding,
 )
+from verified.io.trading import FORMAT_TRADING, TradingSubject, parse_trading, trading_subject
 
 __all__ = [
+    "FORMAT_TRADING",
+    "TradingSubject",
+    "parse_trading",
+    "subject_encoding",
+    "trading_subject",
     "FORMAT_ASSIGNMENT",
     "AssignmentSubject",
     "load_document",

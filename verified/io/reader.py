@@ -36,9 +36,10 @@ from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.io.builtins import builtin_mechanism, fast_table
 from verified.io.pyload import load_callable, python_mechanism
+from verified.io.trading import FORMAT_TRADING, TradingSubject, parse_trading
 
 FORMAT_ASSIGNMENT = "verified/assignment/1"
-KNOWN_FORMATS = (FORMAT_ASSIGNMENT,)
+KNOWN_FORMATS = (FORMAT_ASSIGNMENT, FORMAT_TRADING)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,8 +90,9 @@ def load_document(path: str | Path) -> dict[str, Any]:
     return doc
 
 
-def load_subject(path: str | Path, *, allow_float: bool = False) -> AssignmentSubject:
-    """Read a mechanism file; ``module:function`` references resolve next to the file."""
+def load_subject(path: str | Path, *, allow_float: bool = False) -> Any:
+    """Read a mechanism file: an `AssignmentSubject` (``module:function`` references resolve
+    next to the file) or, for the trading format, a `TradingSubject`."""
     path = Path(path)
     return parse_subject(load_document(path), base_dir=path.parent, source=str(path), allow_float=allow_float)
 
@@ -107,11 +109,14 @@ def parse_subject(
     base_dir: Path | None = None,
     source: str = "<memory>",
     allow_float: bool = False,
-) -> AssignmentSubject:
-    """Build the subject of a parsed document (see module docstring)."""
+) -> Any:
+    """Build the subject of a parsed document (see module docstring): an
+    `AssignmentSubject`, or a `TradingSubject` for format ``verified/trading/1``."""
     fmt = doc.get("format")
     if fmt not in KNOWN_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}; expected one of {list(KNOWN_FORMATS)}", "format")
+    if fmt == FORMAT_TRADING:
+        return parse_trading(doc, source=source, allow_float=allow_float)
     flag = doc.get("allow_float", False)
     if not isinstance(flag, bool):
         raise InvalidInput(f"must be true or false, got {flag!r}", "allow_float")
@@ -248,3 +253,13 @@ def _table_from_numerators(domain: Domain, spec: Mapping[str, Any], name: str) -
     biggest = max((abs(int(v)) for v in raw.flat), default=0)
     array = raw.astype(np.int64) if biggest * (p.m + 1) * max(p.n, 1) < 2**62 and den < 2**62 else raw
     return TabulatedMechanism(domain, array, den, name)
+
+
+def subject_encoding(subject: AssignmentSubject | TradingSubject) -> dict[str, Any]:
+    """The canonical encoding of either kind of subject (what a certificate's hash covers)."""
+    from verified.io.canonical import table_subject
+    from verified.io.trading import trading_subject
+
+    if isinstance(subject, TradingSubject):
+        return trading_subject(subject)
+    return table_subject(subject.table)

@@ -1,0 +1,166 @@
+"""Trading-protocol files (format ``"verified/trading/1"``, Valenzuela-Stookey's model).
+
+    format = "verified/trading/1"
+    tasks = ["A", "B"]
+    [[agents]]
+    name = "1"
+    endowment = [1, 0]                        # eta_j (sums over agents are the supplies)
+    performance = [1, "3/2"]                  # pi_j (optional, default 0)
+    costs = { kind = "box", lo = [1, 1], hi = [2, 3] }   # or "orthant", "positive_orthant"
+    menu = [{ point = [1, 0] }, { ray = [1, -1] }, { ray = [-1, 2] }, { remedial = true },
+            { polytope = [[1, 0], [0, 1]] }]  # rays start at the endowment
+
+Rationals are integers or strings ("3/8"); floats only with ``allow_float = true``.
+The menu always gets the status quo {eta_j} (added first when not listed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from verified.errors import InvalidInput
+
+FORMAT_TRADING = "verified/trading/1"
+
+
+@dataclass(frozen=True, eq=False)
+class TradingSubject:
+    """An economy and one menu per agent, read from a file."""
+
+    economy: Any  # verified.trading.model.Economy
+    menus: tuple[tuple[Any, ...], ...]
+    source: str = "<memory>"
+
+    @property
+    def name(self) -> str:
+        return f"trading protocol with {len(self.economy.agents)} agents"
+
+
+def _vec(value: Any, where: str, allow_float: bool) -> tuple:
+    from verified.numbers import to_fraction
+
+    if not isinstance(value, list):
+        raise InvalidInput(f"expected a list of rationals, got {value!r}", where)
+    return tuple(to_fraction(v, f"{where}[{k}]", allow_float=allow_float) for k, v in enumerate(value))
+
+
+def _costs(spec: Any, n: int, where: str, allow_float: bool) -> Any:
+    from verified.trading.model import CostDomain
+
+    if not isinstance(spec, Mapping):
+        raise InvalidInput("expected {kind = ...}", where)
+    kind = spec.get("kind")
+    if kind == "box":
+        return CostDomain.box(
+            _vec(spec.get("lo"), f"{where}.lo", allow_float), _vec(spec.get("hi"), f"{where}.hi", allow_float)
+        )
+    if kind == "orthant":
+        return CostDomain.orthant(n)
+    if kind == "positive_orthant":
+        return CostDomain.positive_orthant(n)
+    raise InvalidInput(f"unknown kind {kind!r}; use 'box', 'orthant' or 'positive_orthant'", f"{where}.kind")
+
+
+def _set(spec: Any, eta: tuple, where: str, allow_float: bool) -> Any:
+    from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet
+
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise InvalidInput("each menu item is one of {point}, {ray}, {polytope}, {remedial}", where)
+    ((key, value),) = spec.items()
+    if key == "point":
+        return PointSet((_vec(value, f"{where}.point", allow_float),))
+    if key == "ray":
+        return Ray(eta, _vec(value, f"{where}.ray", allow_float))
+    if key == "polytope":
+        if not isinstance(value, list) or not value:
+            raise InvalidInput("a polytope needs a list of vertices", where)
+        return Polytope(tuple(_vec(v, f"{where}.polytope[{k}]", allow_float) for k, v in enumerate(value)))
+    if key == "remedial" and value is True:
+        return RemedialSet(eta)
+    raise InvalidInput(f"unknown menu item {key!r}", where)
+
+
+def parse_trading(
+    doc: Mapping[str, Any], *, source: str = "<memory>", allow_float: bool = False
+) -> TradingSubject:
+    """Build the economy and menus of a ``verified/trading/1`` document."""
+    from verified.trading.model import Economy
+    from verified.trading.sets import PointSet
+
+    allow_float = allow_float or doc.get("allow_float") is True
+    tasks = doc.get("tasks")
+    agents = doc.get("agents")
+    if not isinstance(tasks, list) or not tasks:
+        raise InvalidInput("expected a list of task names", "tasks")
+    if not isinstance(agents, list) or not agents:
+        raise InvalidInput("expected a list of [[agents]] tables", "agents")
+    n = len(tasks)
+    names, endowments, performance, costs, raw_menus = [], [], [], [], []
+    for j, agent in enumerate(agents):
+        where = f"agents[{j}]"
+        if not isinstance(agent, Mapping):
+            raise InvalidInput("expected a table", where)
+        names.append(str(agent.get("name", j + 1)))
+        endowments.append(_vec(agent.get("endowment"), f"{where}.endowment", allow_float))
+        performance.append(_vec(agent.get("performance", [0] * n), f"{where}.performance", allow_float))
+        costs.append(_costs(agent.get("costs", {"kind": "orthant"}), n, f"{where}.costs", allow_float))
+        raw_menus.append(agent.get("menu", []))
+    economy = Economy.make(tasks, names, endowments, performance, costs)
+    menus = []
+    for j, items in enumerate(raw_menus):
+        if not isinstance(items, list):
+            raise InvalidInput("expected a list of menu items", f"agents[{j}].menu")
+        eta = economy.endowment[j]
+        menu = [_set(item, eta, f"agents[{j}].menu[{k}]", allow_float) for k, item in enumerate(items)]
+        if not any(isinstance(t, PointSet) and t.points == (eta,) for t in menu):
+            menu.insert(0, PointSet((eta,)))
+        menus.append(tuple(menu))
+    return TradingSubject(economy, tuple(menus), source)
+
+
+def _text(v: Any) -> str:
+    from verified.numbers import fraction_text
+
+    return fraction_text(v)
+
+
+def _set_encoding(t: Any) -> dict[str, Any]:
+    from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet
+
+    if isinstance(t, PointSet):
+        return {"type": "points", "points": [[_text(x) for x in p] for p in t.points]}
+    if isinstance(t, Ray):
+        return {
+            "type": "ray",
+            "origin": [_text(x) for x in t.origin],
+            "direction": [_text(x) for x in t.direction],
+        }
+    if isinstance(t, Polytope):
+        return {"type": "polytope", "vertices": [[_text(x) for x in p] for p in t.points]}
+    if isinstance(t, RemedialSet):
+        return {"type": "remedial", "eta": [_text(x) for x in t.eta]}
+    raise InvalidInput(f"cannot encode trading set {type(t).__name__}", "menu")
+
+
+def trading_subject(subject: TradingSubject) -> dict[str, Any]:
+    """The canonical subject of an economy with menus (plain JSON types)."""
+    e = subject.economy
+    agents = []
+    for j, name in enumerate(e.agents):
+        dom = e.cost_domains[j]
+        costs: dict[str, Any] = {"kind": dom.kind}
+        if dom.kind == "box":
+            costs["lo"] = [_text(x) for x in dom.lo]
+            costs["hi"] = [_text(x) for x in dom.hi]
+        agents.append(
+            {
+                "name": name,
+                "endowment": [_text(x) for x in e.endowment[j]],
+                "performance": [_text(x) for x in e.performance[j]],
+                "costs": costs,
+                "menu": [_set_encoding(t) for t in subject.menus[j]],
+            }
+        )
+    return {"family": "trading", "kind": "economy", "tasks": list(e.tasks), "agents": agents}

@@ -1,0 +1,264 @@
+"""Trading certificates (Valenzuela-Stookey), re-verified from the subject (stdlib only).
+
+* ``polarized`` holds (``per_agent``): for each agent, the directions are her menu's rays
+  (in order), each non-monotone, and every pair k' < k'' has y', y'' >= 0, not both 0, with
+  y' kappa' + y'' kappa'' >= 0 (recomputed). Fails: the agent's ray is monotone
+  (``monotone_direction``), or a cost c >= 0 has c.kappa' < 0 and c.kappa'' < 0
+  (``separating_cost``), which no non-negative combination survives.
+* ``menu-osp`` fails (``menu_osp_counterexample``): a type c in C_j and, for every choice k,
+  a deviation k' with points x in T^k and x' in T^k' and c.x > c.x' (so no choice is
+  obviously dominant for c). Point membership is checked exactly (finite sets, rays clipped
+  to the orthant, polytope vertices, the remedial box).
+* ``improving-trade`` holds (``bilateral_trade``): agents j', j'' and gamma satisfy Lemma 2
+  (i)-(iv), with the extrema of gamma.c over each cost domain computed here.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from verified.recheck.core import ensure, fail, field, rational
+
+
+def _vec(values: object, where: str) -> list[Fraction]:
+    ensure(isinstance(values, list), f"{where}: expected a list")
+    return [rational(v, f"{where}[{k}]") for k, v in enumerate(values)]  # type: ignore[arg-type]
+
+
+def _dot(a: list[Fraction], b: list[Fraction]) -> Fraction:
+    ensure(len(a) == len(b), "vectors of different dimensions")
+    return sum((x * y for x, y in zip(a, b, strict=True)), Fraction(0))
+
+
+class Agent:
+    def __init__(self, spec: dict, n: int) -> None:
+        self.name = field(spec, "name", "agent")
+        self.eta = _vec(field(spec, "endowment", "agent"), "endowment")
+        self.pi = _vec(field(spec, "performance", "agent"), "performance")
+        costs = field(spec, "costs", "agent")
+        self.kind = field(costs, "kind", "costs")
+        ensure(self.kind in ("box", "orthant", "positive_orthant"), f"unknown cost domain {self.kind!r}")
+        if self.kind == "box":
+            self.lo, self.hi = _vec(costs["lo"], "lo"), _vec(costs["hi"], "hi")
+            ensure(all(0 <= a <= b for a, b in zip(self.lo, self.hi, strict=True)), "box needs 0 <= lo <= hi")
+        self.menu = field(spec, "menu", "agent")
+        ensure(len(self.eta) == n and len(self.pi) == n, "vectors must have one entry per task")
+
+    def contains_cost(self, c: list[Fraction]) -> bool:
+        if self.kind == "box":
+            return all(a <= x <= b for a, x, b in zip(self.lo, c, self.hi, strict=True))
+        if self.kind == "orthant":
+            return all(x >= 0 for x in c)
+        return all(x > 0 for x in c)
+
+    def extreme(self, g: list[Fraction], lowest: bool) -> Fraction | None:
+        """min (or max) of g.c over the cost domain; None when unbounded / not attained."""
+        if self.kind == "box":
+            pick = min if lowest else max
+            return sum(
+                (pick(gi * a, gi * b) for gi, a, b in zip(g, self.lo, self.hi, strict=True)), Fraction(0)
+            )
+        if lowest:
+            return None if any(x < 0 for x in g) else Fraction(0)
+        return None if any(x > 0 for x in g) else Fraction(0)
+
+    def rays(self) -> list[list[Fraction]]:
+        return [_vec(t["direction"], "ray") for t in self.menu if t.get("type") == "ray"]
+
+
+def in_set(t: dict, x: list[Fraction]) -> bool:
+    kind = t.get("type")
+    if kind == "points":
+        return any(_vec(p, "point") == x for p in t["points"])
+    if kind == "polytope":
+        return any(_vec(p, "vertex") == x for p in t["vertices"])
+    if kind == "remedial":
+        return all(0 <= a <= b for a, b in zip(x, _vec(t["eta"], "eta"), strict=True))
+    if kind == "ray":
+        origin, d = _vec(t["origin"], "origin"), _vec(t["direction"], "direction")
+        if any(v < 0 for v in x):
+            return False
+        ys = {(a - o) / di for a, o, di in zip(x, origin, d, strict=True) if di != 0}
+        fixed = all(a == o for a, o, di in zip(x, origin, d, strict=True) if di == 0)
+        return fixed and len(ys) <= 1 and all(y >= 0 for y in ys)
+    fail(f"unknown trading set type {kind!r}")
+    return False
+
+
+def _non_monotone(k: list[Fraction]) -> bool:
+    return any(x > 0 for x in k) and any(x < 0 for x in k)
+
+
+def check_polarized_agent(agent: Agent, verdict: str, ev: dict) -> None:
+    kappas = agent.rays()
+    if verdict == "fails":
+        kind = ev.get("kind")
+        if kind == "monotone_direction":
+            k = field(ev, "index", "evidence")
+            ensure(0 <= k < len(kappas) and not _non_monotone(kappas[k]), "that ray is not monotone")
+            return
+        ensure(kind == "separating_cost", f"unknown counterexample kind {kind!r}")
+        a, b = kappas[field(ev, "first", "evidence")], kappas[field(ev, "second", "evidence")]
+        c = _vec(field(ev, "cost", "evidence"), "cost")
+        ensure(all(x >= 0 for x in c), "the separating cost must be >= 0")
+        ensure(_dot(c, a) < 0 and _dot(c, b) < 0, "the cost does not make both directions negative")
+        return
+    ensure(all(_non_monotone(k) for k in kappas), "a ray is monotone, so not polarized")
+    stated = {(p["first"], p["second"]): p for p in ev.get("pairs", [])}
+    for k1 in range(len(kappas)):
+        for k2 in range(k1 + 1, len(kappas)):
+            p = stated.get((k1, k2))
+            ensure(p is not None, f"no witness for rays {k1} and {k2}")
+            y1, y2 = rational(p["y_first"], "y_first"), rational(p["y_second"], "y_second")
+            ensure(y1 >= 0 and y2 >= 0 and (y1 or y2), "witness scalars must be >= 0, not both 0")
+            combo = [y1 * a + y2 * b for a, b in zip(kappas[k1], kappas[k2], strict=True)]
+            ensure(all(x >= 0 for x in combo), f"rays {k1}, {k2}: the combination is not >= 0")
+
+
+def check_menu_osp_counterexample(agent: Agent, ev: dict) -> None:
+    ensure(ev.get("kind") == "menu_osp_counterexample", "a 'fails' verdict needs a counterexample")
+    c = _vec(field(ev, "cost", "evidence"), "cost")
+    ensure(agent.contains_cost(c), "the type is outside the agent's cost domain")
+    rows = {r["choice"]: r for r in field(ev, "choices", "evidence")}
+    for k, chosen in enumerate(agent.menu):
+        r = rows.get(k)
+        ensure(r is not None, f"choice {k} has no deviation")
+        k2 = r["deviation"]
+        ensure(k2 != k and 0 <= k2 < len(agent.menu), f"choice {k}: bad deviation {k2}")
+        x, x2 = _vec(r["worse_point"], "worse_point"), _vec(r["better_point"], "better_point")
+        ensure(in_set(chosen, x), f"choice {k}: worse_point is not in the set")
+        ensure(in_set(agent.menu[k2], x2), f"choice {k}: better_point is not in the deviation's set")
+        ensure(_dot(c, x) > _dot(c, x2), f"choice {k}: the points do not cross")
+
+
+def _shape(t: dict) -> tuple[list[list[Fraction]], list[list[Fraction]]]:
+    """(points, recession directions) whose hull + cone is the set (a superset of its vertices)."""
+    kind = t.get("type")
+    if kind == "points":
+        return [_vec(p, "point") for p in t["points"]], []
+    if kind == "polytope":
+        return [_vec(p, "vertex") for p in t["vertices"]], []
+    if kind == "remedial":
+        eta = _vec(t["eta"], "eta")
+        corners: list[list[Fraction]] = [[]]
+        for e in eta:
+            corners = [c + [v] for c in corners for v in ((Fraction(0), e) if e else (Fraction(0),))]
+        return corners, []
+    ensure(kind == "ray", f"unknown trading set type {kind!r}")
+    origin, d = _vec(t["origin"], "origin"), _vec(t["direction"], "direction")
+    if all(x >= 0 for x in d):
+        return [origin], [d]
+    length = min(-o / x for o, x in zip(origin, d, strict=True) if x < 0)
+    return [origin, [o + length * x for o, x in zip(origin, d, strict=True)]], []
+
+
+def derived_atoms(menu: list[dict]) -> list[list[list[Fraction]]]:
+    """Atoms a of each choice k: a . c > 0 iff k's worst case beats some other choice's best."""
+    shapes = [_shape(t) for t in menu]
+    out = []
+    for k, (points, directions) in enumerate(shapes):
+        atoms = list(directions)
+        for k2, (other_points, other_directions) in enumerate(shapes):
+            if k2 != k:
+                atoms.extend([[-x for x in d] for d in other_directions])
+                atoms.extend(
+                    [[a - b for a, b in zip(v, w, strict=True)] for v in points for w in other_points]
+                )
+        out.append([a for a in atoms if any(a)])
+    return out
+
+
+def _valid_row(agent: Agent, coeffs: list[Fraction], rhs: Fraction, strict: bool) -> bool:
+    """Does coeffs . c (<|<=) rhs hold for every c in the agent's cost domain?"""
+    if agent.kind == "box":
+        top = sum(
+            (max(a * lo, a * hi) for a, lo, hi in zip(coeffs, agent.lo, agent.hi, strict=True)), Fraction(0)
+        )
+        return top < rhs if strict else top <= rhs
+    if any(a > 0 for a in coeffs):
+        return False
+    if not strict or rhs > 0:
+        return rhs >= 0
+    return agent.kind == "positive_orthant" and rhs == 0 and any(coeffs)
+
+
+def check_refutation_tree(agent: Agent, ev: dict) -> None:
+    ensure(ev.get("kind") == "refutation_tree", "menu-level OSP 'holds' needs a refutation tree")
+    atoms = [[_vec(a, "atom") for a in per_k] for per_k in field(ev, "atoms", "evidence")]
+    mine = derived_atoms(agent.menu)
+    ensure(len(atoms) == len(mine), "one atom list per choice")
+    for k, per_k in enumerate(mine):
+        for a in per_k:
+            ensure(a in atoms[k], f"choice {k}: the tree omits the atom {a}")
+    rows = []
+    for r in field(ev, "domain_rows", "evidence"):
+        coeffs, rhs, strict = _vec(r["coeffs"], "row"), rational(r["rhs"], "rhs"), r["strict"] is True
+        ensure(_valid_row(agent, coeffs, rhs, strict), f"domain row {r} does not hold on the cost domain")
+        rows.append((coeffs, rhs, strict))
+    refuted = {tuple(item["choice"]): item["multipliers"] for item in field(ev, "refuted", "evidence")}
+    for prefix, multipliers in refuted.items():
+        system = rows + [([-x for x in atoms[k][i]], Fraction(0), True) for k, i in enumerate(prefix)]
+        y = [rational(v, "multiplier") for v in multipliers]
+        ensure(len(y) == len(system) and all(v >= 0 for v in y), f"bad multipliers at {list(prefix)}")
+        dim = len(agent.eta)
+        combo = [
+            sum((v * row[0][i] for v, row in zip(y, system, strict=True)), Fraction(0)) for i in range(dim)
+        ]
+        ensure(all(x == 0 for x in combo), f"multipliers at {list(prefix)} do not cancel")
+        b = sum((v * row[1] for v, row in zip(y, system, strict=True)), Fraction(0))
+        strict_used = any(v > 0 and row[2] for v, row in zip(y, system, strict=True))
+        ensure(b < 0 or (b == 0 and strict_used), f"multipliers at {list(prefix)} prove nothing")
+    stack: list[tuple[int, ...]] = [()]
+    while stack:  # every full choice of atoms has a refuted prefix
+        prefix = stack.pop()
+        if prefix in refuted:
+            continue
+        ensure(len(prefix) < len(atoms), f"the atom choice {list(prefix)} is not refuted")
+        stack.extend(prefix + (i,) for i in range(len(atoms[len(prefix)])))
+
+
+def check_bilateral_trade(agents: list[Agent], ev: dict) -> None:
+    ensure(ev.get("kind") == "bilateral_trade", "an improving trade claim needs the trade")
+    names = [a.name for a in agents]
+    a = agents[names.index(field(ev, "agent_prime", "evidence"))]
+    b = agents[names.index(field(ev, "agent_double_prime", "evidence"))]
+    ensure(a is not b, "a bilateral trade needs two agents")
+    g = _vec(field(ev, "gamma", "evidence"), "gamma")
+    ensure(all(x + y >= 0 for x, y in zip(a.eta, g, strict=True)), "(i) sigma_j' + gamma is not >= 0")
+    ensure(all(x - y >= 0 for x, y in zip(b.eta, g, strict=True)), "(i) sigma_j'' - gamma is not >= 0")
+    ensure(
+        _dot([x - y for x, y in zip(a.pi, b.pi, strict=True)], g) < 0,
+        "(ii) (pi_j' - pi_j'').gamma is not < 0",
+    )
+    low = a.extreme(g, lowest=True)
+    ensure(low is None or low < 0, "(iii) min over C_j' of gamma.c is not < 0")
+    high = b.extreme(g, lowest=False)
+    ensure(high is None or high > 0, "(iv) max over C_j'' of gamma.c is not > 0")
+
+
+def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
+    ensure(encoding.get("kind") == "economy", "unknown trading subject kind")
+    n = len(field(encoding, "tasks", "subject"))
+    agents = [Agent(spec, n) for spec in field(encoding, "agents", "subject")]
+    names = [a.name for a in agents]
+    total = [sum((a.eta[i] for a in agents), Fraction(0)) for i in range(n)]
+    ensure(all(x >= 0 for a in agents for x in a.eta) and all(t >= 0 for t in total), "negative endowment")
+    if prop in ("polarized", "menu-osp") and verdict == "holds":
+        items = field(evidence, "agents", "evidence")
+        ensure([item["agent"] for item in items] == names, "one certificate per agent, in order")
+        for agent, item in zip(agents, items, strict=True):
+            if prop == "menu-osp":
+                check_refutation_tree(agent, item["evidence"])
+            else:
+                check_polarized_agent(agent, "holds", item["evidence"])
+    elif prop in ("polarized", "menu-osp") and verdict == "fails":
+        ensure(field(evidence, "agent", "evidence") in names, "unknown agent")
+        agent = agents[names.index(evidence["agent"])]
+        if prop == "polarized":
+            check_polarized_agent(agent, "fails", evidence)
+        else:
+            check_menu_osp_counterexample(agent, evidence)
+    elif prop == "improving-trade" and verdict == "holds":
+        check_bilateral_trade(agents, evidence)
+    else:
+        fail(f"no independent checker for trading property {prop!r} with verdict {verdict!r}")
