@@ -75,6 +75,31 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
             f"prices {ev['prices']} value it at {ev.get('assignment_price')} > 0, "
             "every efficient one at <= 0."
         )
+    elif ev.get("kind") == "separating_cost":
+        first, second = ev.get("first_direction"), ev.get("second_direction")
+        lines.append(
+            f"agent {ev.get('agent')}: the rays {first} and {second} are not polarized: the cost type "
+            f"{ev.get('cost')} loses along both ({ev.get('cost_dot_first')} and "
+            f"{ev.get('cost_dot_second')} < 0), so no mix of them is >= 0."
+        )
+    elif ev.get("kind") == "monotone_direction":
+        lines.append(f"agent {ev.get('agent')}: the ray direction {ev.get('direction')} is monotone.")
+    elif ev.get("kind") == "menu_osp_counterexample":
+        lines.append(
+            f"agent {ev.get('agent')} with cost type {ev.get('cost')} has no obviously dominant choice:"
+        )
+        for r in ev.get("choices", []):
+            worse, better = r.get("worse_point"), r.get("better_point")
+            lines.append(
+                f"  choosing set {r.get('choice')} can cost {r.get('worse_cost')} (at {worse}) "
+                f"while set {r.get('deviation')} can cost only {r.get('better_cost')} (at {better})"
+            )
+    elif ev.get("kind") == "no_bilateral_trade":
+        cases = sum(len(p.get("cases", [])) for p in ev.get("pairs", []))
+        lines.append(
+            f"no bilateral trade improves on the status quo: {len(ev.get('pairs', []))} pair(s) of agents, "
+            f"{cases} case(s), each refuted by exact Motzkin multipliers."
+        )
     elif "permutation" in ev:
         lines.append(f"renaming the agents by {ev['permutation']} does not rename the lotteries accordingly.")
     elif "agents" in ev:
@@ -102,7 +127,22 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
         lines.extend(body or [f"counterexample ({ev.get('kind')}): {_fields(ev)}"])
     else:
         kind = ev.get("kind")
-        if kind == "exhaustive":
+        if kind == "bilateral_trade":
+            lines.append(
+                f"agent {ev.get('agent_prime')} takes gamma = {ev.get('gamma')} from agent "
+                f"{ev.get('agent_double_prime')}: feasible, lowers the designer's cost, and both agents "
+                "have types that want it (Lemma 2 (i)-(iv))."
+            )
+        elif kind == "per_agent":
+            names = ", ".join(str(item.get("agent")) for item in ev.get("agents", []))
+            kinds = sorted({str(item.get("evidence", {}).get("kind")) for item in ev.get("agents", [])})
+            lines.append(f"Holds for every agent ({names}); certificates: {', '.join(kinds)}.")
+        elif kind == "per_profile":
+            kinds = sorted({str(c.get("kind")) for c in ev.get("certificates", [])})
+            lines.append(
+                f"Holds at all {ev.get('profiles')} profiles; one certificate each ({', '.join(kinds)})."
+            )
+        elif kind == "exhaustive":
             counted = next(
                 (
                     f"{ev[k]} {k.replace('_', ' ')}"

@@ -10,11 +10,17 @@
   obviously dominant for c). Point membership is checked exactly (finite sets, rays clipped
   to the orthant, polytope vertices, the remedial box).
 * ``improving-trade`` holds (``bilateral_trade``): agents j', j'' and gamma satisfy Lemma 2
-  (i)-(iv), with the extrema of gamma.c over each cost domain computed here.
+  (i)-(iv), with the extrema of gamma.c over each cost domain computed here. Fails
+  (``no_bilateral_trade``): the case split of (iii)-(iv) is re-derived here and every case of
+  every pair carries Motzkin multipliers (see `check_no_trade`).
+* ``menu-osp`` holds (``refutation_tree``): the atoms are re-derived from the sets, the
+  domain rows are checked to hold on the cost domain, every full choice of atoms has a
+  refuted prefix, and each refutation's Motzkin multipliers are verified.
 """
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from verified.recheck.core import ensure, fail, field, rational
@@ -236,6 +242,62 @@ def check_bilateral_trade(agents: list[Agent], ev: dict) -> None:
     ensure(high is None or high > 0, "(iv) max over C_j'' of gamma.c is not > 0")
 
 
+def _generators(agent: Agent, n: int) -> list[list[Fraction]]:
+    """Box vertices, or unit vectors for an orthant: some c in C has g . c < 0 iff some generator does."""
+    if agent.kind == "box":
+        out: list[list[Fraction]] = [[]]
+        for lo, hi in zip(agent.lo, agent.hi, strict=True):
+            out = [v + [x] for v in out for x in ((lo,) if lo == hi else (lo, hi))]
+        return out
+    return [[Fraction(int(i == k)) for i in range(n)] for k in range(n)]
+
+
+def trade_cases(a: Agent, b: Agent, n: int) -> list[tuple[list[Fraction], list[Fraction]]]:
+    """(low, high) pairs covering Lemma 2 (iii)-(iv): for boxes, the minimising vertex of C_j'
+    and maximising vertex of C_j'' of each sign pattern of gamma; else all generator pairs."""
+    cases: list[tuple[list[Fraction], list[Fraction]]] = []
+    if a.kind == "box" and b.kind == "box":
+        for signs in itertools.product((1, -1), repeat=n):
+            low = [a.lo[i] if s > 0 else a.hi[i] for i, s in enumerate(signs)]
+            high = [b.hi[i] if s > 0 else b.lo[i] for i, s in enumerate(signs)]
+            if (low, high) not in cases:
+                cases.append((low, high))
+        return cases
+    return [(g, h) for g in _generators(a, n) for h in _generators(b, n)]
+
+
+def check_no_trade(agents: list[Agent], ev: dict, n: int) -> None:
+    """For every pair and every case, Motzkin multipliers y >= 0 (not all 0) whose residual
+    r = y_low low - y_high high + y_perf delta has r_i >= 0 / <= 0 / = 0 where gamma_i is
+    forced >= 0 / <= 0 / free: then every gamma of the case has 0 <= r . gamma < 0."""
+    ensure(ev.get("kind") == "no_bilateral_trade", "a 'fails' verdict needs the per-pair certificates")
+    pairs = {(p["agent_prime"], p["agent_double_prime"]): p for p in field(ev, "pairs", "evidence")}
+    for ia, ib in itertools.combinations(range(len(agents)), 2):
+        a, b = agents[ia], agents[ib]
+        pair = pairs.get((a.name, b.name))
+        ensure(pair is not None, f"no certificate for agents {a.name!r}, {b.name!r}")
+        delta = [x - y for x, y in zip(a.pi, b.pi, strict=True)]
+        nonneg = {i for i in range(n) if a.eta[i] == 0}
+        nonpos = {i for i in range(n) if b.eta[i] == 0}
+        stated = {}
+        for c in pair["cases"]:
+            stated[(tuple(_vec(c["low_type"], "low")), tuple(_vec(c["high_type"], "high")))] = c
+        for low, high in trade_cases(a, b, n):
+            c = stated.get((tuple(low), tuple(high)))
+            ensure(c is not None, f"agents {a.name!r}, {b.name!r}: case {low}, {high} is not refuted")
+            ys = [rational(c[k], k) for k in ("y_low", "y_high", "y_performance")]
+            ensure(min(ys) >= 0 and sum(ys) > 0, "Motzkin multipliers must be >= 0, not all 0")
+            r = [ys[0] * lo - ys[1] * hi + ys[2] * d for lo, hi, d in zip(low, high, delta, strict=True)]
+            for i, x in enumerate(r):
+                ok = (
+                    x == 0
+                    or (i in nonneg and i in nonpos)
+                    or (i in nonneg and x > 0)
+                    or (i in nonpos and x < 0)
+                )
+                ensure(ok, f"agents {a.name!r}, {b.name!r}: residual has the wrong sign in task {i}")
+
+
 def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
     ensure(encoding.get("kind") == "economy", "unknown trading subject kind")
     n = len(field(encoding, "tasks", "subject"))
@@ -260,5 +322,7 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
             check_menu_osp_counterexample(agent, evidence)
     elif prop == "improving-trade" and verdict == "holds":
         check_bilateral_trade(agents, evidence)
+    elif prop == "improving-trade" and verdict == "fails":
+        check_no_trade(agents, evidence, n)
     else:
         fail(f"no independent checker for trading property {prop!r} with verdict {verdict!r}")
