@@ -32,6 +32,7 @@ from verified.assignment.model import Profile
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds, unknown
+from verified.search.anonymous_lp import build_anonymous
 from verified.search.encode import cell_json, group_json, multipliers_json
 from verified.search.exact_lp import solve
 from verified.search.formulation import Formulation, build
@@ -214,7 +215,7 @@ def find_dominating_mechanism(
         anonymous = check_anonymous(table).holds
     base_at = table if table is not None else base
     if anonymous:
-        space = anonymous_space(domain, lambda digits: table.at_index(_index(domain, digits)).matrix)
+        space = anonymous_space(domain, lambda digits: _row0(table, _index(domain, digits)))
         free = [c for c in _orbit_free(domain, space)]
         mode = "explicit" if False else "anonymous"
         ett: list = []
@@ -248,7 +249,7 @@ def find_dominating_mechanism(
     goal = objective
     case_certs = []
     for exhausted in cases:
-        form = build(space, free, goal, equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed)
+        form = _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table)
         stats["rows"], stats["vars"] = form.lp.num_rows, form.lp.num_vars
         sol = solve(form.lp, time_limit=time_limit)
         stats.setdefault("lp", []).append(sol.stats)
@@ -268,9 +269,7 @@ def find_dominating_mechanism(
         strict = _strict_cells(form, rows)
         if not strict:
             if goal != "strict":  # optimum without gain: decide existence with the strict objective
-                form = build(
-                    space, free, "strict", equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed
-                )
+                form = _build(space, free, "strict", ett, exhausted, relaxed, mode, domain, table)
                 sol = solve(form.lp, time_limit=time_limit)
                 if sol.status != "optimal":
                     return SearchOutcome(
@@ -344,6 +343,16 @@ def is_dominated_by_strategyproof(
     return check_dominated_by_strategyproof(base, domain, **options).holds
 
 
+def _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table) -> Formulation:  # noqa: ANN001
+    if mode == "anonymous" and goal in ("strict", "total-gain"):
+        return build_anonymous(space, domain, table, goal)
+    return build(space, free, goal, equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed)
+
+
+def _row0(table: TabulatedMechanism, profile_index: int) -> tuple[Fraction, ...]:
+    return tuple(Fraction(int(v), table.denominator) for v in table.numerators[profile_index, 0])
+
+
 def _index(domain: Domain, digits: Sequence[int]) -> int:
     p = 0
     for a, d in enumerate(digits):
@@ -380,8 +389,6 @@ def _g_table(
     """g over the whole domain: f's table with the free cells overwritten (exact integers)."""
     from math import lcm
 
-    from verified.search.symmetry import lift
-
     den = table.denominator
     for row in rows.values():
         for v in row:
@@ -389,11 +396,21 @@ def _g_table(
     scale = den // table.denominator
     big = den * max(1, domain.problem.n) >= 2**62
     nums = table.numerators.astype(object if big else np.int64) * scale
-    spread = lift(domain, rows) if mode == "anonymous" else {}
+
+    def ints(row: tuple) -> list[int]:
+        return [v.numerator * (den // v.denominator) for v in row]
+
     if mode == "explicit":
         for (p, i), row in rows.items():
-            spread.setdefault(p, {})[i] = row
-    for p, per in spread.items():
-        for i, row in per.items():
-            nums[p, i, :] = [v.numerator * (den // v.denominator) for v in row]
+            nums[p, i, :] = ints(row)
+    else:
+        n = domain.problem.n
+        digits = np.indices(domain.sizes).reshape(n, -1).T
+        for i in range(n):
+            others = np.sort(np.delete(digits, i, axis=1), axis=1)
+            keys = [(int(r), tuple(o)) for r, o in zip(digits[:, i].tolist(), others.tolist(), strict=True)]
+            for p, key in enumerate(keys):
+                row = rows.get(key)
+                if row is not None:
+                    nums[p, i, :] = ints(row)
     return TabulatedMechanism(domain, nums, den, name="dominating mechanism")

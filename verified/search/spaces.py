@@ -48,7 +48,7 @@ def explicit_space(
 
 def anonymous_space(domain: Domain, base_at: Callable[[tuple[int, ...]], tuple]) -> CellSpace:
     """Cells (own ranking index, sorted others); groups are the multisets of rankings.
-    ``base_at(digits)`` gives f's matrix at the profile with those ranking indices."""
+    ``base_at(digits)`` gives agent 0's row of f at the profile with those ranking indices."""
     problem = domain.problem
     prefs = domain.preferences[0]
     n = problem.n
@@ -56,7 +56,7 @@ def anonymous_space(domain: Domain, base_at: Callable[[tuple[int, ...]], tuple])
     @cache
     def base_row(cell: tuple[int, tuple[int, ...]]) -> tuple[Fraction, ...]:
         r, others = cell
-        return base_at((r, *others))[0]
+        return base_at((r, *others))
 
     groups = []
     cells = orbit_cells(domain)

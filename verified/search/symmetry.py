@@ -12,6 +12,7 @@ search may look for g among anonymous mechanisms: one unknown row per
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections import Counter
 from math import factorial
@@ -20,7 +21,7 @@ import numpy as np
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import TabulatedMechanism
-from verified.results import CheckResult, digest, fails, holds
+from verified.results import CheckResult, fails, holds
 
 OrbitCell = tuple[int, tuple[int, ...]]  # (own ranking index, sorted indices of the others' rankings)
 
@@ -76,9 +77,18 @@ def check_anonymous(table: TabulatedMechanism) -> CheckResult:
                     "permuted_profile": [list(x) for x in domain.profile(int(canon_index[p]))],
                 },
             )
+    data = nums.tobytes() if nums.dtype != object else repr(nums.tolist()).encode()
+    table_digest = hashlib.sha256(
+        np.ascontiguousarray(nums).tobytes() if nums.dtype != object else data
+    ).hexdigest()
     return holds(
         "anonymous",
-        {"kind": "exhaustive", "profiles": len(domain), "table_digest": digest(nums.tolist())},
+        {
+            "kind": "exhaustive",
+            "profiles": len(domain),
+            "denominator": table.denominator,
+            "table_sha256": table_digest,
+        },
     )
 
 
