@@ -143,7 +143,7 @@ _counts = lru_cache(maxsize=CACHE_SIZE)(_expand)
 def clear_rp_cache() -> None:
     """Forget the memoised sub-states (they are shared by every call)."""
     _counts.cache_clear()
-    _available.cache_clear()
+    _AVAILABLE.clear()
 
 
 def _type_rows(
@@ -217,7 +217,21 @@ def _availability(caps: Caps, others: State) -> dict[int, int]:
     return out
 
 
-_available = lru_cache(maxsize=CACHE_SIZE)(_availability)
+_AVAILABLE: dict[tuple[Caps, State], dict[int, int]] = {}
+
+
+def _available(caps: Caps, others: State) -> dict[int, int]:
+    """Memoised `_availability` (a plain dict: lookups are on the hot path of domain sweeps;
+    it is emptied when it exceeds `CACHE_SIZE` entries)."""
+    key = (caps, others)
+    found = _AVAILABLE.get(key)
+    if found is None:
+        if len(_AVAILABLE) >= CACHE_SIZE:
+            _AVAILABLE.clear()
+        found = _AVAILABLE[key] = _availability(caps, others)
+    return found
+
+
 _BEST_TABLE_MAX_OBJECTS = 12  # tables have 2**m entries
 _BEST: dict[tuple[int, int], list[int]] = {}  # (ranking id, m) -> mask -> best object, m if none
 
@@ -237,41 +251,39 @@ def _type_rows_by_availability(
     """Same answer as `_type_rows`, computed per distinct ranking r from the availability table
     of the others (the profile minus one agent of ranking r). Fast when many profiles share
     their sub-profiles, as when sweeping a whole domain."""
-    n = len(prefs)
-    total = factorial(n)
+    total = factorial(len(prefs))
     ids = {pref: _intern(pref) for pref in prefs if pref}
-    state = sorted([ids[pref] for pref in prefs if pref])
+    state = tuple(sorted([ids[pref] for pref in prefs if pref]))
     out: dict[IndexPreference, tuple[int, ...]] = {}
-    caps = list(capacities)
-    if max(caps) > 1:
+    if max(capacities) > 1:
         demand = [1] * m
         for r in state:
             for x in _RANKING[r]:
                 demand[x] += 1
-        caps = [min(q, d) for q, d in zip(caps, demand, strict=True)]
-    caps_key = tuple(caps)
+        caps_key = tuple(min(q, d) for q, d in zip(capacities, demand, strict=True))
+    else:
+        caps_key = tuple(capacities)
     # The n - len(state) agents with nothing acceptable never change availability.
     scale = total // factorial(len(state))
-    for pref in prefs:
-        if pref in out:
-            continue
+    tables = _AVAILABLE
+    for pref, r in ids.items():
         row = [0] * (m + 1)
-        if not pref:
-            row[m] = total
+        i = state.index(r)
+        key = (caps_key, state[:i] + state[i + 1 :])
+        available = tables.get(key)
+        if available is None:
+            available = _available(*key)
+        if m <= _BEST_TABLE_MAX_OBJECTS:
+            best = _BEST.get((r, m)) or _best_table(r, m)
+            for mask, count in available.items():
+                row[best[mask]] += count
         else:
-            others = list(state)
-            others.remove(ids[pref])
-            r = ids[pref]
-            available = _available(caps_key, tuple(others))
-            if m <= _BEST_TABLE_MAX_OBJECTS:
-                best = _best_table(r, m)
-                for mask, count in available.items():
-                    row[best[mask]] += scale * count
-            else:
-                pref_r = _RANKING[r]
-                for mask, count in available.items():
-                    row[next((x for x in pref_r if mask >> x & 1), m)] += scale * count
-        out[pref] = tuple(row)
+            pref_r = _RANKING[r]
+            for mask, count in available.items():
+                row[next((x for x in pref_r if mask >> x & 1), m)] += count
+        out[pref] = tuple(v * scale for v in row) if scale != 1 else tuple(row)
+    if not all(prefs):  # agents with nothing acceptable
+        out[()] = tuple([0] * m + [total])
     return out, total
 
 
