@@ -189,10 +189,13 @@ def test_random_boston_is_manipulable_by_hand():
 
 
 def test_ttc_equals_rp_for_complete_rankings():
+    # Abdulkadiroglu-Sonmez (1998): core from random endowments = random serial dictatorship.
+    # Every profile of complete rankings for n <= 3; every 997th of the 331,776 for n = 4.
     for n in (1, 2, 3, 4):
         problem = Problem.make(n, n)
         complete = list(itertools.permutations(problem.objects))
-        for profile in itertools.islice(itertools.product(complete, repeat=n), 0, None, max(1, n**3)):
+        step = 1 if n <= 3 else 997
+        for profile in itertools.islice(itertools.product(complete, repeat=n), 0, None, step):
             assert top_trading_cycles(problem)(profile) == random_priority(problem)(profile)
 
 
