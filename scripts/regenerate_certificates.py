@@ -78,18 +78,54 @@ ENTRIES = (
         "sd-efficient",
         "Bogomolnaia-Moulin (2001): random priority is not ordinally efficient (a dominating assignment)",
     ),
+    Entry(
+        "binary_classification_polarized.polarized.cert.json",
+        "examples/binary_classification_polarized.toml",
+        "polarized",
+        "Valenzuela-Stookey, section 2.1: two-price classification rays are polarized when p1 <= p2",
+    ),
+    Entry(
+        "binary_classification_polarized.menu-osp.cert.json",
+        "examples/binary_classification_polarized.toml",
+        "menu-osp",
+        "... so the menu is OSP whatever the selection (Theorem 2): a Motzkin refutation tree",
+    ),
+    Entry(
+        "binary_classification_crossed.polarized.cert.json",
+        "examples/binary_classification_crossed.toml",
+        "polarized",
+        "with p1 > p2 the rays are not polarized (a separating cost type, Lemma 5)",
+    ),
+    Entry(
+        "binary_classification_crossed.menu-osp.cert.json",
+        "examples/binary_classification_crossed.toml",
+        "menu-osp",
+        "... and some type has no obviously dominant choice (menu-level OSP fails)",
+    ),
+    Entry(
+        "bilateral_trade.improving-trade.cert.json",
+        "examples/binary_classification_polarized.toml",
+        "improving-trade",
+        "Valenzuela-Stookey, Lemma 2: different performance weights give an improving bilateral trade",
+    ),
+    Entry(
+        "identical_performance.improving-trade.cert.json",
+        "examples/identical_performance.toml",
+        "improving-trade",
+        "identical performance: no bilateral trade improves (exact Motzkin certificates; Theorem 1)",
+    ),
 )
 
 
 def build(entry: Entry) -> bytes:
     """The canonical bytes of one certificate (uncompressed)."""
     from verified.certificates import build_certificate, certificate_bytes
-    from verified.io import load_subject, table_subject
+    from verified.io import load_subject, subject_encoding
     from verified.registry import run_check
 
     subject = load_subject(ROOT / entry.source)
     result = run_check(entry.prop, subject)
-    return certificate_bytes(build_certificate(entry.prop, result, table_subject(subject.table)))
+    return certificate_bytes(build_certificate(entry.prop, result, subject_encoding(subject)))
 
 
 def stored(path: Path) -> bytes | None:

@@ -1,0 +1,96 @@
+"""Trading files, certificates and their independent recheck (Valenzuela-Stookey)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from tests.certificates.helpers import EXAMPLES, mutated
+from verified.certificates import build_certificate
+from verified.errors import InvalidInput
+from verified.io import load_subject, parse_trading, subject_encoding
+from verified.recheck import RecheckError, recheck
+from verified.registry import run_check
+
+
+def _cert(name: str, prop: str) -> dict:
+    subject = load_subject(EXAMPLES / name)
+    return build_certificate(prop, run_check(prop, subject), subject_encoding(subject))
+
+
+def _dot(a, b):
+    return sum(Fraction(x) * Fraction(y) for x, y in zip(a, b, strict=True))
+
+
+def test_two_price_classification_polarized_iff_p1_le_p2():
+    good = _cert("binary_classification_polarized.toml", "polarized")  # p1 = 1 <= p2 = 2
+    bad = _cert("binary_classification_crossed.toml", "polarized")  # p1 = 2 > p2 = 1
+    assert good["verdict"] == "holds" and bad["verdict"] == "fails"
+    # re-verify the witnesses here: (1, -1) and (-1, 2) mix to >= 0, e.g. 2 (1, -1) + 1 (-1, 2) = (1, 0)
+    pair = good["evidence"]["agents"][0]["evidence"]["pairs"][0]
+    combo = [
+        Fraction(pair["y_first"]) * a + Fraction(pair["y_second"]) * b
+        for a, b in zip((1, -1), (-1, 2), strict=True)
+    ]
+    assert all(x >= 0 for x in combo) and (pair["y_first"], pair["y_second"]) != ("0", "0")
+    c = bad["evidence"]["cost"]
+    assert all(Fraction(x) >= 0 for x in c)
+    assert _dot(c, (1, -2)) < 0 and _dot(c, (-1, 1)) < 0
+    for doc in (good, bad):
+        recheck(doc)
+    with pytest.raises(RecheckError):
+        recheck(mutated(bad, ("evidence", "cost"), ["1", "1"]))  # (1,1).(1,-2) < 0 but (1,1).(-1,1) = 0
+    witnesses = good["evidence"]["agents"][0]["evidence"]["pairs"]
+    with pytest.raises(RecheckError):
+        recheck(
+            mutated(good, ("evidence", "agents", 0, "evidence", "pairs"), [{**witnesses[0], "y_second": "0"}])
+        )
+
+
+def test_menu_osp_refutation_tree_and_counterexample():
+    holds = _cert("binary_classification_polarized.toml", "menu-osp")
+    fails = _cert("binary_classification_crossed.toml", "menu-osp")
+    assert holds["verdict"] == "holds" and fails["verdict"] == "fails"
+    recheck(holds)
+    recheck(fails)
+    tree = holds["evidence"]["agents"][0]["evidence"]
+    with pytest.raises(RecheckError):  # drop one refuted branch: coverage breaks
+        recheck(mutated(holds, ("evidence", "agents", 0, "evidence", "refuted"), tree["refuted"][1:]))
+    with pytest.raises(RecheckError):  # drop an atom: the tree no longer covers the menu
+        atoms = [per_k[1:] for per_k in tree["atoms"]]
+        recheck(mutated(holds, ("evidence", "agents", 0, "evidence", "atoms"), atoms))
+    row = fails["evidence"]["choices"][0]
+    with pytest.raises(RecheckError):  # a point that is not on the deviation's ray
+        recheck(mutated(fails, ("evidence", "choices", 0), {**row, "better_point": ["0", "0"]}))
+
+
+def test_improving_trade_and_its_absence():
+    trade = _cert("binary_classification_polarized.toml", "improving-trade")
+    none = _cert("identical_performance.toml", "improving-trade")
+    assert trade["verdict"] == "holds" and none["verdict"] == "fails"
+    gamma = trade["evidence"]["gamma"]
+    # Lemma 2 (ii) by hand: pi_1 - pi_2 = (1, 2) - (2, 1) = (-1, 1); (-1, 1) . gamma < 0
+    assert _dot((-1, 1), gamma) < 0
+    recheck(trade)
+    recheck(none)
+    with pytest.raises(RecheckError):
+        recheck(mutated(trade, ("evidence", "gamma"), [str(-Fraction(g)) for g in gamma]))
+    case = none["evidence"]["pairs"][0]["cases"][0]
+    with pytest.raises(RecheckError):
+        recheck(mutated(none, ("evidence", "pairs", 0, "cases"), none["evidence"]["pairs"][0]["cases"][1:]))
+    with pytest.raises(RecheckError):
+        bad_case = {**case, "y_low": "0", "y_high": "0", "y_performance": "0"}
+        recheck(mutated(none, ("evidence", "pairs", 0, "cases", 0), bad_case))
+
+
+def test_trading_file_errors_name_the_place():
+    base = {"format": "verified/trading/1", "tasks": ["A", "B"]}
+    with pytest.raises(InvalidInput, match=r"agents\[0\].endowment\[1\]"):
+        parse_trading({**base, "agents": [{"endowment": [1, 0.5]}]})
+    with pytest.raises(InvalidInput, match=r"agents\[0\].menu\[0\]"):
+        parse_trading({**base, "agents": [{"endowment": [1, 1], "menu": [{"circle": 1}]}]})
+    with pytest.raises(InvalidInput, match=r"agents\[0\].costs.kind"):
+        parse_trading({**base, "agents": [{"endowment": [1, 1], "costs": {"kind": "ball"}}]})
+    subject = parse_trading({**base, "agents": [{"endowment": [1, "1/2"]}], "allow_float": True})
+    assert subject_encoding(subject)["agents"][0]["endowment"] == ["1", "1/2"]
