@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -45,10 +46,15 @@ OBJECTIVES = ("strict", "total-gain", "max-min")
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """The verdict (with its certificate) and, when found, g tabulated over the domain."""
+    """The verdict (with its certificate) and, when found, g tabulated over the domain
+    (``mechanism``, built on first access)."""
 
     result: CheckResult
-    mechanism: TabulatedMechanism | None = None
+    _tabulate: Callable[[], TabulatedMechanism | None] | None = field(default=None, repr=False)
+
+    @cached_property
+    def mechanism(self) -> TabulatedMechanism | None:
+        return self._tabulate() if self._tabulate is not None else None
 
     @property
     def found(self) -> bool:
@@ -313,8 +319,8 @@ def find_dominating_mechanism(
         if goal_used != "strict":
             evidence["dual"] = multipliers_json(domain, mode, form.lp, sol.dual)
         stats["seconds"] = round(time.perf_counter() - started, 3)
-        g_table = _g_table(domain, table, mode, rows) if table is not None else None
-        return SearchOutcome(holds(PROPERTY, evidence, **stats), g_table)
+        make = (lambda: _g_table(domain, table, mode, rows)) if table is not None else None
+        return SearchOutcome(holds(PROPERTY, evidence, **stats), make)
     evidence = {
         "kind": "no_sp_dominator",
         **header,
