@@ -17,6 +17,7 @@ arithmetic confirms (see `exact_lp`). Verdicts:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -319,7 +320,7 @@ def find_dominating_mechanism(
         if goal_used != "strict":
             evidence["dual"] = multipliers_json(domain, mode, form.lp, sol.dual)
         stats["seconds"] = round(time.perf_counter() - started, 3)
-        make = (lambda: _g_table(domain, table, mode, rows)) if table is not None else None
+        make = functools.partial(_g_table, domain, table, mode, rows) if table is not None else None
         return SearchOutcome(holds(PROPERTY, evidence, **stats), make)
     evidence = {
         "kind": "no_sp_dominator",
