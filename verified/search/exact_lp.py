@@ -142,6 +142,11 @@ def solve(lp: SparseLP, time_limit: float = 600.0) -> ExactSolution:
         "highspy", "highs", "the search's LP solver (HiGHS proposes, exact checks confirm)"
     )
     start = time.perf_counter()
+    if lp.num_vars == 0:  # nothing may change: only constant rows 0 <= b remain
+        bad = np.nonzero(lp.rhs < 0)[0]
+        if len(bad):
+            return ExactSolution("infeasible", dual={int(bad[0]): Fraction(1)}, stats={"rows": lp.num_rows})
+        return ExactSolution("optimal", [], {}, Fraction(0), stats={"rows": lp.num_rows, "vars": 0})
     status, x_f, y_f = _run_highs(highspy, lp, lp.objective.astype(np.float64), time_limit)
     stats = {"highs_seconds": round(time.perf_counter() - start, 3), "rows": lp.num_rows, "vars": lp.num_vars}
     if status == "infeasible":
