@@ -28,7 +28,7 @@ SLOW = """
 import time
 
 def slow(profile):
-    time.sleep(30)
+    time.sleep(5)
     return [{"outside": 1} for _ in profile]
 """
 

@@ -23,7 +23,6 @@ import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +51,18 @@ class AssignmentSubject:
     source: str = "<memory>"
     description: Mapping[str, Any] = field(default_factory=dict)
 
-    @cached_property
+    @property
     def table(self) -> TabulatedMechanism:
+        """The mechanism tabulated over the domain (computed once). Not a functools.cached_property:
+        on Python 3.11 that holds a class-wide lock, so one abandoned (timed-out) tabulation
+        would block every other subject."""
+        cached = self.__dict__.get("_table")
+        if cached is None:
+            cached = self._tabulate()
+            object.__setattr__(self, "_table", cached)
+        return cached
+
+    def _tabulate(self) -> TabulatedMechanism:
         if isinstance(self.mechanism, TabulatedMechanism):
             return self.mechanism
         builtin = self.description.get("builtin")
