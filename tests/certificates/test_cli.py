@@ -47,9 +47,11 @@ def test_holds_gives_exit_0_and_certificates_that_recheck(tmp_path, capsys):
 
 def test_fails_gives_exit_1_with_the_counterexample_in_words(tmp_path, capsys):
     code = main(["check", str(EXAMPLES / "boston_3x2.json"), "--property", "ir,sp", "-c", str(tmp_path)])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert code == 1
     assert "FAILS" in out and "gains by reporting" in out
+    assert captured.err == ""  # no progress line when stderr is not a terminal
     cert = tmp_path / "boston_3x2.sp.cert.json"
     assert main(["explain", str(cert)]) == 0
     assert "gains by reporting" in capsys.readouterr().out
@@ -119,3 +121,9 @@ def test_console_entry_points_run():
         timeout=120,
     )
     assert "sp" in listed.stdout
+
+
+def test_search_subcommand_is_wired_when_the_search_module_exists(capsys):
+    pytest.importorskip("verified.search.cli")
+    assert main(["search", "--help"]) == 0
+    assert "--dominate" in capsys.readouterr().out
