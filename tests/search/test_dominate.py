@@ -197,3 +197,26 @@ def test_stored_full_domain_optimum_is_48():
     assert Fraction(ev["value"]) - Fraction(ev["base_value"]) == 48
     if os.environ.get("VERIFIED_SLOW"):
         recheck_search_certificate(doc)
+
+
+def test_prop3i_ex_post_efficient_with_equal_treatment(rp_table):
+    # Erdil, Prop. 3(i): the improvement can be ex post efficient (a lottery over Pareto-efficient
+    # deterministic assignments) and treat equals equally; the optimum stays 8 * 1/12 = 2/3.
+    nbhd = [(r, "ca", "cb", "c") for r in D4.preferences[0]]
+    out = find_dominating_mechanism(
+        rp_table,
+        D4,
+        neighbourhood=nbhd,
+        objective="total-gain",
+        ex_post_efficient=True,
+        equal_treatment=True,
+        base_spec=RP_SPEC,
+    )
+    ev = out.result.evidence
+    assert Fraction(ev["value"]) - Fraction(ev["base_value"]) == Fraction(2, 3)
+    doc = out.result.to_json()
+    recheck_search_certificate(doc)
+    bad = copy.deepcopy(doc)
+    bad["evidence"]["lotteries"][0][1][0][1] = "0"
+    with pytest.raises(CertificateError):
+        recheck_search_certificate(bad)

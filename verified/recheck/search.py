@@ -114,6 +114,24 @@ def _base_rows(
     return rows
 
 
+def _efficient(objects: list[str], caps: list[int], profile: tuple) -> list[tuple[str, ...]]:
+    """Pareto-efficient IR deterministic assignments at ``profile``, by enumeration."""
+    feasible = []
+    for choice in itertools.product(*[(*pref, OUT) for pref in profile]):
+        if all(sum(1 for x in choice if x == obj) <= q for obj, q in zip(objects, caps, strict=True)):
+            feasible.append(choice)
+
+    def ranks(a: tuple) -> tuple:
+        return tuple(len(p) if x == OUT else p.index(x) for p, x in zip(profile, a, strict=True))
+
+    all_ranks = [ranks(a) for a in feasible]
+    return sorted(
+        a
+        for a, ra in zip(feasible, all_ranks, strict=True)
+        if not any(rb != ra and all(s <= t for s, t in zip(rb, ra, strict=True)) for rb in all_ranks)
+    )
+
+
 # ---------- cells ----------
 
 
@@ -305,6 +323,24 @@ class _Forms:
             c1 = self.value(ki, (name[3],), terms, 1)
             c2 = self.value(kj, (name[3],), terms, -1)
             return terms, -(c1 + c2)
+        if head == "expost_total":
+            _need(bool(s.options.get("ex_post_efficient")), "ex post row without the option")
+            prof = tuple(tuple(r) for r in name[1][1])
+            sign = int(name[2])
+            _need(sign in (1, -1) and name[1][0] == "profile", f"bad row {name}")
+            for a in _efficient(s.objects, s.caps, prof):
+                terms[("lottery", prof, a)] = sign
+            return terms, Fraction(sign)
+        if head == "expost":
+            _need(bool(s.options.get("ex_post_efficient")), "ex post row without the option")
+            key = s.key(name[1])
+            x, sign = name[2], int(name[3])
+            _need(key[0] == "at" and sign in (1, -1) and x in s.pref(key), f"bad row {name}")
+            c = self.value(key, (x,), terms, sign)
+            for a in _efficient(s.objects, s.caps, key[1]):
+                if a[key[2]] == x:
+                    terms[("lottery", key[1], a)] = terms.get(("lottery", key[1], a), 0) - sign
+            return terms, -c
         if head == "upto":
             key = s.key(name[1])
             z = name[2]
@@ -429,6 +465,22 @@ def _check_dominator(subj: _Subject, ev: dict) -> None:
                 if total < subj.caps[subj.objects.index(z)]:
                     below = list(pref[zi + 1 :]) + [OUT]
                     _need(all(row[y] == 0 for y in below), f"wasteful at {key}: {z} not exhausted")
+    if subj.options.get("ex_post_efficient"):
+        lotteries = {tuple(tuple(r) for r in g_j[1]): items for g_j, items in ev["lotteries"]}
+        for kind, val in sorted(groups):
+            _need(kind == "profile" and val in lotteries, f"no lottery at the changed profile {val}")
+            efficient = set(_efficient(subj.objects, subj.caps, val))
+            mix = [dict.fromkeys([*subj.objects, OUT], Fraction(0)) for _ in range(subj.n)]
+            total = Fraction(0)
+            for a_j, w_text in lotteries[val]:
+                a, w = tuple(a_j), _frac(w_text)
+                _need(a in efficient and w > 0, f"{a} is not a Pareto-efficient assignment at {val}")
+                total += w
+                for i, x in enumerate(a):
+                    mix[i][x] += w
+            _need(total == 1, f"lottery weights at {val} sum to {total}")
+            for i in range(subj.n):
+                _need(mix[i] == at(("at", val, i)), f"g at {val} is not the stated lottery (agent {i})")
     objective = ev["objective"]
     c = _objective(subj, free, objective)
     value = sum((c.get((k, x), 0) * g[k][x] for k in free for x in subj.pref(k)), Fraction(0))

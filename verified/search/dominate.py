@@ -178,6 +178,7 @@ def find_dominating_mechanism(
     equal_treatment: bool = False,
     nonwasteful_at: Sequence[Profile] = (),
     relaxed: bool = False,
+    ex_post_efficient: bool = False,
     base_spec: Mapping[str, Any] | None = None,
     check_base: bool = True,
     time_limit: float = 600.0,
@@ -192,7 +193,9 @@ def find_dominating_mechanism(
     wasteful at these profiles (Erdil, Proposition 4). ``relaxed`` (with a neighbourhood):
     let *every* profile change but keep only the constraints among the neighbourhood's
     profiles; a "none exists" answer then holds on the whole domain, while a candidate
-    found for the relaxation proves nothing (UNKNOWN). Without a neighbourhood, on a
+    found for the relaxation proves nothing (UNKNOWN). ``ex_post_efficient`` (with a
+    neighbourhood): at every changed profile g must be a lottery over Pareto-efficient
+    deterministic assignments (the certificate lists the lottery). Without a neighbourhood, on a
     symmetric domain with an anonymous base (certified exhaustively), the search runs
     over anonymity orbits (Erdil's symmetrisation h in the proof of Proposition 3(i)),
     which also gives equal treatment of equals. ``base_spec`` names the base for the
@@ -221,6 +224,10 @@ def find_dominating_mechanism(
     if nbhd is None and not nonwaste and domain.is_symmetric and table is not None:
         anonymous = check_anonymous(table).holds
     base_at = table if table is not None else base
+    if ex_post_efficient and nbhd is None:
+        raise InvalidInput(
+            "ex post efficiency is supported with a neighbourhood of profiles", "ex_post_efficient"
+        )
     if anonymous:
         space = anonymous_space(domain, lambda digits: _row0(table, _index(domain, digits)))
         free = [c for c in _orbit_free(domain, space)]
@@ -240,6 +247,12 @@ def find_dominating_mechanism(
                     if prof[i] == prof[j] and prof[i]:
                         ett.append(((p, i), (p, j)))
     cases = _nonwaste_cases(domain, space, nonwaste)
+    lotteries = []
+    if ex_post_efficient:
+        from verified.search.expost import efficient_assignments
+
+        for group, members in space.groups:
+            lotteries.append((group, members, efficient_assignments(problem, domain.profile(group[1]))))
     header: dict[str, Any] = {
         "problem": _problem_json(domain),
         "domain": _domain_json(domain),
@@ -249,6 +262,7 @@ def find_dominating_mechanism(
             "neighbourhood": None if nbhd is None else [[list(r) for r in domain.profile(p)] for p in nbhd],
             "equal_treatment": bool(equal_treatment),
             "relaxed": bool(relaxed),
+            "ex_post_efficient": bool(ex_post_efficient),
             "nonwasteful_at": [[list(r) for r in domain.profile(p)] for p in nonwaste],
         },
     }
@@ -256,7 +270,7 @@ def find_dominating_mechanism(
     goal = objective
     case_certs = []
     for exhausted in cases:
-        form = _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table)
+        form = _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table, lotteries)
         stats["rows"], stats["vars"] = form.lp.num_rows, form.lp.num_vars
         sol = solve(form.lp, time_limit=time_limit)
         stats.setdefault("lp", []).append(sol.stats)
@@ -276,7 +290,7 @@ def find_dominating_mechanism(
         strict = _strict_cells(form, rows)
         if not strict:
             if goal != "strict":  # optimum without gain: decide existence with the strict objective
-                form = _build(space, free, "strict", ett, exhausted, relaxed, mode, domain, table)
+                form = _build(space, free, "strict", ett, exhausted, relaxed, mode, domain, table, lotteries)
                 sol = solve(form.lp, time_limit=time_limit)
                 if sol.status != "optimal":
                     return SearchOutcome(
@@ -317,6 +331,8 @@ def find_dominating_mechanism(
             "value": fraction_text(sol.value),
             "base_value": fraction_text(form.base_value),
         }
+        if lotteries:
+            evidence["lotteries"] = _lotteries_json(domain, form, sol.primal)
         if goal_used != "strict":
             evidence["dual"] = multipliers_json(domain, mode, form.lp, sol.dual)
         stats["seconds"] = round(time.perf_counter() - started, 3)
@@ -350,10 +366,22 @@ def is_dominated_by_strategyproof(
     return check_dominated_by_strategyproof(base, domain, **options).holds
 
 
-def _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table) -> Formulation:  # noqa: ANN001
+def _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table, lotteries) -> Formulation:  # noqa: ANN001
     if mode == "anonymous" and goal in ("strict", "total-gain"):
         return build_anonymous(space, domain, table, goal)
-    return build(space, free, goal, equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed)
+    return build(
+        space, free, goal, equal_treatment=ett, nonwaste_case=exhausted, relaxed=relaxed, ex_post=lotteries
+    )
+
+
+def _lotteries_json(domain: Domain, form: Formulation, x: list[Fraction]) -> list:
+    """Per changed profile: the lottery over efficient deterministic assignments."""
+    per: dict[tuple, list] = {}
+    for v in range(form.lp.num_vars):
+        name = form.lp.var_name(v)
+        if name[0] == "lottery" and x[v]:
+            per.setdefault(name[1], []).append([list(name[2]), fraction_text(x[v])])
+    return [[group_json(domain, g), items] for g, items in per.items()]
 
 
 def _row0(table: TabulatedMechanism, profile_index: int) -> tuple[Fraction, ...]:

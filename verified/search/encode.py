@@ -46,6 +46,12 @@ def name_json(domain: Domain, mode: str, name: tuple) -> list:
         return [head, cj(name[1]), cj(name[2]), name[3]]
     if head == "upto":
         return [head, cj(name[1]), name[2]]
+    if head == "expost":
+        return [head, cj(name[1]), name[2], name[3]]
+    if head == "expost_total":
+        return [head, group_json(domain, name[1]), name[2]]
+    if head == "lottery":
+        return [head, group_json(domain, name[1]), list(name[2])]
     if head == "minagent":
         return [head, domain.problem.agents[name[1]], name[2]]
     if head == "g":

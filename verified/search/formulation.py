@@ -134,6 +134,7 @@ def build(
     equal_treatment: Sequence[tuple[Cell, Cell]] = (),
     nonwaste_case: Sequence[tuple[Hashable, Sequence[tuple[Cell, int]], frozenset[str]]] = (),
     relaxed: bool = False,
+    ex_post: Sequence[tuple[Hashable, Sequence[tuple[Cell, int]], Sequence[tuple[str, ...]]]] = (),
 ) -> Formulation:
     """Build the LP. ``objective``: ``"strict"`` (maximise the sum of all prefix surpluses
     of the free cells: positive iff some agent is strictly better off somewhere),
@@ -142,7 +143,12 @@ def build(
     profile group, the set S of objects that must be exhausted there; every other object
     z then bounds each agent's row from below (nothing below z). ``relaxed``: keep only the
     strategy-proofness constraints between two free cells (a relaxation of the problem in
-    which every cell may change: its infeasibility proves that no g exists at all)."""
+    which every cell may change: its infeasibility proves that no g exists at all).
+    ``ex_post`` lists, per profile group, its members (cells in agent order) and its
+    Pareto-efficient deterministic assignments: g there must be a lottery over them
+    (variables ``["lottery", group, assignment]``, rows ``["expost", cell, x, +1/-1]``
+    for g_ix = sum of the lottery weights giving x to the cell's agent, and
+    ``["expost_total", group, +1/-1]`` for weights summing to 1)."""
     problem = space.problem
     lp = LinearProgram()
     var_of: dict[tuple[Cell, str], int] = {}
@@ -245,6 +251,19 @@ def build(
             ti, ki = form.row_terms(ci, (x,))
             tj, kj = form.row_terms(cj, (x,))
             lp.add_row(("ett", ci, cj, x), _sub(ti, tj), kj - ki)
+    for group, members, assignments in ex_post:
+        weights = [lp.add_var(("lottery", group, a), 0) for a in assignments]
+        lp.add_row(("expost_total", group, 1), dict.fromkeys(weights, 1), Fraction(1))
+        lp.add_row(("expost_total", group, -1), dict.fromkeys(weights, -1), Fraction(-1))
+        for agent, (cell, _) in enumerate(members):
+            for x in space.pref(cell):
+                terms, const = form.row_terms(cell, (x,))
+                gets = [w for w, a in zip(weights, assignments, strict=True) if a[agent] == x]
+                for sign in (1, -1):
+                    row = {v: sign * c for v, c in terms.items()}
+                    for w in gets:
+                        row[w] = row.get(w, 0) - sign
+                    lp.add_row(("expost", cell, x, sign), row, -sign * const)
     for group, members, exhausted in nonwaste_case:
         for kx, x in enumerate(problem.objects):
             if x not in exhausted:
