@@ -103,6 +103,12 @@ ENTRIES = (
         "... and some type has no obviously dominant choice (menu-level OSP fails)",
     ),
     Entry(
+        "binary_classification_polarized.eopr-robust.cert.json",
+        "examples/binary_classification_polarized.toml",
+        "eopr-robust",
+        "Valenzuela-Stookey, section 3.1: with eta = sigma, EOPR never costs more than the status quo",
+    ),
+    Entry(
         "bilateral_trade.improving-trade.cert.json",
         "examples/binary_classification_polarized.toml",
         "improving-trade",

@@ -133,6 +133,13 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
                 f"{ev.get('agent_double_prime')}: feasible, lowers the designer's cost, and both agents "
                 "have types that want it (Lemma 2 (i)-(iv))."
             )
+        elif kind == "eopr_robust":
+            lines.append(
+                f"At all {ev.get('profiles')} profiles of menu choices the ex-post-optimal rule costs "
+                f"at most "
+                f"the status quo cost {ev.get('status_quo_cost')} (worst: {ev.get('worst_cost')} at choices "
+                f"{ev.get('worst_profile')}); each profile carries a feasible allocation that costs no more."
+            )
         elif kind == "per_agent":
             names = ", ".join(str(item.get("agent")) for item in ev.get("agents", []))
             kinds = sorted({str(item.get("evidence", {}).get("kind")) for item in ev.get("agents", [])})

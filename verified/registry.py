@@ -133,6 +133,14 @@ def _check_improving_trade(subject: Any, timeout: float | None = None) -> CheckR
     return check_bilateral_improvement(subject.economy, time_limit=timeout)
 
 
+def _check_eopr_robust(subject: Any, timeout: float | None = None) -> CheckResult:
+    """EOPR never costs more than the status quo, at every profile of menu choices
+    (Valenzuela-Stookey, section 3.1)."""
+    from verified.trading.eopr import check_eopr_robust
+
+    return check_eopr_robust(subject.economy, subject.menus, time_limit=timeout)
+
+
 _PROPS = "verified.assignment.properties"
 PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
@@ -196,6 +204,14 @@ PROPERTIES += (
         __name__,
         ("_check_improving_trade",),
         "an improving bilateral trade exists",
+        _TRADING,
+    ),
+    PropertySpec(
+        "eopr-robust",
+        "trading",
+        __name__,
+        ("_check_eopr_robust",),
+        "EOPR never costs more than the status quo (section 3.1)",
         _TRADING,
     ),
 )

@@ -84,6 +84,20 @@ def test_improving_trade_and_its_absence():
         recheck(mutated(none, ("evidence", "pairs", 0, "cases", 0), bad_case))
 
 
+def test_eopr_robustness_certificate():
+    doc = _cert("binary_classification_polarized.toml", "eopr-robust")
+    assert doc["verdict"] == "holds"
+    # status quo cost by hand: pi_1 . eta_1 + pi_2 . eta_2 = (1, 2).(1, 1) + (2, 1).(1, 1) = 6
+    assert doc["evidence"]["status_quo_cost"] == "6"
+    recheck(doc)
+    selections = doc["evidence"]["selections"]
+    with pytest.raises(RecheckError):  # a profile without its selection
+        recheck(mutated(doc, ("evidence", "selections"), selections[1:]))
+    moved = {**selections[0], "allocation": [["2", "1"], ["0", "1"]]}  # clears, but not in {eta_j}
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("evidence", "selections"), [moved, *selections[1:]]))
+
+
 def test_trading_file_errors_name_the_place():
     base = {"format": "verified/trading/1", "tasks": ["A", "B"]}
     with pytest.raises(InvalidInput, match=r"agents\[0\].endowment\[1\]"):

@@ -253,6 +253,7 @@ class _Forms:
     ) -> None:
         self.s = subj
         self.free = set(free)
+        self.free_list = list(free)
         self.exhausted = exhausted
         self.ett = ett
 
@@ -323,6 +324,18 @@ class _Forms:
             c1 = self.value(ki, (name[3],), terms, 1)
             c2 = self.value(kj, (name[3],), terms, -1)
             return terms, -(c1 + c2)
+        if head == "minagent":
+            _need(name[1] in s.agents and name[2] == 1, f"bad row {name}")
+            i = s.agents.index(name[1])
+            terms[("t",)] = 1
+            const = Fraction(0)
+            for key in self.free_list:
+                wt = _agent_weight(s, key, i)
+                if wt:
+                    for x in s.pref(key):
+                        terms[(key, x)] = terms.get((key, x), 0) - wt
+                        const += wt * s.base[key][x]
+            return terms, -const
         if head == "expost_total":
             _need(bool(s.options.get("ex_post_efficient")), "ex post row without the option")
             prof = tuple(tuple(r) for r in name[1][1])
@@ -360,6 +373,13 @@ class _Forms:
         if prof not in self.exhausted:
             return False
         return (x in self.exhausted[prof]) != negate
+
+
+def _agent_weight(subj: _Subject, key: tuple, i: int) -> int:
+    """How many of agent i's (profile, agent) pairs the cell stands for."""
+    if key[0] == "at":
+        return 1 if key[2] == i else 0
+    return subj.weight(key) // subj.n
 
 
 def _objective(subj: _Subject, free: list[tuple], objective: str) -> dict:
@@ -484,10 +504,17 @@ def _check_dominator(subj: _Subject, ev: dict) -> None:
     objective = ev["objective"]
     c = _objective(subj, free, objective)
     value = sum((c.get((k, x), 0) * g[k][x] for k in free for x in subj.pref(k)), Fraction(0))
-    if objective != "max-min":
-        _need(value == _frac(ev["value"]), "stated objective value is wrong")
+    if objective == "max-min":
+        c = {("t",): Fraction(1)}
+        value = min(
+            sum(
+                (_agent_weight(subj, k, i) * (g[k][x] - subj.base[k][x]) for k in free for x in subj.pref(k)),
+                Fraction(0),
+            )
+            for i in range(subj.n)
+        )
+    _need(value == _frac(ev["value"]), "stated objective value is wrong")
     if "dual" in ev:
-        _need(objective != "max-min", "max-min duals are not re-checked")
         forms = _Forms(subj, free, {}, bool(subj.options.get("equal_treatment")))
         by = _check_multipliers(forms, ev["dual"], c)
         _need(by == value, f"dual bound {by} differs from the value {value}: optimality not proved")

@@ -13,6 +13,9 @@
   (i)-(iv), with the extrema of gamma.c over each cost domain computed here. Fails
   (``no_bilateral_trade``): the case split of (iii)-(iv) is re-derived here and every case of
   every pair carries Motzkin multipliers (see `check_no_trade`).
+* ``eopr-robust`` holds (``eopr_robust``): for every profile of the menu product, the stated
+  allocation lies in the chosen sets, clears the market and costs at most the status quo
+  (so the cost-minimising EOPR allocation does too).
 * ``menu-osp`` holds (``refutation_tree``): the atoms are re-derived from the sets, the
   domain rows are checked to hold on the cost domain, every full choice of atoms has a
   refuted prefix, and each refutation's Motzkin multipliers are verified.
@@ -298,6 +301,33 @@ def check_no_trade(agents: list[Agent], ev: dict, n: int) -> None:
                 ensure(ok, f"agents {a.name!r}, {b.name!r}: residual has the wrong sign in task {i}")
 
 
+def check_eopr_robust(agents: list[Agent], ev: dict, n: int) -> None:
+    """Every profile of the menu product has a stated allocation that lies in the chosen sets,
+    clears the market and costs at most the status quo: EOPR minimises cost, so its cost
+    there is no higher (Valenzuela-Stookey, section 3.1)."""
+    ensure(ev.get("kind") == "eopr_robust", "robustness 'holds' needs one selection per profile")
+    supplies = [sum((a.eta[i] for a in agents), Fraction(0)) for i in range(n)]
+    sq = sum((_dot(a.pi, a.eta) for a in agents), Fraction(0))
+    ensure(
+        rational(field(ev, "status_quo_cost", "evidence"), "status_quo_cost") == sq, "status quo cost differs"
+    )
+    stated = {tuple(s["profile"]): s for s in field(ev, "selections", "evidence")}
+    for profile in itertools.product(*(range(len(a.menu)) for a in agents)):
+        s = stated.get(profile)
+        ensure(s is not None, f"profile {list(profile)} has no selection")
+        mu = [_vec(m, "allocation") for m in s["allocation"]]
+        ensure(len(mu) == len(agents), "one bundle per agent")
+        for j, (a, k) in enumerate(zip(agents, profile, strict=True)):
+            ensure(
+                in_set(a.menu[k], mu[j]),
+                f"profile {list(profile)}: agent {a.name!r}'s bundle is not in her set",
+            )
+        total = [sum((m[i] for m in mu), Fraction(0)) for i in range(n)]
+        ensure(total == supplies, f"profile {list(profile)}: the allocation does not clear the market")
+        cost = sum((_dot(a.pi, m) for a, m in zip(agents, mu, strict=True)), Fraction(0))
+        ensure(cost <= sq, f"profile {list(profile)}: cost {cost} exceeds the status quo cost {sq}")
+
+
 def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
     ensure(encoding.get("kind") == "economy", "unknown trading subject kind")
     n = len(field(encoding, "tasks", "subject"))
@@ -322,6 +352,8 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
             check_menu_osp_counterexample(agent, evidence)
     elif prop == "improving-trade" and verdict == "holds":
         check_bilateral_trade(agents, evidence)
+    elif prop == "eopr-robust" and verdict == "holds":
+        check_eopr_robust(agents, evidence, n)
     elif prop == "improving-trade" and verdict == "fails":
         check_no_trade(agents, evidence, n)
     else:
