@@ -220,3 +220,23 @@ def test_prop3i_ex_post_efficient_with_equal_treatment(rp_table):
     bad["evidence"]["lotteries"][0][1][0][1] = "0"
     with pytest.raises(CertificateError):
         recheck_search_certificate(bad)
+
+
+def test_max_min_objective_on_a_symmetric_neighbourhood(rp_table):
+    # Erdil's improvement for every agent: agent i reports anything while the other three report
+    # ca, cb, c in some seating. Erdil's g gives her 1/12 more at the 8 rankings that put a and b
+    # above the outside option, in each of the 3! seatings: 8 * 6 / 12 = 4 per agent, a lower bound.
+    import itertools
+
+    nbhd = []
+    for i in range(4):
+        for seats in itertools.permutations(["ca", "cb", "c"]):
+            for own in D4.preferences[0]:
+                prof = list(seats)
+                prof.insert(i, own)
+                nbhd.append(tuple(prof))
+    out = find_dominating_mechanism(rp_table, D4, neighbourhood=nbhd, objective="max-min", base_spec=RP_SPEC)
+    ev = out.result.evidence
+    assert out.found and ev["objective"] == "max-min"
+    assert Fraction(ev["value"]) >= 4
+    recheck_search_certificate(out.result.to_json())

@@ -268,6 +268,9 @@ def find_dominating_mechanism(
     }
     stats: dict[str, Any] = {"mode": mode, "cases": len(cases)}
     goal = objective
+    if mode == "anonymous" and objective == "max-min":
+        # anonymous g: every agent gains total / n; symmetrising never lowers the minimum
+        goal = "total-gain"
     case_certs = []
     for exhausted in cases:
         form = _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table, lotteries)
@@ -331,6 +334,8 @@ def find_dominating_mechanism(
             "value": fraction_text(sol.value),
             "base_value": fraction_text(form.base_value),
         }
+        if objective == "max-min" and mode == "anonymous" and goal_used == "total-gain":
+            evidence["max_min_gain"] = fraction_text((sol.value - form.base_value) / problem.n)
         if lotteries:
             evidence["lotteries"] = _lotteries_json(domain, form, sol.primal)
         if goal_used != "strict":
