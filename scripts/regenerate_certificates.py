@@ -37,6 +37,18 @@ ENTRIES = (
         "Erdil, section 3: random priority is SD-strategy-proof (n = 4, m = 3, full domain, 65,536 profiles)",
     ),
     Entry(
+        "rp_4x3.sp-anonymous.cert.json",
+        "examples/rp_4x3.toml",
+        "sp-anonymous",
+        "the same on RP's 13,056 orbits (own ranking x others' multiset), anonymous by construction",
+    ),
+    Entry(
+        "rp_5x3.sp-anonymous.cert.json.gz",
+        "examples/rp_5x3.toml",
+        "sp-anonymous",
+        "Erdil: random priority is SD-strategy-proof, n = 5, m = 3 (1,048,576 profiles, 62,016 orbits)",
+    ),
+    Entry(
         "random_boston_3x3.sp.cert.json",
         "examples/random_boston_3x3.toml",
         "sp",
@@ -126,12 +138,12 @@ ENTRIES = (
 def build(entry: Entry) -> bytes:
     """The canonical bytes of one certificate (uncompressed)."""
     from verified.certificates import build_certificate, certificate_bytes
-    from verified.io import load_subject, subject_encoding
-    from verified.registry import run_check
+    from verified.io import load_subject
+    from verified.registry import run_check, subject_for
 
     subject = load_subject(ROOT / entry.source)
     result = run_check(entry.prop, subject)
-    return certificate_bytes(build_certificate(entry.prop, result, subject_encoding(subject)))
+    return certificate_bytes(build_certificate(entry.prop, result, subject_for(entry.prop, subject)))
 
 
 def stored(path: Path) -> bytes | None:

@@ -94,7 +94,7 @@ def _check(args: argparse.Namespace) -> int:
     from verified.certificates import build_certificate, certificate_name, write_certificate
     from verified.explain import explain
     from verified.io import TradingSubject, load_subject, subject_encoding
-    from verified.registry import BY_NAME, available, run_check, spec
+    from verified.registry import BY_NAME, available, run_check, spec, subject_for
     from verified.results import unknown
 
     subject = load_subject(args.file, allow_float=args.allow_float)
@@ -108,7 +108,12 @@ def _check(args: argparse.Namespace) -> int:
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
     quiet = args.quiet or args.json
-    ready, encoding = _run_with_limit("tabulating", lambda: subject_encoding(subject), args.timeout, quiet)
+
+    def prepare() -> dict[str, Any] | None:
+        needed = [n for n in names if n != "sp-anonymous"]
+        return subject_encoding(subject) if needed else None
+
+    ready, encoding = _run_with_limit("tabulating", prepare, args.timeout, quiet)
     if not ready:
         reason = f"time-out after {args.timeout:g} s while tabulating the mechanism"
         if args.json:
@@ -128,7 +133,8 @@ def _check(args: argparse.Namespace) -> int:
         )
         if not done:
             result = unknown(name, f"time-out after {args.timeout:g} s")
-        doc = build_certificate(name, result, encoding)
+        about = encoding if name != "sp-anonymous" else subject_for(name, subject)
+        doc = build_certificate(name, result, about)
         docs.append(doc)
         rows.append((name, result.verdict.value, BY_NAME[name].description))
         if args.certificate_dir:

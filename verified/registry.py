@@ -141,6 +141,42 @@ def _check_eopr_robust(subject: Any, timeout: float | None = None) -> CheckResul
     return check_eopr_robust(subject.economy, subject.menus, time_limit=timeout)
 
 
+def orbit_table(subject: Any) -> Any:
+    """The subject's mechanism on orbits (computed once): random priority through its type DP,
+    any other table after certifying it anonymous (`OrbitTable.from_tabulated`)."""
+    cached = subject.__dict__.get("_orbits")
+    if cached is None:
+        from verified.assignment.anonymous import OrbitTable, rp_orbit_table
+
+        domain = subject.domain
+        if not domain.is_symmetric:
+            raise InvalidInput("orbits need a symmetric domain (the same rankings for every agent)", "domain")
+        if subject.description.get("builtin") == "random_priority" and len(subject.description) == 1:
+            cached = rp_orbit_table(subject.problem, domain.preferences[0])
+        else:
+            cached = OrbitTable.from_tabulated(subject.table)
+        object.__setattr__(subject, "_orbits", cached)
+    return cached
+
+
+def _check_sp_anonymous(subject: Any, timeout: float | None = None) -> CheckResult:
+    """SD-strategy-proofness of an anonymous mechanism, on its orbits (Erdil, section 2)."""
+    from verified.assignment.anonymous import check_strategyproof_anonymous
+
+    return check_strategyproof_anonymous(orbit_table(subject))
+
+
+def subject_for(name: str, subject: Any) -> dict[str, Any]:
+    """The canonical subject a certificate of property ``name`` is about (the orbit table for
+    ``sp-anonymous``, else the tabulated mechanism or the economy)."""
+    from verified.io import subject_encoding
+    from verified.io.canonical import orbit_subject
+
+    if name == "sp-anonymous":
+        return orbit_subject(orbit_table(subject))
+    return subject_encoding(subject)
+
+
 _PROPS = "verified.assignment.properties"
 PROPERTIES: tuple[PropertySpec, ...] = (
     PropertySpec(
@@ -215,6 +251,16 @@ PROPERTIES += (
         _TRADING,
     ),
 )
+PROPERTIES += (
+    PropertySpec(
+        "sp-anonymous",
+        "assignment",
+        __name__,
+        ("_check_sp_anonymous",),
+        "SD-strategy-proof, checked on the orbits of an anonymous mechanism",
+        "verified.assignment.anonymous",
+    ),
+)
 BY_NAME = {spec.name: spec for spec in PROPERTIES}
 
 
@@ -256,6 +302,6 @@ def run_check(name: str, subject: Any, *, timeout: float | None = None) -> Check
     function = entry.resolve()
     if function is None:
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
-    if family == "trading":
+    if family == "trading" or name == "sp-anonymous":
         return function(subject, timeout=timeout)
     return function(subject.table, subject.domain, **_time_arguments(function, timeout))

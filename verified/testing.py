@@ -51,19 +51,17 @@ def check_properties(
 ) -> dict[str, CheckResult]:
     """Check each property (registry names, e.g. ``"sp"``); certificates re-verified if ``recheck``."""
     from verified.certificates import build_certificate, write_certificate
-    from verified.io import table_subject
     from verified.recheck import recheck as independent_recheck
-    from verified.registry import run_check
+    from verified.registry import run_check, subject_for
 
     if not properties:
         raise ValueError("name at least one property, e.g. assert_holds(target, 'sp')")
     subject = _subject(target)
-    encoding = table_subject(subject.table) if (recheck or certificate_dir) else None
     out: dict[str, CheckResult] = {}
     for name in properties:
         result = run_check(name, subject, timeout=timeout)
-        if encoding is not None:
-            doc = build_certificate(name, result, encoding)
+        if recheck or certificate_dir is not None:
+            doc = build_certificate(name, result, subject_for(name, subject))
             if recheck:
                 independent_recheck(doc)
             if certificate_dir is not None:

@@ -135,3 +135,48 @@ def test_sd_efficiency_holds_certificate_and_tampered_dual():
     bad_dual = {**cert["certificate"]["dual"], name: str(Fraction(cert["certificate"]["dual"][name]) + 1)}
     with pytest.raises(RecheckError):
         recheck(mutated(doc, ("evidence", "certificates", k, "certificate", "dual"), bad_dual))
+
+
+def _orbit_cert(name: str) -> dict:
+    from verified.certificates import build_certificate
+    from verified.registry import run_check, subject_for
+
+    subject = example(name)
+    return build_certificate(
+        "sp-anonymous", run_check("sp-anonymous", subject), subject_for("sp-anonymous", subject)
+    )
+
+
+def test_orbit_certificates_recheck_and_agree_with_the_full_table():
+    rp = _orbit_cert("rp_4x3.toml")
+    assert rp["verdict"] == "holds" and rp["subject"]["encoding"]["kind"] == "orbit_table"
+    # 16 rankings x C(16 + 3 - 1, 3) = 16 x 816 multisets of the other three agents
+    assert len(rp["subject"]["encoding"]["mechanism"]["numerators"][0]) == 816
+    recheck(rp)
+    boston = _orbit_cert("random_boston_3x3.toml")
+    assert boston["verdict"] == "fails"
+    recheck(boston)
+    full = certificate(example("random_boston_3x3.toml"), "sp")
+    assert full["verdict"] == "fails"  # the full-table check agrees
+
+
+def test_tampered_orbit_certificates_are_rejected():
+    rp = _orbit_cert("rp_4x3.toml")
+    rows = rp["subject"]["encoding"]["mechanism"]["numerators"]
+    # an agent reporting "a" while the others report nothing gets a (24/24); move 1/24 to outside:
+    # then reporting "a > b" (still a for sure) beats the truth for an agent whose ranking is "a"
+    assert rows[1][0] == [24, 0, 0, 0]
+    edited = mutated(rp, ("subject", "encoding", "mechanism", "numerators", 1, 0), [23, 0, 0, 1])
+    with pytest.raises(RecheckError):  # subject hash
+        recheck(edited)
+    from tests.certificates.helpers import rehash
+
+    with pytest.raises(RecheckError):  # digest in the evidence
+        recheck(rehash(edited))
+    bare = rehash(edited)
+    del bare["evidence"]["orbit_table_digest"]
+    with pytest.raises(RecheckError):  # and the SP / feasibility sweep itself
+        recheck(bare)
+    boston = _orbit_cert("random_boston_3x3.toml")
+    with pytest.raises(RecheckError):
+        recheck(mutated(boston, ("evidence", "misreport"), boston["evidence"]["true_preference"]))

@@ -63,3 +63,22 @@ def subject_sha256(subject: dict[str, Any]) -> str:
     i.e. `verified.results.digest` for a subject made of plain JSON types."""
     text = json.dumps(subject, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def orbit_subject(orbits: Any) -> dict[str, Any]:
+    """The canonical subject of an `~verified.assignment.anonymous.OrbitTable`: problem, the
+    symmetric domain's rankings, the colex multiset numbering, and the rows per
+    (own ranking, others' multiset) as integers over one denominator."""
+    return {
+        "family": "assignment",
+        "kind": "orbit_table",
+        "problem": problem_encoding(orbits.problem),
+        "rankings": [list(r) for r in orbits.rankings],
+        "multiset_index": "colex",
+        "mechanism": {
+            "name": orbits.name,
+            "anonymity": orbits.anonymity,
+            "denominator": int(orbits.denominator),
+            "numerators": [[[int(v) for v in row] for row in block] for block in orbits.numerators.tolist()],
+        },
+    }

@@ -361,6 +361,12 @@ CHECKERS = {
 
 def recheck_assignment(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
     kind = field(encoding, "kind", "subject.encoding")
+    if kind == "orbit_table":
+        from verified.recheck.orbits import recheck_orbit_sp
+
+        ensure(prop == "sp-anonymous", f"no independent checker for {prop!r} on an orbit table")
+        recheck_orbit_sp(verdict, evidence, encoding)
+        return
     if kind != "table":
         fail(f"unknown assignment subject kind {kind!r}")
     checker = CHECKERS.get(prop)
