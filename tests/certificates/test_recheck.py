@@ -150,7 +150,7 @@ def test_recheck_agrees_with_the_checks_on_random_tables(data):
     domain = data.draw(small_domains(problem))
     table = data.draw(tabulated_mechanisms(domain, individually_rational=data.draw(st.booleans())))
     subject = AssignmentSubject(problem, domain, table)
-    for prop in ("sp", "ir", "nonwasteful"):
+    for prop in ("sp", "ir", "nonwasteful", "ete"):
         doc = certificate(subject, prop)
         recheck(doc)
         # the opposite verdict, with the same evidence, never passes
