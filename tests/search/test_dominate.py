@@ -240,3 +240,21 @@ def test_max_min_objective_on_a_symmetric_neighbourhood(rp_table):
     assert out.found and ev["objective"] == "max-min"
     assert Fraction(ev["value"]) >= 4
     recheck_search_certificate(out.result.to_json())
+
+
+def test_relaxed_search_with_an_agent_who_wants_nothing():
+    # Agent 3 finds nothing acceptable: IR gives her no object in any mechanism, so her cells carry
+    # no unknowns even in the relaxation. With 3 agents RP is undominated (Bogomolnaia-Moulin).
+    problem = Problem.make(3, "ab")
+    domain = Domain.full(problem)
+    nbhd = [("ab", "ba", ""), ("ba", "ba", ""), ("ab", "ab", "")]
+    out = find_dominating_mechanism(
+        random_priority_table(domain),
+        domain,
+        neighbourhood=nbhd,
+        relaxed=True,
+        nonwasteful_at=[nbhd[0]],
+        base_spec=RP_SPEC,
+    )
+    assert out.result.fails
+    recheck_search_certificate(out.result.to_json())

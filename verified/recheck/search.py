@@ -259,6 +259,8 @@ class _Forms:
 
     def value(self, key: tuple, objs, terms: dict, sign: int) -> Fraction:  # noqa: ANN001
         """Add sign * sum_{x in objs} g[key, x] to terms; return the constant part."""
+        if not self.s.pref(key):
+            return Fraction(0)  # nothing is acceptable: individual rationality gives no object
         if key in self.free:
             acceptable = set(self.s.pref(key))
             for x in objs:

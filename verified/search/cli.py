@@ -4,7 +4,8 @@ FILE is JSON: ``{"agents": 4, "objects": "abc", "capacities": {...} (optional),
 "base": {"mechanism": "random_priority" | "serial_dictatorship" (+ "order") |
 "random_deferred_acceptance" (+ "priorities": per object, tiers of agent indices)},
 "neighbourhood": [profiles] (optional), "nonwasteful_at": [profiles], "relaxed": false,
-"equal_treatment": false}``; a profile is a list of rankings such as ``["ab", "ca", "cb", "c"]``.
+"equal_treatment": false, "ex_post_efficient": false}``; a profile is a list of rankings
+such as ``["ab", "ca", "cb", "c"]``.
 Exit codes: 0 found / optimum, 1 none exists, 2 bad input, 3 unknown.
 """
 
@@ -54,6 +55,7 @@ def load(path: str) -> tuple:
         "nonwasteful_at": data.get("nonwasteful_at", []),
         "relaxed": bool(data.get("relaxed", False)),
         "equal_treatment": bool(data.get("equal_treatment", False)),
+        "ex_post_efficient": bool(data.get("ex_post_efficient", False)),
         "check_base": name != "random_deferred_acceptance" or len(domain) <= 5000,
     }
     return base, domain, spec, options

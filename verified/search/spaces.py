@@ -24,19 +24,27 @@ def explicit_space(
     def at(p: int) -> tuple[tuple[Fraction, ...], ...]:
         return base(domain.profile(p)).matrix
 
+    strides = [1] * problem.n
+    for a in range(problem.n - 2, -1, -1):
+        strides[a] = strides[a + 1] * domain.sizes[a + 1]
+
+    @cache
+    def digits_of(p: int) -> tuple[int, ...]:
+        return domain.digits(p)
+
+    @cache
+    def pref(cell: tuple[int, int]) -> Preference:
+        return domain.preferences[cell[1]][digits_of(cell[0])[cell[1]]]
+
     def lie(cell: tuple[int, int], r: Preference) -> tuple[int, int]:
         p, i = cell
-        digits = list(domain.digits(p))
-        digits[i] = domain.preference_index(i, r)
-        q = 0
-        for a in range(problem.n):
-            q = q * domain.sizes[a] + digits[a]
-        return (q, i)
+        old = digits_of(p)[i]
+        return (p + (domain.preference_index(i, r) - old) * strides[i], i)
 
     groups = [(("profile", p), [((p, i), 1) for i in range(problem.n)]) for p in sorted(set(free_profiles))]
     return CellSpace(
         problem=problem,
-        pref=lambda cell: domain.profile(cell[0])[cell[1]],
+        pref=pref,
         lie=lie,
         lies=lambda cell: domain.preferences[cell[1]],
         groups=groups,
