@@ -28,7 +28,8 @@ def tool_version() -> str:
 
 
 def build_certificate(prop: str, result: CheckResult, subject: dict[str, Any]) -> dict[str, Any]:
-    """The certificate of ``result`` (a check of property ``prop``, a registry name) on ``subject``."""
+    """The certificate of ``result`` (a check of property ``prop``, a registry name) on
+    ``subject`` (plain JSON types only, e.g. from `verified.io.table_subject`)."""
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "verified", "version": tool_version()},
@@ -36,7 +37,7 @@ def build_certificate(prop: str, result: CheckResult, subject: dict[str, Any]) -
         "check": result.property,
         "verdict": result.verdict.value,
         "evidence": jsonable(result.evidence),
-        "subject": {"sha256": subject_sha256(subject), "encoding": jsonable(subject)},
+        "subject": {"sha256": subject_sha256(subject), "encoding": subject},
     }
     if result.reason:
         doc["reason"] = result.reason
