@@ -91,6 +91,18 @@ ENTRIES = (
         "Bogomolnaia-Moulin (2001): random priority is not ordinally efficient (a dominating assignment)",
     ),
     Entry(
+        "rda_3x2.ex-post-stable.cert.json",
+        "examples/rda_3x2.toml",
+        "ex-post-stable",
+        "Erdil, section 3: random deferred acceptance is ex post stable for weak priorities",
+    ),
+    Entry(
+        "rp_priorities_3x2.ex-post-stable.cert.json",
+        "examples/rp_priorities_3x2.toml",
+        "ex-post-stable",
+        "random priority, which ignores the priorities, is not (a Farkas certificate)",
+    ),
+    Entry(
         "binary_classification_polarized.polarized.cert.json",
         "examples/binary_classification_polarized.toml",
         "polarized",

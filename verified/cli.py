@@ -101,6 +101,8 @@ def _check(args: argparse.Namespace) -> int:
     family = "trading" if isinstance(subject, TradingSubject) else "assignment"
     if args.all:
         names = available(family)
+        if getattr(subject, "priorities", True) is None:
+            names = [n for n in names if n != "ex-post-stable"]
     elif args.property:
         names = [p.strip() for p in args.property.split(",") if p.strip()]
         for name in names:
@@ -110,7 +112,7 @@ def _check(args: argparse.Namespace) -> int:
     quiet = args.quiet or args.json
 
     def prepare() -> dict[str, Any] | None:
-        needed = [n for n in names if n != "sp-anonymous"]
+        needed = [n for n in names if n not in ("sp-anonymous", "ex-post-stable")]
         return subject_encoding(subject) if needed else None
 
     ready, encoding = _run_with_limit("tabulating", prepare, args.timeout, quiet)
@@ -133,7 +135,7 @@ def _check(args: argparse.Namespace) -> int:
         )
         if not done:
             result = unknown(name, f"time-out after {args.timeout:g} s")
-        about = encoding if name != "sp-anonymous" else subject_for(name, subject)
+        about = encoding if name not in ("sp-anonymous", "ex-post-stable") else subject_for(name, subject)
         doc = build_certificate(name, result, about)
         docs.append(doc)
         rows.append((name, result.verdict.value, BY_NAME[name].description))

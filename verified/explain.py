@@ -70,8 +70,9 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
             )
         lines.append(f"  dominating assignment: {ev['dominating']}")
     elif ev.get("kind") == "farkas" and "prices" in ev:
+        family = "stable matchings" if "priorities" in ev else "Pareto-efficient deterministic assignments"
         lines.append(
-            "no lottery over Pareto-efficient deterministic assignments gives this assignment: "
+            f"no lottery over {family} gives this assignment: "
             f"prices {ev['prices']} value it at {ev.get('assignment_price')} > 0, "
             "every efficient one at <= 0."
         )

@@ -166,6 +166,23 @@ def _check_sp_anonymous(subject: Any, timeout: float | None = None) -> CheckResu
     return check_strategyproof_anonymous(orbit_table(subject))
 
 
+def _check_ex_post_stable(subject: Any, timeout: float | None = None) -> CheckResult:
+    """Ex post stable for the file's priorities at every profile (Erdil, section 3), one exact
+    decomposition over stable matchings or Farkas certificate per profile."""
+    from verified.assignment.properties.stability import check_ex_post_stable_assignment as check
+
+    if subject.priorities is None:
+        raise InvalidInput(
+            "ex post stability needs priorities: add a [priorities] table to the file", "priorities"
+        )
+    return _per_profile(
+        "ex_post_stable",
+        lambda gamma, profile: check(gamma, profile, subject.priorities),
+        subject.table,
+        subject.domain,
+    )
+
+
 def subject_for(name: str, subject: Any) -> dict[str, Any]:
     """The canonical subject a certificate of property ``name`` is about (the orbit table for
     ``sp-anonymous``, else the tabulated mechanism or the economy)."""
@@ -174,6 +191,8 @@ def subject_for(name: str, subject: Any) -> dict[str, Any]:
 
     if name == "sp-anonymous":
         return orbit_subject(orbit_table(subject))
+    if name == "ex-post-stable":
+        return {**subject_encoding(subject), "priorities": subject.priorities.to_json()}
     return subject_encoding(subject)
 
 
@@ -253,6 +272,14 @@ PROPERTIES += (
 )
 PROPERTIES += (
     PropertySpec(
+        "ex-post-stable",
+        "assignment",
+        __name__,
+        ("_check_ex_post_stable",),
+        "a lottery over stable matchings (for the file's priorities) at every profile",
+        "verified.assignment.properties.stability",
+    ),
+    PropertySpec(
         "sp-anonymous",
         "assignment",
         __name__,
@@ -302,6 +329,6 @@ def run_check(name: str, subject: Any, *, timeout: float | None = None) -> Check
     function = entry.resolve()
     if function is None:
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
-    if family == "trading" or name == "sp-anonymous":
+    if family == "trading" or name in ("sp-anonymous", "ex-post-stable"):
         return function(subject, timeout=timeout)
     return function(subject.table, subject.domain, **_time_arguments(function, timeout))

@@ -180,3 +180,30 @@ def test_tampered_orbit_certificates_are_rejected():
     boston = _orbit_cert("random_boston_3x3.toml")
     with pytest.raises(RecheckError):
         recheck(mutated(boston, ("evidence", "misreport"), boston["evidence"]["true_preference"]))
+
+
+def test_ex_post_stability_certificates():
+    rda = example("rda_3x2.toml")
+    from verified.certificates import build_certificate
+    from verified.registry import run_check, subject_for
+
+    def cert(subject):
+        return build_certificate(
+            "ex-post-stable", run_check("ex-post-stable", subject), subject_for("ex-post-stable", subject)
+        )
+
+    holds = cert(rda)
+    assert holds["verdict"] == "holds" and "priorities" in holds["subject"]["encoding"]
+    recheck(holds)
+    fails = cert(example("rp_priorities_3x2.toml"))
+    assert fails["verdict"] == "fails"
+    # by hand: agent 1 reports nothing, agents 2 and 3 want only a, and 2 has priority for a over 3;
+    # RP gives 3 the object a with probability 1/2 (when 3 precedes 2): an unstable matching
+    if fails["evidence"]["profile"] == [[], ["a"], ["a"]]:
+        assert fails["evidence"]["assignment"]["3"]["a"] == "1/2"
+    recheck(fails)
+    from tests.certificates.helpers import rehash
+
+    swapped = {"a": [["3"], ["1", "2"]], "b": [["3"], ["1", "2"]]}  # now 3 has priority for a
+    with pytest.raises(RecheckError):
+        recheck(rehash(mutated(fails, ("subject", "encoding", "priorities"), swapped)))

@@ -34,14 +34,16 @@ BUILTIN_NAMES = (
 _PARAMETERS = ("order", "priorities")
 
 
-def _priorities(problem: Problem, spec: Any) -> Any:
-    module = importlib.import_module("verified.assignment.priorities")
+def read_priorities(problem: Problem, spec: Any, where: str = "mechanism.priorities") -> Any:
+    """`Priorities` from ``{object: [tie class, ...]}`` (highest first; a bare name is a class of one)."""
+    from verified.assignment.priorities import Priorities
+
     if not isinstance(spec, Mapping):
-        raise InvalidInput("must map each object to a list of tie classes", "mechanism.priorities")
-    maker = getattr(module.Priorities, "make", None) or getattr(module.Priorities, "from_classes", None)
-    if maker is None:  # pragma: no cover - depends on the priorities module
-        raise InvalidInput("this version cannot read priorities from a file", "mechanism.priorities")
-    return maker(problem, {str(k): v for k, v in spec.items()})
+        raise InvalidInput("must map each object to a list of tie classes", where)
+    try:
+        return Priorities.make(problem, {str(k): v for k, v in spec.items()})
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc), where) from None
 
 
 _MODULES = {
@@ -93,7 +95,7 @@ def fast_table(name: str, domain: Domain) -> TabulatedMechanism | None:
     return TabulatedMechanism(domain, rows, den or 1, "random priority")
 
 
-def builtin_mechanism(problem: Problem, spec: Mapping[str, Any], *, allow_float: bool = False) -> Mechanism:
+def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
     """The built-in mechanism named ``spec["builtin"]`` with its parameters."""
     name = spec["builtin"]
     if name not in BUILTIN_NAMES:
@@ -116,7 +118,7 @@ def builtin_mechanism(problem: Problem, spec: Mapping[str, Any], *, allow_float:
             raise InvalidInput("must be a list of agent names", "mechanism.order")
         kwargs["order"] = [problem.agents[problem.agent_index(str(a))] for a in order]
     if "priorities" in spec:
-        kwargs["priorities"] = _priorities(problem, spec["priorities"])
+        kwargs["priorities"] = read_priorities(problem, spec["priorities"])
     for key in kwargs:
         if key not in accepted:
             raise InvalidInput(f"{name} takes no parameter {key!r}", f"mechanism.{key}")

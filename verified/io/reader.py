@@ -50,6 +50,7 @@ class AssignmentSubject:
     mechanism: Mechanism | TabulatedMechanism
     source: str = "<memory>"
     description: Mapping[str, Any] = field(default_factory=dict)
+    priorities: Any = None  # verified.assignment.priorities.Priorities, for ex post stability
 
     @property
     def table(self) -> TabulatedMechanism:
@@ -135,6 +136,14 @@ def parse_subject(
     spec = _require(doc, "mechanism", "document")
     if not isinstance(spec, Mapping):
         raise InvalidInput("must be an object/table", "mechanism")
+    priorities = None
+    if "priorities" in doc:
+        from verified.io.builtins import read_priorities
+
+        priorities = read_priorities(problem, doc["priorities"], "priorities")
+        builtin = spec.get("builtin")
+        if isinstance(builtin, str) and builtin.endswith("deferred_acceptance") and "priorities" not in spec:
+            spec = {**spec, "priorities": doc["priorities"]}
     given = [k for k in ("builtin", "python", "table", "numerators") if k in spec]
     if len(given) != 1:
         raise InvalidInput(
@@ -146,7 +155,7 @@ def parse_subject(
         raise InvalidInput(f"must be a string, got {name!r}", "mechanism.name")
     mechanism: Mechanism | TabulatedMechanism
     if kind == "builtin":
-        mechanism = builtin_mechanism(problem, spec, allow_float=allow_float)
+        mechanism = builtin_mechanism(problem, spec)
         description: dict[str, Any] = {"builtin": spec["builtin"]}
     elif kind == "python":
         ref = spec["python"]
@@ -163,7 +172,7 @@ def parse_subject(
         description = {"table": "numerators"}
     if name and not isinstance(mechanism, TabulatedMechanism):
         mechanism = _renamed(mechanism, name)
-    return AssignmentSubject(problem, domain, mechanism, source, description)
+    return AssignmentSubject(problem, domain, mechanism, source, description, priorities)
 
 
 def _renamed(mechanism: Mechanism, name: str) -> Mechanism:

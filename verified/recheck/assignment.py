@@ -350,6 +350,7 @@ def _efficiency(prop: str):  # noqa: ANN202 - returns a checker
 CHECKERS = {
     "ex-post-efficient": _efficiency("ex-post-efficient"),
     "sd-efficient": _efficiency("sd-efficient"),
+    "ex-post-stable": _efficiency("ex-post-stable"),
     "valid": recheck_valid,
     "ir": recheck_ir,
     "nonwasteful": recheck_nonwasteful,

@@ -65,14 +65,50 @@ def _gamma(t: Table, pi: int, ev: dict) -> list[list[Fraction]]:
     return gamma
 
 
-def check_efficient_lottery(t: Table, profile: list, gamma: list, ev: dict) -> None:
+def stable(t: Table, profile: list[tuple[str, ...]], columns: tuple[int, ...]) -> bool:
+    """Erdil, section 3: individually rational, no waste (a preferred object with a free copy)
+    and no priority violation (a preferred object held by someone of strictly lower priority).
+    Priorities come from the subject: object -> tie classes, highest first."""
+    classes = field(t.encoding, "priorities", "subject")
+    rank = {}
+    for x, order in classes.items():
+        for c, tie in enumerate(order):
+            for a in tie:
+                rank[(x, a)] = c
+    ensure(len(rank) == t.m * t.n, "priorities must rank every agent for every object")
+    load = [sum(1 for c in columns if c == k) for k in range(t.m)]
+    for i, pref in enumerate(profile):
+        mine = columns[i]
+        if mine < t.m and t.objects[mine] not in pref:
+            return False
+        better = pref if mine == t.m else pref[: pref.index(t.objects[mine])]
+        for x in better:
+            k = t.objects.index(x)
+            if load[k] < t.capacities[k]:
+                return False
+            for j, c in enumerate(columns):
+                if c == k and rank[(x, t.agents[i])] < rank[(x, t.agents[j])]:
+                    return False
+    return True
+
+
+def check_stable_lottery(t: Table, profile: list, gamma: list, ev: dict) -> None:
+    check_efficient_lottery(t, profile, gamma, ev, stable)
+
+
+def check_stable_farkas(t: Table, profile: list, gamma: list, ev: dict) -> None:
+    check_ex_post_farkas(t, profile, gamma, ev, stable)
+
+
+def check_efficient_lottery(t: Table, profile: list, gamma: list, ev: dict, good=None) -> None:  # noqa: ANN001
+    good = good or pareto_efficient
     total = Fraction(0)
     mean = [[Fraction(0)] * (t.m + 1) for _ in range(t.n)]
     for k, item in enumerate(field(ev, "lottery", "evidence")):
         w = rational(field(item, "weight", "lottery item"), f"lottery[{k}].weight")
         ensure(w > 0, f"lottery[{k}]: weight must be positive")
         cols = _columns(t, field(item, "assignment", "lottery item"), f"lottery[{k}]")
-        ensure(pareto_efficient(t, profile, cols), f"lottery[{k}] is not Pareto efficient")
+        ensure(good(t, profile, cols), f"lottery[{k}] is not Pareto efficient / stable")
         total += w
         for i, c in enumerate(cols):
             mean[i][c] += w
@@ -80,7 +116,8 @@ def check_efficient_lottery(t: Table, profile: list, gamma: list, ev: dict) -> N
     ensure(mean == gamma, "the lottery's expectation is not the assignment")
 
 
-def check_ex_post_farkas(t: Table, profile: list, gamma: list, ev: dict) -> None:
+def check_ex_post_farkas(t: Table, profile: list, gamma: list, ev: dict, good=None) -> None:  # noqa: ANN001
+    good = good or pareto_efficient
     prices = field(ev, "prices", "evidence")
     y = [[Fraction(0)] * (t.m + 1) for _ in range(t.n)]
     for a, row in prices.items():
@@ -91,7 +128,7 @@ def check_ex_post_farkas(t: Table, profile: list, gamma: list, ev: dict) -> None
     ensure(value > 0, "the assignment's price is not positive")
     support = [[c for c in range(t.m + 1) if gamma[i][c] > 0] for i in range(t.n)]
     for cols in itertools.product(*support):
-        if _deterministic(t, cols) and pareto_efficient(t, profile, cols):
+        if _deterministic(t, cols) and good(t, profile, cols):
             price = sum((y[i][c] for i, c in enumerate(cols)), Fraction(0))
             ensure(price <= 0, f"efficient assignment {cols} has positive price {price}")
 
@@ -169,8 +206,10 @@ PER_KIND = {
     ("ex-post-efficient", "farkas"): check_ex_post_farkas,
     ("sd-efficient", "lp_optimum"): check_sd_optimum,
     ("sd-efficient", "dominating_assignment"): check_dominating,
+    ("ex-post-stable", "stable_lottery"): check_stable_lottery,
+    ("ex-post-stable", "farkas"): check_stable_farkas,
 }
-HOLDING_KINDS = {"efficient_lottery", "lp_optimum"}
+HOLDING_KINDS = {"efficient_lottery", "lp_optimum", "stable_lottery"}
 
 
 def _one(t: Table, prop: str, ev: dict, pi: int | None = None) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 from fractions import Fraction
-from math import factorial
+from math import factorial, lcm
 
 OUT = "outside"
 
@@ -107,11 +107,11 @@ def _base_rows(
             outcomes.append(_da(objects, caps, profile, rank))
     else:
         return None
-    rows = [dict.fromkeys([*objects, OUT], Fraction(0)) for _ in range(n)]
+    counts = [dict.fromkeys([*objects, OUT], 0) for _ in range(n)]
     for got in outcomes:
         for i, x in got.items():
-            rows[i][x] += Fraction(1, len(outcomes))
-    return rows
+            counts[i][x] += 1
+    return [{x: Fraction(c, len(outcomes)) for x, c in row.items()} for row in counts]
 
 
 def _efficient(objects: list[str], caps: list[int], profile: tuple) -> list[tuple[str, ...]]:
@@ -432,6 +432,27 @@ def _check_dominator(subj: _Subject, ev: dict) -> None:
         _need(key in subj.base, f"no base row for the fixed cell {key}")
         return subj.base[key]
 
+    prefix_cache: dict[tuple, list[int]] = {}
+
+    common = 1
+    for row in [*subj.base.values(), *g.values()]:
+        for v in row.values():
+            common = lcm(common, v.denominator)
+
+    def cumulative(key: tuple, order: tuple[str, ...]) -> list[int]:
+        """Cumulative probabilities (times the common denominator) of the cell's row along ``order``."""
+        got = prefix_cache.get((key, order))
+        if got is None:
+            row = at(key)
+            acc = 0
+            got = []
+            for x in order:
+                v = row[x]
+                acc += v.numerator * (common // v.denominator)
+                got.append(acc)
+            prefix_cache[(key, order)] = got
+        return got
+
     for key in free:
         _need(key in subj.base, f"no base row for the free cell {key}")
         pref = subj.pref(key)
@@ -446,12 +467,14 @@ def _check_dominator(subj: _Subject, ev: dict) -> None:
             other = subj.lie(key, r)
             for truth_key, lie_key in ((key, other), (other, key)):
                 t_pref = subj.pref(truth_key)
-                lie_row = at(lie_key)
-                for k in range(1, len(t_pref) + 1):
-                    _need(
-                        _prefix(at(truth_key), t_pref, k) >= _prefix(lie_row, t_pref, k),
-                        f"manipulation: {truth_key} gains by reporting {subj.pref(lie_key)}",
-                    )
+                if not t_pref:
+                    continue
+                truthful = cumulative(truth_key, t_pref)
+                lying = cumulative(lie_key, t_pref)
+                _need(
+                    all(a >= b for a, b in zip(truthful, lying, strict=True)),
+                    f"manipulation: {truth_key} gains by reporting {subj.pref(lie_key)}",
+                )
     groups = set()
     for key in free:
         if key[0] == "at":

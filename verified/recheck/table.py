@@ -28,6 +28,7 @@ class Table:
     """Problem, domain and integer table of an assignment subject, validated on construction."""
 
     def __init__(self, encoding: dict) -> None:
+        self.encoding = encoding
         problem = field(encoding, "problem", "subject")
         self.agents: list[str] = list(field(problem, "agents", "problem"))
         self.objects: list[str] = list(field(problem, "objects", "problem"))
