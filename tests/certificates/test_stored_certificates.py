@@ -41,5 +41,16 @@ def test_stored_certificate_rechecks(path):
     assert "re-verified" in recheck_file(path)
 
 
+@pytest.mark.parametrize("path", STORED, ids=[p.name for p in STORED])
+def test_stored_certificate_explains_in_words(path):
+    from verified.explain import explain
+    from verified.recheck.core import read_certificate
+
+    doc = read_certificate(path)
+    text = explain(doc)
+    assert text.startswith(f"{doc['property']}: {doc['verdict'].upper()}")
+    assert len(text.splitlines()) >= 2
+
+
 def test_regeneration_is_a_no_op(capsys):
     assert _script().main(["--check"]) == 0, capsys.readouterr().out

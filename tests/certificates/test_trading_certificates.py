@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.certificates.helpers import EXAMPLES, mutated
 from verified.certificates import build_certificate
@@ -108,3 +110,34 @@ def test_trading_file_errors_name_the_place():
         parse_trading({**base, "agents": [{"endowment": [1, 1], "costs": {"kind": "ball"}}]})
     subject = parse_trading({**base, "agents": [{"endowment": [1, "1/2"]}], "allow_float": True})
     assert subject_encoding(subject)["agents"][0]["endowment"] == ["1", "1/2"]
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_random_ray_menus_recheck_and_flipped_verdicts_are_rejected(data):
+    from tests.trading.strategies import non_monotone_directions, positive_points
+
+    n = data.draw(st.integers(2, 3))
+    eta = [data.draw(positive_points(n)) for _ in range(2)]
+    rays = [data.draw(st.lists(non_monotone_directions(n), min_size=1, max_size=3)) for _ in range(2)]
+    doc = {
+        "format": "verified/trading/1",
+        "tasks": [f"t{i}" for i in range(n)],
+        "agents": [
+            {
+                "name": str(j + 1),
+                "endowment": [str(x) for x in eta[j]],
+                "performance": [str(j + i) for i in range(n)],
+                "costs": {"kind": "box", "lo": ["1"] * n, "hi": ["2"] * n},
+                "menu": [{"ray": [str(x) for x in d]} for d in rays[j]],
+            }
+            for j in range(2)
+        ],
+    }
+    subject = parse_trading(doc)
+    for prop in ("polarized", "improving-trade"):
+        cert = build_certificate(prop, run_check(prop, subject), subject_encoding(subject))
+        recheck(cert)
+        flipped = mutated(cert, ("verdict",), "fails" if cert["verdict"] == "holds" else "holds")
+        with pytest.raises(RecheckError):
+            recheck(flipped)
