@@ -32,12 +32,23 @@ ENTRIES = [
 
 
 def test_example_files_validate_against_the_shipped_schema():
-    schema = load_schema("assignment")
+    schemas = {
+        "verified/assignment/1": load_schema("assignment"),
+        "verified/trading/1": load_schema("trading"),
+    }
+    seen = set()
     for path in sorted(EXAMPLES.glob("*.toml")) + sorted(EXAMPLES.glob("*.json")):
         text = path.read_text()
         doc = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
-        if doc.get("format") == "verified/assignment/1":
-            jsonschema.validate(doc, schema)
+        if doc.get("format") in schemas:
+            jsonschema.validate(doc, schemas[doc["format"]])
+            seen.add(doc["format"])
+    assert seen == set(schemas)
+    with pytest.raises(jsonschema.ValidationError):  # a float where a rational belongs
+        jsonschema.validate(
+            {"format": "verified/trading/1", "tasks": ["A", "B"], "agents": [{"endowment": [0.5, 1]}]},
+            schemas["verified/trading/1"],
+        )
 
 
 def test_certificates_validate_against_the_shipped_schema():

@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
-SCHEMAS = ("assignment", "certificate")
+SCHEMAS = ("assignment", "certificate", "trading")
 
 
 def load_schema(name: str) -> dict[str, Any]:

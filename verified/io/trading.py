@@ -11,6 +11,8 @@
             { polytope = [[1, 0], [0, 1]] }]  # rays start at the endowment
 
 Rationals are integers or strings ("3/8"); floats only with ``allow_float = true``.
+``selection = "eopr"`` (the default, and the only rule files can name) is the
+ex-post-optimal selection rule.
 The menu always gets the status quo {eta_j} (added first when not listed).
 """
 
@@ -90,6 +92,12 @@ def parse_trading(
     from verified.trading.sets import PointSet
 
     allow_float = allow_float or doc.get("allow_float") is True
+    if doc.get("selection", "eopr") != "eopr":
+        raise InvalidInput(
+            f"unknown selection rule {doc.get('selection')!r}; files support the ex-post-optimal rule 'eopr' "
+            "(explicit selection tables: build a verified.trading.TradingMechanism in Python)",
+            "selection",
+        )
     tasks = doc.get("tasks")
     agents = doc.get("agents")
     if not isinstance(tasks, list) or not tasks:
