@@ -1,18 +1,21 @@
-"""A pure-integer (fraction-free) two-phase simplex method.
+"""A fraction-free, sparse, two-phase simplex method in exact integer arithmetic.
 
-The tableau is kept as Python integers with a common denominator ``D``
-(Bareiss-style integer pivoting: after a pivot on ``p``, every entry becomes
-``(t * p - t_is * t_rj) / D``, an exact division, and ``D := p``), so no
-rounding ever happens and no Fraction is normalised in the inner loop.
+Each tableau row is a sparse mapping column -> integer numerator with one
+positive integer denominator for the whole row, reduced by the gcd after every
+update; rows whose entry in the pivot column is 0 are never touched, so sparse
+structured programs stay cheap. No rounding ever happens.
 
-Pivoting rule: Dantzig's (most negative reduced cost) after an improving
-pivot, Bland's (smallest index enters, smallest basic index leaves among the
-ratio-test ties) after a degenerate one. An infinite loop would have to end in
-an infinite run of degenerate Bland pivots, which Bland's theorem excludes, so
-the method always terminates.
+Phase 1 starts from the slacks of the rows where a slack can be basic and
+from one artificial variable for each other row, and minimises the sum of the
+artificials. Pivoting rule: Dantzig's (most negative reduced cost) after an
+improving pivot, Bland's (smallest index enters, smallest basic index leaves
+among the ratio-test ties) after a degenerate one. An infinite loop would have
+to end in an infinite run of degenerate Bland pivots, which Bland's theorem
+excludes, so the method always terminates.
 
-The result carries the certificates of `verified.lp.certificates`, read off
-the final tableau (duals from the artificial columns of every row).
+The certificates of `verified.lp.certificates` are read off the final
+tableau: the multiplier of a row from the reduced cost of its slack column, or
+of its artificial column for an equality.
 """
 
 from __future__ import annotations
@@ -31,140 +34,174 @@ class _Timeout(Exception):
 
 
 def _lcm_of_denominators(values: list[Fraction]) -> int:
-    out = 1
-    for v in values:
-        out = math.lcm(out, v.denominator)
-    return out
+    return math.lcm(1, *(v.denominator for v in values))
+
+
+class _Row:
+    """A sparse row: ``value[j] = numerators[j] / denominator`` (denominator > 0)."""
+
+    __slots__ = ("numerators", "denominator")
+
+    def __init__(self, numerators: dict[int, int], denominator: int) -> None:
+        self.numerators = numerators
+        self.denominator = denominator
+
+    def reduce(self) -> None:
+        g = math.gcd(self.denominator, *self.numerators.values())
+        if g > 1:
+            self.numerators = {j: t // g for j, t in self.numerators.items()}
+            self.denominator //= g
+
+    def value(self, j: int) -> Fraction:
+        return Fraction(self.numerators.get(j, 0), self.denominator)
 
 
 class _Tableau:
     def __init__(self, form: StandardForm) -> None:
-        self.n = len(form.columns)
+        self.n = len(form.columns)  # structural + slack columns; artificials come after
         self.m = len(form.rows)
-        n, m = self.n, self.m
-        self.rhs_col = n + m
-        self.rows: list[list[int]] = []
-        self.row_factor: list[int] = []  # tableau row i = row_factor[i] * (standard-form row i)
+        self.rhs_col = -1
+        self.slack_of: dict[int, tuple[int, int]] = {}  # row -> (slack column, +1 for "<=", -1 for ">=")
+        for col, column in enumerate(form.columns):
+            if column.row is not None:
+                self.slack_of[column.row] = (col, column.sign)
+        self.rows: list[_Row] = []
+        self.row_factor: list[int] = []  # initial tableau row i = row_factor[i] * standard-form row i
+        self.basis: list[int] = []
+        self.artificial_of: dict[int, int] = {}  # row -> artificial column
+        phase1: dict[int, int] = {}
         for i, sparse in enumerate(form.rows):
-            values = list(sparse.values()) + [form.rhs[i]]
-            scale = _lcm_of_denominators(values)
+            scale = _lcm_of_denominators([*sparse.values(), form.rhs[i]])
             if form.rhs[i] < 0:
                 scale = -scale
-            row = [0] * (n + m + 1)
-            for col, a in sparse.items():
-                row[col] = int(a * scale)
-            row[n + i] = 1
-            row[self.rhs_col] = int(form.rhs[i] * scale)
-            self.rows.append(row)
+            numerators = {col: int(a * scale) for col, a in sparse.items()}
+            numerators[self.rhs_col] = int(form.rhs[i] * scale)
+            slack = self.slack_of.get(i)
+            if slack is not None and numerators[slack[0]] > 0:
+                self.rows.append(_Row(numerators, numerators[slack[0]]))
+                self.basis.append(slack[0])
+            else:
+                art = self.n + len(self.artificial_of)
+                self.artificial_of[i] = art
+                numerators[art] = 1
+                self.rows.append(_Row(numerators, 1))
+                self.basis.append(art)
+                for j, t in numerators.items():  # z = c - c_B B^-1 A with cost 1 per artificial
+                    if j != art:
+                        phase1[j] = phase1.get(j, 0) - t
             self.row_factor.append(scale)
-        self.denominator = 1
-        self.basis = [n + i for i in range(m)]
-        # phase 1: every artificial costs 1; objective row z_j = c_j - sum_i c_B(i) T_ij
-        phase1 = [0] * (n + m + 1)
-        for row in self.rows:
-            for j, t in enumerate(row):
-                if t:
-                    phase1[j] -= t
-        for i in range(m):
-            phase1[n + i] += 1
+            self.rows[-1].reduce()
         self.cost_scale = _lcm_of_denominators(list(form.cost))
-        phase2 = [int(c * self.cost_scale) for c in form.cost] + [0] * (m + 1)
-        self.objectives = [phase1, phase2]
+        phase2 = {j: int(c * self.cost_scale) for j, c in enumerate(form.cost) if c}
+        self.objectives = [_Row({j: t for j, t in phase1.items() if t}, 1), _Row(phase2, 1)]
         self.pivots = 0
+
+    @staticmethod
+    def _eliminate(row: _Row, pivot_row: _Row, s: int) -> None:
+        """row := row - row[s] * pivot_row (pivot_row[s] == 1 in value)."""
+        f = row.numerators.get(s)
+        if not f:
+            return
+        dp = pivot_row.denominator
+        out = {j: t * dp for j, t in row.numerators.items()}
+        for j, t in pivot_row.numerators.items():
+            v = out.get(j, 0) - f * t
+            if v:
+                out[j] = v
+            else:
+                out.pop(j, None)
+        row.numerators = out
+        row.denominator *= dp
+        row.reduce()
 
     def pivot(self, r: int, s: int) -> None:
         prow = self.rows[r]
-        p = prow[s]
-        d = self.denominator
+        p = prow.numerators[s]
+        if p < 0:
+            prow.numerators = {j: -t for j, t in prow.numerators.items()}
+            p = -p
+        prow.denominator = p  # now prow[s] == 1 in value
+        prow.reduce()
         for i, row in enumerate(self.rows):
             if i != r:
-                self.rows[i] = self._combine(row, prow, p, d, s)
-        self.objectives = [self._combine(row, prow, p, d, s) for row in self.objectives]
+                self._eliminate(row, prow, s)
+        for row in self.objectives:
+            self._eliminate(row, prow, s)
         self.basis[r] = s
-        self.denominator = p
-        if p < 0:
-            self.rows = [[-t for t in row] for row in self.rows]
-            self.objectives = [[-t for t in row] for row in self.objectives]
-            self.denominator = -p
         self.pivots += 1
 
-    @staticmethod
-    def _combine(row: list[int], prow: list[int], p: int, d: int, s: int) -> list[int]:
-        f = row[s]
-        if f == 0:
-            if p == d:
-                return row
-            return [t * p // d for t in row]
-        return [(t * p - f * u) // d for t, u in zip(row, prow, strict=True)]
-
-    def entering(self, objective: list[int], bland: bool) -> int | None:
+    def entering(self, which: int, bland: bool) -> int | None:
         best: int | None = None
-        for j in range(self.n):
-            z = objective[j]
-            if z < 0:
-                if bland:
-                    return j
-                if best is None or z < objective[best]:
-                    best = j
+        best_value = 0
+        for j, t in self.objectives[which].numerators.items():
+            if t < 0 and 0 <= j < self.n:
+                if best is None:
+                    best, best_value = j, t
+                elif j < best if bland else (t < best_value or (t == best_value and j < best)):
+                    best, best_value = j, t
         return best
 
     def leaving(self, s: int) -> int | None:
         best: int | None = None
-        rc = self.rhs_col
+        best_rhs = best_t = 0
         for i, row in enumerate(self.rows):
-            t = row[s]
+            t = row.numerators.get(s, 0)
             if t > 0:
-                if best is None:
-                    best = i
-                    continue
-                brow = self.rows[best]
-                lhs, rhs = row[rc] * brow[s], brow[rc] * t
-                if lhs < rhs or (lhs == rhs and self.basis[i] < self.basis[best]):
-                    best = i
+                rhs = row.numerators.get(self.rhs_col, 0)
+                if best is not None:
+                    lhs, right = rhs * best_t, best_rhs * t
+                    if lhs > right or (lhs == right and self.basis[i] > self.basis[best]):
+                        continue
+                best, best_rhs, best_t = i, rhs, t
         return best
 
     def run(self, which: int, deadline: float | None) -> int | None:
-        """Optimise objective row ``which``; return None at the optimum or the
-        entering column of an unbounded direction."""
+        """Optimise objective ``which`` (0: phase 1, 1: phase 2); return None at
+        the optimum or the entering column of an unbounded direction."""
         bland = False
         while True:
             if deadline is not None and time.monotonic() > deadline:
                 raise _Timeout
-            objective = self.objectives[which]
-            s = self.entering(objective, bland)
+            s = self.entering(which, bland)
             if s is None:
                 return None
             r = self.leaving(s)
             if r is None:
                 return s
-            bland = self.rows[r][self.rhs_col] == 0
+            bland = self.rows[r].numerators.get(self.rhs_col, 0) == 0
             self.pivot(r, s)
 
     def drive_out_artificials(self) -> None:
         for r in range(self.m):
             if self.basis[r] >= self.n:
-                row = self.rows[r]
-                for j in range(self.n):
-                    if row[j] != 0:
+                for j in sorted(self.rows[r].numerators):
+                    if 0 <= j < self.n:
                         self.pivot(r, j)
                         break
 
-    def multipliers(self, which: int, art_cost: int, scale: int) -> dict[int, Fraction]:
-        """y'_i = (cost of artificial i - z_(artificial i) / D) / scale, mapped to the
-        unscaled standard-form row (times row_factor)."""
+    def objective_value(self, which: int) -> Fraction:
+        """The value of objective ``which`` at the current basis (minimisation form)."""
+        return -self.objectives[which].value(self.rhs_col)
+
+    def multipliers(self, which: int) -> list[Fraction]:
+        """The multiplier of each original constraint (minimisation convention),
+        read from reduced costs: for a slack column with sign sigma,
+        ``z = -sigma * y``; for an artificial column (cost 1 in phase 1, 0 in
+        phase 2), ``z = cost - y / row_factor``."""
         objective = self.objectives[which]
-        out: dict[int, Fraction] = {}
+        scale = 1 if which == 0 else self.cost_scale
+        out: list[Fraction] = []
         for i in range(self.m):
-            y = Fraction(art_cost) - Fraction(objective[self.n + i], self.denominator)
-            out[i] = y / scale * self.row_factor[i]
+            slack = self.slack_of.get(i)
+            if slack is not None:
+                y = -slack[1] * objective.value(slack[0])
+            else:
+                y = (Fraction(1 - which) - objective.value(self.artificial_of[i])) * self.row_factor[i]
+            out.append(y / scale)
         return out
 
     def basic_values(self) -> dict[int, Fraction]:
-        return {
-            col: Fraction(self.rows[i][self.rhs_col], self.denominator)
-            for i, col in enumerate(self.basis)
-            if col < self.n
-        }
+        return {col: self.rows[i].value(self.rhs_col) for i, col in enumerate(self.basis) if col < self.n}
 
 
 def solve_simplex(lp: LinearProgram, *, time_limit: float | None = None) -> LPResult:
@@ -179,17 +216,9 @@ def solve_simplex(lp: LinearProgram, *, time_limit: float | None = None) -> LPRe
     tableau = _Tableau(form)
     names = [c.name for c in lp.constraints]
     try:
-        # crash: a slack with a positive coefficient replaces its row's artificial
-        for i in range(tableau.m):
-            for col, a in form.rows[i].items():
-                column = form.columns[col]
-                if column.variable is None and a * tableau.row_factor[i] > 0:
-                    tableau.pivot(i, col)
-                    break
         tableau.run(0, deadline)
-        infeasibility = Fraction(-tableau.objectives[0][tableau.rhs_col], tableau.denominator)
-        if infeasibility > 0:
-            y = tableau.multipliers(0, 1, 1)
+        if tableau.objective_value(0) > 0:
+            y = tableau.multipliers(0)
             stats = {"pivots": tableau.pivots, "seconds": time.monotonic() - start}
             return LPResult(
                 "infeasible", farkas={names[i]: y[i] for i in range(tableau.m)}, method="simplex", stats=stats
@@ -208,10 +237,10 @@ def solve_simplex(lp: LinearProgram, *, time_limit: float | None = None) -> LPRe
         direction: dict[int, Fraction] = {entering: Fraction(1)}
         for i, col in enumerate(tableau.basis):
             if col < tableau.n:
-                direction[col] = -Fraction(tableau.rows[i][entering], tableau.denominator)
+                direction[col] = -tableau.rows[i].value(entering)
         ray = form.to_variables(lp, direction, shift=False)
         return LPResult("unbounded", primal=point, ray=ray, method="simplex", stats=stats)
-    y = tableau.multipliers(1, 0, tableau.cost_scale)
+    y = tableau.multipliers(1)
     sign = -1 if form.maximize else 1
     dual = {names[i]: sign * y[i] for i in range(tableau.m)}
     return LPResult(
