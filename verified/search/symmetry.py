@@ -21,6 +21,7 @@ import numpy as np
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import TabulatedMechanism
+from verified.errors import InvalidInput
 from verified.results import CheckResult, fails, holds
 
 OrbitCell = tuple[int, tuple[int, ...]]  # (own ranking index, sorted indices of the others' rankings)
@@ -105,3 +106,24 @@ def lift(domain: Domain, rows: dict[OrbitCell, tuple]) -> dict[int, dict[int, tu
                     p = p * domain.sizes[a] + digits[a]
                 out.setdefault(p, {})[i] = row
     return out
+
+
+def symmetrise(table: TabulatedMechanism) -> TabulatedMechanism:
+    """Erdil's h = (1/n!) sum over agent permutations pi of g^pi, where g^pi gives agent
+    pi(i) at the permuted profile what g gives agent i (proof of Proposition 3(i)).
+    Needs a symmetric domain; exact (numerators over n! times g's denominator)."""
+    domain = table.domain
+    if not domain.is_symmetric:
+        raise InvalidInput("symmetrising needs every agent to have the same rankings", "domain")
+    n = domain.problem.n
+    k = len(domain.preferences[0])
+    digits = np.indices(domain.sizes).reshape(n, -1).T
+    weights = np.array([k ** (n - 1 - a) for a in range(n)], dtype=np.int64)
+    nums = table.numerators.astype(object if table.denominator * factorial(n) >= 2**60 else np.int64)
+    out = np.zeros_like(nums)
+    for perm in itertools.permutations(range(n)):
+        moved = np.empty_like(digits)
+        moved[:, list(perm)] = digits  # agent i's ranking now belongs to agent perm[i]
+        target = moved @ weights
+        out[target[:, None], np.array(perm)[None, :], :] += nums
+    return TabulatedMechanism(domain, out, table.denominator * factorial(n), name=f"symmetrised {table.name}")
