@@ -127,3 +127,17 @@ def test_search_subcommand_is_wired_when_the_search_module_exists(capsys):
     pytest.importorskip("verified.search.cli")
     assert main(["search", "--help"]) == 0
     assert "--dominate" in capsys.readouterr().out
+
+
+def test_all_runs_every_applicable_property(tmp_path, capsys):
+    assert main(["check", str(EXAMPLES / "rda_3x2.toml"), "--all", "-q", "-c", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    for name in ("valid", "ir", "nonwasteful", "sp", "ete", "ex-post-stable"):
+        assert f"  {name} " in out
+    # RDA: ex post stable and strategy-proof (Erdil, section 3) but, with these priorities, not anonymous
+    assert (
+        "ex-post-stable     HOLDS" in out
+        and "sp                 HOLDS" in out
+        and "anonymous          FAILS" in out
+    )
+    assert main(["recheck", *map(str, sorted(tmp_path.glob("*.json")))]) == 0
