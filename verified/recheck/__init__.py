@@ -6,7 +6,7 @@ evidence with `fractions`, `json`, `hashlib` and `itertools`. A test enforces
 the import rule. Use::
 
     from verified.recheck import recheck_file
-    recheck_file("certificates/rp_sp_4x3.json")   # raises RecheckError on any defect
+    recheck_file("certificates/rp_4x3.sp.cert.json.gz")   # raises RecheckError on any defect
 
 or ``verified recheck CERT...`` / ``python -m verified.recheck CERT...``.
 """
