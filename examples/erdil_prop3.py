@@ -11,10 +11,14 @@ from pathlib import Path
 
 from verified.assignment.domain import Domain
 from verified.assignment.model import Problem
+from verified.assignment.properties.equal_treatment import check_anonymous
+from verified.assignment.properties.fosd import check_mechanism_dominance
+from verified.assignment.properties.strategyproofness import check_strategyproof
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
 from verified.search.bases import random_deferred_acceptance, random_priority_table
 from verified.search.report import describe
+from verified.search.symmetry import symmetrise
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +36,15 @@ def main(write: bool) -> None:
     recheck_search_certificate(out.result.to_json())
     print(describe(out.result))
     print("re-checked independently: ok")
+    h = symmetrise(out.mechanism)
+    checks = {
+        "anonymous": check_anonymous(h, domain).holds,
+        "SD-strategy-proof": check_strategyproof(h).holds,
+        "dominates RP": check_mechanism_dominance(h, rp, domain).holds,
+    }
+    print("Erdil's symmetrised h = average of g over the 24 agent permutations (exhaustive checks):")
+    print("  " + ", ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in checks.items()))
+    print(f"  agent 1 at (a b, c a, c b, c) gets b with probability {h(nbhd[4]).prob('1', 'b')}")
     priorities = [[[0, 1, 2, 3]], [[0, 1, 2, 3]], [[1, 2, 3], [0]]]
     rda = random_deferred_acceptance(problem, priorities)
     print()
