@@ -78,3 +78,23 @@ def test_sparse_solver() -> None:
     assert solve_square([{0: F(2), 1: F(1)}, {0: F(1), 1: F(-1)}], [F(5), F(1)], 2) == [2, 1]
     with pytest.raises(SingularSystem):
         solve_square([{0: F(1), 1: F(1)}, {0: F(2), 1: F(2)}], [F(1), F(2)], 2)
+
+
+def test_wrong_float_proposal_never_becomes_a_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    import verified.lp.highs as highs
+
+    lp = LinearProgram(
+        ("x", "y"),
+        (Constraint({"x": 1, "y": 1}, "<=", 4, "a"), Constraint({"x": 1, "y": 3}, "<=", 6, "b")),
+        {"x": 3, "y": 2},
+        "max",
+    )
+    # a feasible but non-optimal point (3, 1) with a made-up dual, and a basis that is not optimal
+    wrong = highs.Proposal("optimal", (3.0, 1.0), (1.0, 1.0), Basis(("basic", "basic"), ("upper", "upper")))
+    monkeypatch.setattr(highs, "propose", lambda lp, time_limit=None: wrong)
+    result = highs.solve_highs(lp)
+    assert result.status == "unknown" and "could not be made exact" in result.reason
+    # solve_exact falls back to the exact simplex for a small program: max 3x + 2y is 12 at (4, 0)
+    fallback = solve_exact(lp, method="highs")
+    assert fallback.status == "optimal" and fallback.objective == 12 and fallback.method == "simplex"
+    assert "highs_failure" in fallback.stats and recheck(lp, fallback)

@@ -225,17 +225,25 @@ def solve_highs(lp: LinearProgram, *, time_limit: float | None = None, rounding:
     """HiGHS proposes, exact arithmetic repairs; see the module docstring.
 
     ``rounding=False`` skips the rounding shortcut and always re-solves the
-    basis exactly. The result is verified again by `verified.lp.solve_exact`.
+    basis exactly. Every returned status other than ``"unknown"`` has passed
+    `verify_result` (via `certify`) on ``lp`` itself, exactly once after its
+    final construction; a certificate that fails becomes ``"unknown"``.
     """
     start = time.monotonic()
     deadline = None if time_limit is None else start + time_limit
     proposal = propose(lp, time_limit)
     if proposal.status == "optimal":
         result = _exact_optimum(lp, deadline, proposal, rounding)
-    elif proposal.status == "infeasible":
-        result = _farkas(lp, deadline, rounding)
-    elif proposal.status in ("unbounded", "unbounded_or_infeasible"):
-        result = _unbounded(lp, deadline, rounding)
+    elif proposal.status in ("infeasible", "unbounded", "unbounded_or_infeasible"):
+        if proposal.status == "infeasible":
+            result = _farkas(lp, deadline, rounding)
+        else:
+            result = _unbounded(lp, deadline, rounding)
+        if result.status != "unknown":
+            try:
+                result = certify(lp, result)
+            except CertificateError as exc:
+                result = _unknown(f"HiGHS's {result.status} certificate failed exact verification: {exc}")
     elif "time" in proposal.status.lower():
         result = _unknown(f"time limit of {time_limit} s reached by HiGHS ({proposal.status})")
     else:
