@@ -36,16 +36,21 @@ class Progress:
         self.start = time.monotonic()
         self._bar: Any = None
         self._shown = False
+        self._seconds = 0
 
     def tick(self) -> None:
+        """Called often; redraws at most once per elapsed second."""
         elapsed = time.monotonic() - self.start
-        if not self.enabled or elapsed < 1:
+        if not self.enabled or int(elapsed) <= self._seconds:
             return
+        self._seconds = int(elapsed)
         if self._bar is None and not self._shown:
             try:
                 from tqdm import tqdm
 
-                self._bar = tqdm(desc=self.label, unit="s", file=sys.stderr, leave=False)
+                self._bar = tqdm(
+                    desc=self.label, unit="s", file=sys.stderr, leave=False, initial=self._seconds - 1
+                )
             except ImportError:
                 self._bar = None
         self._shown = True

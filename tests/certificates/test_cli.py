@@ -141,3 +141,30 @@ def test_all_runs_every_applicable_property(tmp_path, capsys):
         and "anonymous          FAILS" in out
     )
     assert main(["recheck", *map(str, sorted(tmp_path.glob("*.json")))]) == 0
+
+
+class _Terminal(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("with_tqdm", [True, False])
+def test_progress_line_only_on_a_terminal_and_never_a_traceback(monkeypatch, with_tqdm):
+    from verified.cli import Progress
+
+    if not with_tqdm:
+        monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm -> ImportError
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    progress = Progress("checking sp", True)
+    progress.start -= 2.5  # as if the check had run for 2.5 s
+    progress.tick()
+    progress.close()
+    assert "checking sp" in terminal.getvalue()
+    quiet = _Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    silent = Progress("checking sp", False)  # --quiet
+    silent.start -= 2.5
+    silent.tick()
+    silent.close()
+    assert quiet.getvalue() == ""
