@@ -58,25 +58,21 @@ def propose(lp: LinearProgram, time_limit: float | None = None) -> Proposal:
     highspy = require_extra("highspy", "highs", "Fast LP solving")
     import numpy as np
 
-    index = {v: j for j, v in enumerate(lp.variables)}
     n, m = len(lp.variables), len(lp.constraints)
-    entries_col: list[int] = []
-    entries_row: list[int] = []
-    entries_val: list[float] = []
-    row_lower = np.empty(m)
-    row_upper = np.empty(m)
+    integer_rows = lp.integer_rows  # cached; the exact checks use them too
+    counts = np.fromiter((len(r.coefficients) for r in integer_rows), dtype=np.int64, count=m)
+    nnz = int(counts.sum())
+    cols = np.fromiter((j for r in integer_rows for j, _ in r.coefficients), dtype=np.int64, count=nnz)
+    rows = np.repeat(np.arange(m, dtype=np.int64), counts)
+    # float ok: HiGHS input, a proposal only (Python ints of any size convert to float64)
+    scales = np.array([float(r.scale) for r in integer_rows], dtype=np.float64)
+    numerators = np.array([float(a) for r in integer_rows for _, a in r.coefficients], dtype=np.float64)
+    vals = numerators / np.repeat(scales, counts) if m else numerators
+    rhs = np.array([_float(c.rhs) for c in lp.constraints], dtype=np.float64)
+    senses = np.array([c.sense for c in lp.constraints], dtype=object)
     inf = highspy.kHighsInf
-    for i, c in enumerate(lp.constraints):
-        for v, a in c.coefficients.items():
-            entries_col.append(index[v])
-            entries_row.append(i)
-            entries_val.append(_float(a))
-        b = _float(c.rhs)
-        row_lower[i] = -inf if c.sense == "<=" else b
-        row_upper[i] = inf if c.sense == ">=" else b
-    cols = np.asarray(entries_col, dtype=np.int64)
-    rows = np.asarray(entries_row, dtype=np.int64)
-    vals = np.asarray(entries_val, dtype=np.float64)
+    row_lower = np.where(senses == "<=", -inf, rhs) if m else np.empty(0)
+    row_upper = np.where(senses == ">=", inf, rhs) if m else np.empty(0)
     order = np.lexsort((rows, cols))
     model = highspy.HighsLp()
     model.num_col_ = n

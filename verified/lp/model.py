@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from verified.errors import InvalidInput
 from verified.numbers import to_fraction
@@ -40,8 +40,14 @@ def _frozen_fractions(values: Mapping[str, object], where: str) -> Mapping[str, 
     for key, value in values.items():
         if not isinstance(key, str):
             raise InvalidInput(f"variable names must be strings, got {key!r}", where)
-        number = to_fraction(value, f"{where}[{key!r}]")
-        if number != 0:
+        kind = type(value)
+        if kind is Fraction:  # fast paths for the common exact types
+            number = value
+        elif kind is int:
+            number = Fraction(value)
+        else:
+            number = to_fraction(value, f"{where}[{key!r}]")
+        if number:
             out[key] = number
     return MappingProxyType(out)
 
@@ -83,8 +89,7 @@ class Constraint:
         }
 
 
-@dataclass(frozen=True)
-class IntegerRow:
+class IntegerRow(NamedTuple):
     """A constraint multiplied by the positive integer ``scale`` (the least common
     denominator of its numbers): ``sum_k coefficients[k][1] * x_(coefficients[k][0])
     sense rhs``, all integers."""
@@ -95,12 +100,14 @@ class IntegerRow:
 
     @staticmethod
     def of(constraint: Constraint, column_index: Mapping[str, int]) -> IntegerRow:
-        scale = constraint.rhs.denominator
-        for a in constraint.coefficients.values():
-            scale = math.lcm(scale, a.denominator)
         items = constraint.coefficients.items()
-        pairs = tuple((column_index[v], a.numerator * (scale // a.denominator)) for v, a in items)
-        return IntegerRow(scale, pairs, constraint.rhs.numerator * (scale // constraint.rhs.denominator))
+        rhs = constraint.rhs
+        scale = math.lcm(rhs.denominator, *(a.denominator for a in constraint.coefficients.values()))
+        if scale == 1:
+            pairs = tuple((column_index[v], a.numerator) for v, a in items)
+        else:
+            pairs = tuple((column_index[v], a.numerator * (scale // a.denominator)) for v, a in items)
+        return IntegerRow(scale, pairs, rhs.numerator * (scale // rhs.denominator))
 
 
 @dataclass(frozen=True)
