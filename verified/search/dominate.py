@@ -182,6 +182,7 @@ def find_dominating_mechanism(
     base_spec: Mapping[str, Any] | None = None,
     check_base: bool = True,
     time_limit: float = 600.0,
+    solver: str = "auto",
 ) -> SearchOutcome:
     """Search for an SD-strategy-proof, individually rational g that dominates ``base``.
 
@@ -201,7 +202,10 @@ def find_dominating_mechanism(
     which also gives equal treatment of equals. ``base_spec`` names the base for the
     independent re-checker (e.g. ``{"mechanism": "random_priority"}``). ``check_base``:
     verify exhaustively that the base is SD-strategy-proof and valid (needed because g
-    equals f outside the changed cells).
+    equals f outside the changed cells). ``solver``: "auto" (HiGHS proposes and exact
+    integer arithmetic confirms, when highspy is installed; else z3), "highs" or "z3"
+    (exact throughout, for small problems). ``time_limit``: seconds per LP; beyond it the
+    answer is UNKNOWN.
     """
     if objective not in OBJECTIVES:
         raise InvalidInput(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}", "objective")
@@ -275,7 +279,7 @@ def find_dominating_mechanism(
     for exhausted in cases:
         form = _build(space, free, goal, ett, exhausted, relaxed, mode, domain, table, lotteries)
         stats["rows"], stats["vars"] = form.lp.num_rows, form.lp.num_vars
-        sol = solve(form.lp, time_limit=time_limit)
+        sol = solve(form.lp, time_limit=time_limit, method=solver)
         stats.setdefault("lp", []).append(sol.stats)
         if sol.status == "unknown":
             return SearchOutcome(unknown(PROPERTY, sol.reason, {"kind": "unknown", **header}))
@@ -294,7 +298,7 @@ def find_dominating_mechanism(
         if not strict:
             if goal != "strict":  # optimum without gain: decide existence with the strict objective
                 form = _build(space, free, "strict", ett, exhausted, relaxed, mode, domain, table, lotteries)
-                sol = solve(form.lp, time_limit=time_limit)
+                sol = solve(form.lp, time_limit=time_limit, method=solver)
                 if sol.status != "optimal":
                     return SearchOutcome(
                         unknown(PROPERTY, sol.reason or sol.status, {"kind": "unknown", **header})

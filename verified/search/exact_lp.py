@@ -13,6 +13,7 @@ certificate y >= 0, A^T y >= 0, b.y < 0 from a phase-one LP.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -20,7 +21,7 @@ from math import lcm
 
 import numpy as np
 
-from verified.errors import require_extra
+from verified.errors import InvalidInput, require_extra
 from verified.search.sparse import SparseLP
 
 _LIMIT = 2**62
@@ -136,8 +137,16 @@ def _reduce(x: np.ndarray, den: int) -> list[Fraction]:
     return [Fraction(int(v), den) for v in x.tolist()]
 
 
-def solve(lp: SparseLP, time_limit: float = 600.0) -> ExactSolution:
-    """Maximise c.x over A x <= b, x >= 0, exactly certified."""
+def solve(lp: SparseLP, time_limit: float = 600.0, method: str = "auto") -> ExactSolution:
+    """Maximise c.x over A x <= b, x >= 0, exactly certified. ``method``: "highs" (HiGHS
+    proposes, exact integer checks confirm), "z3" (exact throughout; small problems) or
+    "auto" (HiGHS when installed, else z3)."""
+    if method not in ("auto", "highs", "z3"):
+        raise InvalidInput(f"method must be 'auto', 'highs' or 'z3', got {method!r}", "solver")
+    if method == "z3" or (method == "auto" and importlib.util.find_spec("highspy") is None):
+        from verified.search.z3_lp import solve_z3
+
+        return solve_z3(lp, time_limit)
     highspy = require_extra(
         "highspy", "highs", "the search's LP solver (HiGHS proposes, exact checks confirm)"
     )
