@@ -98,3 +98,27 @@ def test_wrong_float_proposal_never_becomes_a_verdict(monkeypatch: pytest.Monkey
     fallback = solve_exact(lp, method="highs")
     assert fallback.status == "optimal" and fallback.objective == 12 and fallback.method == "simplex"
     assert "highs_failure" in fallback.stats and recheck(lp, fallback)
+
+
+@pytest.mark.parametrize(
+    "lp",
+    [
+        LinearProgram(("x",), (), {"x": 1}, lower={"x": None}),  # unbounded below, no rows
+        LinearProgram(("x",), (), {"x": 1}),  # optimum 0 at the bound
+        LinearProgram(("x",), (), {"x": -1}),  # unbounded, no rows
+        LinearProgram((), ()),  # empty program: optimum 0
+        LinearProgram(("x",), (Constraint({}, "<=", -1, "empty"),)),  # 0 <= -1: infeasible
+        LinearProgram(("x",), (Constraint({}, ">=", -1, "empty"),), {"x": 2}, "max", {"x": None}),
+        LinearProgram(  # duplicated equality (rank-deficient)
+            ("x", "y"),
+            (Constraint({"x": 1}, "==", 2, "e1"), Constraint({"x": 2}, "==", 4, "e2")),
+            {"x": 1, "y": 1},
+        ),
+    ],
+)
+def test_edge_programs_agree(lp: LinearProgram) -> None:
+    exact = solve_exact(lp, method="simplex")
+    proposed = solve_exact(lp, method="highs")
+    assert proposed.status == exact.status != "unknown"
+    assert proposed.objective == exact.objective
+    assert recheck(lp, exact) and recheck(lp, proposed)
