@@ -41,8 +41,9 @@ def test_time_limit_gives_unknown_with_reason() -> None:
 
 def test_time_limit_and_method_are_validated() -> None:
     lp = dense(2, 1)
-    with pytest.raises(InvalidInput):
-        solve_exact(lp, time_limit=0)
+    for bad in (0, -1.0, "5", True):
+        with pytest.raises(InvalidInput):
+            solve_exact(lp, time_limit=bad)  # type: ignore[arg-type]
     with pytest.raises(InvalidInput):
         solve_exact(lp, method="glpk")  # type: ignore[arg-type]
 

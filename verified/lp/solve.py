@@ -29,7 +29,8 @@ def solve_exact(lp: LinearProgram, *, method: Method = "auto", time_limit: float
         raise InvalidInput(
             f"method must be 'auto', 'simplex' or 'highs', got {method!r}", "solve_exact(method)"
         )
-    if time_limit is not None and (isinstance(time_limit, bool) or not time_limit > 0):
+    valid_number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
+    if time_limit is not None and not (valid_number and time_limit > 0):
         raise InvalidInput(
             f"time_limit must be a positive number of seconds, got {time_limit!r}", "solve_exact"
         )
