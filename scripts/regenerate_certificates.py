@@ -133,6 +133,12 @@ ENTRIES = (
         "Valenzuela-Stookey, section 3.1: with eta = sigma, EOPR never costs more than the status quo",
     ),
     Entry(
+        "eopr_low_status_quo.eopr-robust.cert.json",
+        "examples/eopr_low_status_quo.toml",
+        "eopr-robust",
+        "... but not when the status quo is not selectable (exact Lagrangian price bounds)",
+    ),
+    Entry(
         "bilateral_trade.improving-trade.cert.json",
         "examples/binary_classification_polarized.toml",
         "improving-trade",

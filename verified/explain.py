@@ -34,6 +34,13 @@ def _agents(doc: dict[str, Any]) -> list[str] | None:
 
 def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
     lines = []
+    if ev.get("kind") == "eopr_not_robust":
+        eopr = ev.get("eopr", {})
+        outcome = f"costs {eopr.get('cost')}" if "cost" in eopr else "finds no market-clearing selection"
+        return [
+            f"When the agents choose the sets {ev.get('profile')} of their menus, the ex-post-optimal rule "
+            f"{outcome}, more than the status quo cost {ev.get('status_quo_cost')} (exact price bounds)."
+        ]
     if "profile" in ev:
         lines.append(f"At the profile  {_profile(ev['profile'], agents)}")
     if "misreport" in ev:

@@ -138,7 +138,7 @@ def _check_eopr_robust(subject: Any, timeout: float | None = None) -> CheckResul
     (Valenzuela-Stookey, section 3.1)."""
     from verified.trading.eopr import check_eopr_robust
 
-    return check_eopr_robust(subject.economy, subject.menus, time_limit=timeout)
+    return check_eopr_robust(subject.economy, subject.menus, subject.status_quo, time_limit=timeout)
 
 
 def orbit_table(subject: Any) -> Any:

@@ -100,6 +100,25 @@ def test_eopr_robustness_certificate():
         recheck(mutated(doc, ("evidence", "selections"), [moved, *selections[1:]]))
 
 
+def test_eopr_not_robust_when_the_status_quo_is_not_selectable():
+    doc = _cert("eopr_low_status_quo.toml", "eopr-robust")
+    assert doc["verdict"] == "fails"
+    # by hand: sigma costs (1,2).(2,0) + (2,1).(0,2) = 4;
+    # the menus hold only eta: (1,2).(1,1) + (2,1).(1,1) = 6
+    assert doc["evidence"]["status_quo_cost"] == "4" and doc["evidence"]["eopr"]["cost"] == "6"
+    recheck(doc)
+    # with singleton pieces every price vector gives the exact bound 6 (p . n cancels), so the
+    # certificate survives any prices; it does not survive a missing case or another subject
+    with pytest.raises(RecheckError):
+        recheck(mutated(doc, ("evidence", "eopr", "cases"), []))
+    with pytest.raises(RecheckError):  # claimed for the robust economy's subject
+        recheck(
+            mutated(
+                doc, ("subject",), _cert("binary_classification_polarized.toml", "eopr-robust")["subject"]
+            )
+        )
+
+
 def test_trading_file_errors_name_the_place():
     base = {"format": "verified/trading/1", "tasks": ["A", "B"]}
     with pytest.raises(InvalidInput, match=r"agents\[0\].endowment\[1\]"):

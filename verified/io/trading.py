@@ -6,6 +6,7 @@
     name = "1"
     endowment = [1, 0]                        # eta_j (sums over agents are the supplies)
     performance = [1, "3/2"]                  # pi_j (optional, default 0)
+    status_quo = [1, 0]                       # sigma_j (optional, default: the endowment)
     costs = { kind = "box", lo = [1, 1], hi = [2, 3] }   # or "orthant", "positive_orthant"
     menu = [{ point = [1, 0] }, { ray = [1, -1] }, { ray = [-1, 2] }, { remedial = true },
             { polytope = [[1, 0], [0, 1]] }]  # rays start at the endowment
@@ -34,6 +35,7 @@ class TradingSubject:
     economy: Any  # verified.trading.model.Economy
     menus: tuple[tuple[Any, ...], ...]
     source: str = "<memory>"
+    status_quo: tuple[tuple, ...] | None = None  # sigma_j, when it differs from the endowment
 
     @property
     def name(self) -> str:
@@ -105,7 +107,7 @@ def parse_trading(
     if not isinstance(agents, list) or not agents:
         raise InvalidInput("expected a list of [[agents]] tables", "agents")
     n = len(tasks)
-    names, endowments, performance, costs, raw_menus = [], [], [], [], []
+    names, endowments, performance, costs, raw_menus, sigma = [], [], [], [], [], []
     for j, agent in enumerate(agents):
         where = f"agents[{j}]"
         if not isinstance(agent, Mapping):
@@ -115,6 +117,8 @@ def parse_trading(
         performance.append(_vec(agent.get("performance", [0] * n), f"{where}.performance", allow_float))
         costs.append(_costs(agent.get("costs", {"kind": "orthant"}), n, f"{where}.costs", allow_float))
         raw_menus.append(agent.get("menu", []))
+        if "status_quo" in agent:
+            sigma.append(_vec(agent["status_quo"], f"{where}.status_quo", allow_float))
     economy = Economy.make(tasks, names, endowments, performance, costs)
     menus = []
     for j, items in enumerate(raw_menus):
@@ -125,7 +129,9 @@ def parse_trading(
         if not any(isinstance(t, PointSet) and t.points == (eta,) for t in menu):
             menu.insert(0, PointSet((eta,)))
         menus.append(tuple(menu))
-    return TradingSubject(economy, tuple(menus), source)
+    if sigma and len(sigma) != len(agents):
+        raise InvalidInput("give a status_quo for every agent or for none", "agents")
+    return TradingSubject(economy, tuple(menus), source, tuple(sigma) if sigma else None)
 
 
 def _text(v: Any) -> str:
@@ -162,8 +168,12 @@ def trading_subject(subject: TradingSubject) -> dict[str, Any]:
         if dom.kind == "box":
             costs["lo"] = [_text(x) for x in dom.lo]
             costs["hi"] = [_text(x) for x in dom.hi]
+        extra = (
+            {} if subject.status_quo is None else {"status_quo": [_text(x) for x in subject.status_quo[j]]}
+        )
         agents.append(
             {
+                **extra,
                 "name": name,
                 "endowment": [_text(x) for x in e.endowment[j]],
                 "performance": [_text(x) for x in e.performance[j]],

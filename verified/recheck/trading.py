@@ -51,6 +51,7 @@ class Agent:
             self.lo, self.hi = _vec(costs["lo"], "lo"), _vec(costs["hi"], "hi")
             ensure(all(0 <= a <= b for a, b in zip(self.lo, self.hi, strict=True)), "box needs 0 <= lo <= hi")
         self.menu = field(spec, "menu", "agent")
+        self.sigma = _vec(spec["status_quo"], "status_quo") if "status_quo" in spec else self.eta
         ensure(len(self.eta) == n and len(self.pi) == n, "vectors must have one entry per task")
 
     def contains_cost(self, c: list[Fraction]) -> bool:
@@ -307,7 +308,7 @@ def check_eopr_robust(agents: list[Agent], ev: dict, n: int) -> None:
     there is no higher (Valenzuela-Stookey, section 3.1)."""
     ensure(ev.get("kind") == "eopr_robust", "robustness 'holds' needs one selection per profile")
     supplies = [sum((a.eta[i] for a in agents), Fraction(0)) for i in range(n)]
-    sq = sum((_dot(a.pi, a.eta) for a in agents), Fraction(0))
+    sq = sum((_dot(a.pi, a.sigma) for a in agents), Fraction(0))
     ensure(
         rational(field(ev, "status_quo_cost", "evidence"), "status_quo_cost") == sq, "status quo cost differs"
     )
@@ -326,6 +327,64 @@ def check_eopr_robust(agents: list[Agent], ev: dict, n: int) -> None:
         ensure(total == supplies, f"profile {list(profile)}: the allocation does not clear the market")
         cost = sum((_dot(a.pi, m) for a, m in zip(agents, mu, strict=True)), Fraction(0))
         ensure(cost <= sq, f"profile {list(profile)}: cost {cost} exceeds the status quo cost {sq}")
+
+
+def _pieces(t: dict) -> list[dict]:
+    """Convex pieces of a trading set: a finite point set splits into its points."""
+    if t.get("type") == "points":
+        return [{"type": "points", "points": [p]} for p in t["points"]]
+    return [t]
+
+
+def piece_min(t: dict, g: list[Fraction]) -> Fraction | None:
+    """min over the piece of g . x, or None when it is -infinity."""
+    points, directions = _shape(t)
+    if any(_dot(g, d) < 0 for d in directions):
+        return None
+    if t.get("type") == "remedial":
+        return sum(
+            (min(Fraction(0), a * e) for a, e in zip(g, _vec(t["eta"], "eta"), strict=True)), Fraction(0)
+        )
+    return min(_dot(g, p) for p in points)
+
+
+def check_eopr_not_robust(agents: list[Agent], ev: dict, n: int) -> None:
+    """At the stated profile of choices, every combination of convex pieces either has a
+    Lagrangian lower bound p . n + sum_j min_{piece_j} (pi_j - p) . x above the status quo cost,
+    or is infeasible by prices q with q . n > sum_j max_{piece_j} q . x: so the EOPR allocation
+    costs more than the status quo, or does not exist."""
+    ensure(ev.get("kind") == "eopr_not_robust", "a 'fails' verdict needs the EOPR certificate")
+    supplies = [sum((a.eta[i] for a in agents), Fraction(0)) for i in range(n)]
+    sq = sum((_dot(a.pi, a.sigma) for a in agents), Fraction(0))
+    profile = field(ev, "profile", "evidence")
+    ensure(len(profile) == len(agents), "one choice per agent")
+    chosen = [a.menu[k] for a, k in zip(agents, profile, strict=True)]
+    cases = {tuple(c["pieces"]): c for c in field(field(ev, "eopr", "evidence"), "cases", "eopr")}
+    pieces = [_pieces(t) for t in chosen]
+    for combo in itertools.product(*(range(len(p)) for p in pieces)):
+        case = cases.get(combo)
+        ensure(case is not None, f"piece combination {list(combo)} has no certificate")
+        parts = [pieces[j][k] for j, k in enumerate(combo)]
+        prices = _vec(case["prices"], "prices")
+        if case.get("status") == "optimal":
+            bound = _dot(prices, supplies)
+            for a, part in zip(agents, parts, strict=True):
+                m = piece_min(part, [x - y for x, y in zip(a.pi, prices, strict=True)])
+                ensure(m is not None, "the prices leave a minimum unbounded")
+                bound += m
+            ensure(
+                bound > sq, f"pieces {list(combo)}: lower bound {bound} is not above the status quo cost {sq}"
+            )
+        else:
+            ensure(case.get("status") == "infeasible", "each case is optimal or infeasible")
+            top = Fraction(0)
+            for part in parts:
+                m = piece_min(part, [-x for x in prices])
+                ensure(m is not None, "the Farkas prices leave a maximum unbounded")
+                top -= m
+            ensure(
+                _dot(prices, supplies) > top, f"pieces {list(combo)}: the prices do not prove infeasibility"
+            )
 
 
 def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
@@ -354,6 +413,8 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
         check_bilateral_trade(agents, evidence)
     elif prop == "eopr-robust" and verdict == "holds":
         check_eopr_robust(agents, evidence, n)
+    elif prop == "eopr-robust" and verdict == "fails":
+        check_eopr_not_robust(agents, evidence, n)
     elif prop == "improving-trade" and verdict == "fails":
         check_no_trade(agents, evidence, n)
     else:
