@@ -267,6 +267,9 @@ def find_dominating_mechanism(
             "equal_treatment": bool(equal_treatment),
             "relaxed": bool(relaxed),
             "ex_post_efficient": bool(ex_post_efficient),
+            # g = f outside the changed cells, so g's strategy-proofness there is f's: True when it
+            # was checked exhaustively here, False when assumed (e.g. RDA, SP by Erdil, section 3)
+            "base_strategyproof_checked": bool(check_base and table is not None),
             "nonwasteful_at": [[list(r) for r in domain.profile(p)] for p in nonwaste],
         },
     }
