@@ -122,3 +122,22 @@ def test_edge_programs_agree(lp: LinearProgram) -> None:
     assert proposed.status == exact.status != "unknown"
     assert proposed.objective == exact.objective
     assert recheck(lp, exact) and recheck(lp, proposed)
+
+
+def test_highs_misreported_status_is_corrected_exactly() -> None:
+    # HiGHS 1.x reports this program "infeasible"; it is unbounded: x1 = -(x3 + x4) with x3 + x4
+    # growing keeps c1 (-x1 - x3 - x4 <= 0) tight and the box at x0 + x2 <= 1.
+    names = ("x0", "x1", "x2", "x3", "x4")
+    lp = LinearProgram(
+        names,
+        (
+            Constraint({}, "<=", 0, "c0"),
+            Constraint({"x1": -1, "x3": -1, "x4": -1}, "<=", 0, "c1"),
+            Constraint(dict.fromkeys(names, 1), "<=", 1, "box"),
+        ),
+        {"x1": 1},
+        "min",
+        {"x1": None},
+    )
+    result = solve_highs(lp)
+    assert result.status == "unbounded" and recheck(lp, result)

@@ -71,3 +71,35 @@ def test_simplex_agrees_with_z3(lp: LinearProgram) -> None:
     assert result.status == status
     if status == "optimal":
         assert result.objective == value
+
+
+@st.composite
+def degenerate_programs(draw) -> LinearProgram:  # noqa: ANN001
+    """Coefficients in {-1, 0, 1} and mostly zero right-hand sides: many ties in the ratio test."""
+    n = draw(st.integers(2, 6))
+    names = tuple(f"x{j}" for j in range(n))
+    constraints = [
+        Constraint(
+            {v: draw(st.integers(-1, 1)) for v in names},
+            draw(st.sampled_from(["<=", ">=", "=="])),
+            draw(st.sampled_from([0, 0, 0, 1])),
+            f"c{i}",
+        )
+        for i in range(draw(st.integers(1, 7)))
+    ]
+    constraints.append(Constraint(dict.fromkeys(names, 1), "<=", 1, "box"))
+    objective = {v: draw(st.integers(-2, 2)) for v in names}
+    lower = {v: draw(st.sampled_from([0, 0, None])) for v in names}
+    return LinearProgram(names, tuple(constraints), objective, draw(st.sampled_from(["min", "max"])), lower)
+
+
+@settings(max_examples=100)
+@given(degenerate_programs())
+def test_degenerate_programs_agree_with_z3(lp: LinearProgram) -> None:
+    result = solve_exact(lp, method="simplex")
+    assert result.status != "unknown", result.reason
+    assert recheck(lp, result)
+    status, value = z3_status_and_value(lp)
+    assert result.status == status
+    if status == "optimal":
+        assert result.objective == value

@@ -5,12 +5,13 @@ its answer into an exact certificate and verifies it with `verify_result`:
 
 * optimal: round HiGHS's primal/dual to simple rationals and verify; if that
   fails, re-solve HiGHS's optimal basis exactly (`reconstruct.from_basis`) and verify;
-* infeasible: solve the *elastic* program (every constraint gets non-negative
-  violation variables, minimise their sum); its exact optimal dual, restricted
-  to the original constraints, is a Farkas vector for the original program;
-* unbounded: an exact feasible point (the program with a zero objective) and an
-  exact ray (``A r`` in the cone of the senses, ``r_j >= 0`` on bounded
-  variables, ``c . r = -1`` for min / ``+1`` for max), both found the same way.
+* infeasible or unbounded (HiGHS's word is not trusted): solve the *elastic*
+  program (every constraint gets non-negative violation variables, minimise
+  their sum) exactly. Optimum > 0: its optimal dual, restricted to the original
+  constraints, is a Farkas vector. Optimum 0: its primal is a feasible point,
+  and an exact ray (``A r`` in the cone of the senses, ``r_j >= 0`` on bounded
+  variables, ``c . r = -1`` for min / ``+1`` for max) proves unboundedness; if
+  no ray exists, the program is re-solved with HiGHS's presolve off.
 
 Anything that does not verify gives status ``"unknown"`` with the reason.
 """
@@ -53,7 +54,7 @@ def _float(value: Fraction) -> float:
     return value.numerator / value.denominator  # float ok: HiGHS input, a proposal only
 
 
-def propose(lp: LinearProgram, time_limit: float | None = None) -> Proposal:
+def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool = True) -> Proposal:
     """Run HiGHS on ``lp`` and return its floating-point proposal."""
     highspy = require_extra("highspy", "highs", "Fast LP solving")
     import numpy as np
@@ -91,6 +92,8 @@ def propose(lp: LinearProgram, time_limit: float | None = None) -> Proposal:
     model.sense_ = highspy.ObjSense.kMaximize if lp.sense == "max" else highspy.ObjSense.kMinimize
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
+    if not presolve:
+        solver.setOptionValue("presolve", "off")
     if time_limit is not None:
         solver.setOptionValue("time_limit", float(max(time_limit, 1e-3)))
     solver.passModel(model)
@@ -144,14 +147,18 @@ def _unknown(reason: str) -> LPResult:
 
 
 def _exact_optimum(
-    lp: LinearProgram, deadline: float | None, proposal: Proposal | None = None, rounding: bool = True
+    lp: LinearProgram,
+    deadline: float | None,
+    proposal: Proposal | None = None,
+    rounding: bool = True,
+    presolve: bool = True,
 ) -> LPResult:
     """HiGHS (or its given ``proposal``) + exact repair for a program HiGHS should find optimal."""
     if proposal is None:
         remaining = _remaining(deadline)
         if remaining is not None and remaining <= 0:
             return _unknown("time limit reached before HiGHS ran")
-        proposal = propose(lp, remaining)
+        proposal = propose(lp, remaining, presolve)
     if proposal.status != "optimal":
         stats = {"highs_status": proposal.status}
         return LPResult("unknown", reason=proposal.status, method="highs", stats=stats)
@@ -173,7 +180,9 @@ def _exact_optimum(
     return _unknown("HiGHS's optimum could not be made exact: " + "; ".join(failures))
 
 
-def _farkas(lp: LinearProgram, deadline: float | None, rounding: bool = True) -> LPResult:
+def _elastic(lp: LinearProgram) -> LinearProgram:
+    """Every constraint gets non-negative violation variables; minimise their sum.
+    Always feasible and bounded below by 0; optimum 0 iff ``lp`` is feasible."""
     prefix = _fresh_prefix(lp, "elastic_")
     extra: list[str] = []
     constraints = []
@@ -186,35 +195,43 @@ def _farkas(lp: LinearProgram, deadline: float | None, rounding: bool = True) ->
             extra.append(f"{prefix}plus_{i}")
             coefficients[extra[-1]] = Fraction(1)
         constraints.append(Constraint(coefficients, c.sense, c.rhs, c.name))
-    elastic = LinearProgram(
+    return LinearProgram(
         lp.variables + tuple(extra), tuple(constraints), dict.fromkeys(extra, 1), "min", dict(lp.lower)
     )
-    optimum = _exact_optimum(elastic, deadline, rounding=rounding)
-    if optimum.status != "optimal":
-        return _unknown(f"the elastic program for a Farkas certificate was not solved: {optimum.reason}")
-    if not optimum.objective or optimum.objective <= 0:
-        return _unknown("HiGHS reported infeasible but the exact elastic program has optimum 0 (feasible)")
-    farkas = {c.name: optimum.dual[c.name] for c in lp.constraints}
-    return LPResult("infeasible", farkas=farkas, method="highs")
 
 
-def _unbounded(lp: LinearProgram, deadline: float | None, rounding: bool = True) -> LPResult:
-    feasibility = LinearProgram(lp.variables, lp.constraints, {}, "min", dict(lp.lower))
-    point = _exact_optimum(feasibility, deadline, rounding=rounding)
-    if point.status != "optimal":
-        if point.stats.get("highs_status") == "infeasible":
-            return _farkas(lp, deadline, rounding)
-        return _unknown(f"no exact feasible point for an unbounded certificate: {point.reason}")
+def _ray_program(lp: LinearProgram) -> LinearProgram:
+    """Improving directions: ``A r`` in the cone of the senses, ``r_j >= 0`` on
+    bounded variables, ``c . r = -1`` (min) or ``+1`` (max)."""
     name = _fresh_prefix(lp, "normalise_ray")
     target = Fraction(-1 if lp.sense == "min" else 1)
     cone = [Constraint(c.coefficients, c.sense, 0, c.name) for c in lp.constraints]
     cone.append(Constraint(dict(lp.objective), "==", target, name))
     lower = {v: (None if lp.lower_bound(v) is None else Fraction(0)) for v in lp.variables}
-    ray_lp = LinearProgram(lp.variables, tuple(cone), {}, "min", lower)
-    ray = _exact_optimum(ray_lp, deadline, rounding=rounding)
-    if ray.status != "optimal":
+    return LinearProgram(lp.variables, tuple(cone), {}, "min", lower)
+
+
+def _not_optimal(lp: LinearProgram, deadline: float | None, rounding: bool) -> LPResult:
+    """HiGHS said infeasible / unbounded: decide it exactly. The elastic program
+    gives a Farkas vector (optimum > 0) or a feasible point (optimum 0); then
+    the ray program gives an improving ray, or, if it has none, the program is
+    bounded after all and is re-solved without HiGHS's presolve."""
+    elastic = _exact_optimum(_elastic(lp), deadline, rounding=rounding)
+    if elastic.status != "optimal":
+        return _unknown(f"the elastic program (infeasibility test) was not solved: {elastic.reason}")
+    if elastic.objective and elastic.objective > 0:
+        farkas = {c.name: elastic.dual[c.name] for c in lp.constraints}
+        return LPResult("infeasible", farkas=farkas, method="highs")
+    point = {v: elastic.primal[v] for v in lp.variables}
+    ray = _exact_optimum(_ray_program(lp), deadline, rounding=rounding)
+    if ray.status == "optimal":
+        return LPResult("unbounded", primal=point, ray=ray.primal, method="highs")
+    if ray.stats.get("highs_status") != "infeasible":
         return _unknown(f"no exact improving ray for an unbounded certificate: {ray.reason}")
-    return LPResult("unbounded", primal=point.primal, ray=ray.primal, method="highs")
+    retry = _exact_optimum(lp, deadline, rounding=rounding, presolve=False)
+    if retry.status == "optimal":
+        return retry
+    return _unknown(f"HiGHS's status is contradicted by exact checks and a re-solve failed: {retry.reason}")
 
 
 def solve_highs(lp: LinearProgram, *, time_limit: float | None = None, rounding: bool = True) -> LPResult:
@@ -231,11 +248,8 @@ def solve_highs(lp: LinearProgram, *, time_limit: float | None = None, rounding:
     if proposal.status == "optimal":
         result = _exact_optimum(lp, deadline, proposal, rounding)
     elif proposal.status in ("infeasible", "unbounded", "unbounded_or_infeasible"):
-        if proposal.status == "infeasible":
-            result = _farkas(lp, deadline, rounding)
-        else:
-            result = _unbounded(lp, deadline, rounding)
-        if result.status != "unknown":
+        result = _not_optimal(lp, deadline, rounding)
+        if result.status in ("infeasible", "unbounded"):
             try:
                 result = certify(lp, result)
             except CertificateError as exc:
