@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 from tests.lp.independent import recheck
-from tests.lp.test_random import linear_programs
+from tests.lp.test_random import degenerate_programs, linear_programs
 from verified.lp import Constraint, LinearProgram, solve_exact, verify_result
 from verified.lp.highs import solve_highs
 from verified.lp.reconstruct import Basis, BasisError, from_basis
@@ -29,6 +29,17 @@ def test_highs_agrees_with_simplex(lp: LinearProgram) -> None:
         assert recheck(lp, proposed)
         if exact.status == "optimal":
             assert proposed.objective == exact.objective
+
+
+@settings(max_examples=60)
+@given(degenerate_programs())
+def test_highs_agrees_with_simplex_on_degenerate_programs(lp: LinearProgram) -> None:
+    exact = solve_exact(lp, method="simplex")
+    proposed = solve_highs(lp, rounding=False)
+    assert proposed.status == exact.status, proposed.reason
+    assert recheck(lp, proposed)
+    if exact.status == "optimal":
+        assert proposed.objective == exact.objective
 
 
 def test_awkward_denominators_need_the_basis_solve() -> None:
