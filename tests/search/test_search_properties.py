@@ -85,3 +85,10 @@ def test_anonymity_certification():
     ev = sd.evidence
     # the counterexample: swapping the agents' rankings does not swap their rows under SD
     assert ev["kind"] == "counterexample" and ev["profile"] != ev["permuted_profile"]
+
+
+def test_too_large_explicit_problem_is_unknown_not_a_guess():
+    problem = Problem.make(4, "abc")
+    domain = Domain.full(problem)
+    out = find_dominating_mechanism(serial_dictatorship(problem), domain, check_base=False)
+    assert out.result.unknown and "neighbourhood" in out.result.reason

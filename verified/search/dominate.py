@@ -43,6 +43,8 @@ from verified.search.symmetry import check_anonymous
 
 PROPERTY = "dominated_by_strategyproof"
 OBJECTIVES = ("strict", "total-gain", "max-min")
+#: Largest number of (profile, agent, report) triples the explicit (unreduced) formulation takes on.
+EXPLICIT_LIMIT = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,13 @@ def find_dominating_mechanism(
         mode = "explicit"
         profiles = nbhd if nbhd is not None else list(range(len(domain)))
         profiles = sorted(set(profiles) | set(nonwaste))
+        pairs = len(profiles) * sum(len(ps) for ps in domain.preferences)
+        if pairs > EXPLICIT_LIMIT:
+            reason = (
+                f"the explicit formulation would compare about {pairs:,} (profile, agent, report) pairs "
+                f"(limit {EXPLICIT_LIMIT:,}); give a neighbourhood or an anonymous base (symmetric domain)"
+            )
+            return SearchOutcome(unknown(PROPERTY, reason, {"kind": "unknown"}))
         space = explicit_space(domain, base_at, profiles)
         free = [(p, i) for p in profiles for i in range(problem.n) if domain.profile(p)[i]]
         ett = []
