@@ -132,11 +132,6 @@ def dual_objective(lp: LinearProgram, dual: Mapping[str, Fraction]) -> tuple[dic
     return reduced, value
 
 
-def objective_value(lp: LinearProgram, point: Mapping[str, Fraction]) -> Fraction:
-    """``c . x`` (exact, with one common denominator)."""
-    return lp.objective_value(point)
-
-
 def verify_optimal(lp: LinearProgram, result: LPResult) -> dict[str, Fraction]:
     """Check an optimality certificate; return the reduced costs ``c - A^T y``."""
     maximize = lp.sense == "max"
