@@ -132,6 +132,7 @@ def test_tampered_certificates_fail() -> None:
         replace(r, primal={"x": F(5), "y": F(0)}),
         replace(r, reduced_costs={"x": F(1), "y": F(-1)}),
         replace(r, dual={"a": F(3), "zzz": F(0)}),
+        replace(r, primal={"x": 4.0, "y": F(0)}),  # a float is never a certificate
     ):
         with pytest.raises(CertificateError):
             verify_result(lp, bad)
