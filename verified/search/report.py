@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
+from math import factorial
 
 from verified.results import CheckResult
 
@@ -16,7 +18,12 @@ def _cell(cell: list) -> str:
         prof = "; ".join(f"{k + 1}: {' '.join(r) or '-'}" for k, r in enumerate(cell[1]))
         return f"agent {cell[2]} at profile ({prof})"
     others = ", ".join(" ".join(r) or "-" for r in cell[2])
-    return f"an agent ranking {_pref(cell[1])} while the others rank [{others}]"
+    seats = factorial(len(cell[2]))
+    for count in Counter(tuple(r) for r in cell[2]).values():
+        seats //= factorial(count)
+    n = len(cell[2]) + 1
+    pairs = n * seats
+    return f"an agent ranking {_pref(cell[1])} while the others rank [{others}] ({pairs} profile-agent pairs)"
 
 
 def describe(result: CheckResult, limit: int = 20) -> str:
