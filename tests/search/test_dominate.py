@@ -66,6 +66,19 @@ def test_prop3i_neighbourhood_recovers_erdils_improvement(rp_table):
     assert g.prob("1", "a") == f.prob("1", "a") == Fraction(3, 4)
     for r in D4.preferences[0]:
         _assert_sp_at(out.mechanism, (r, *(P4.preference(o) for o in others)))
+    # Erdil's table for agent 1 under g (proof of Prop. 3(i)): (18a + 6b)/24 for a > b rankings,
+    # (18b + 6a)/24 for b > a, (6c + 12a + 6b)/24 for c a b, (6c + 12b + 6a)/24 for c b a.
+    # Each row sums to 1 (all three objects' shares are spent), which is why no report beats truth.
+    expected = {
+        "ab": {"a": Fraction(18, 24), "b": Fraction(6, 24)},
+        "acb": {"a": Fraction(18, 24), "b": Fraction(6, 24)},
+        "bca": {"a": Fraction(6, 24), "b": Fraction(18, 24)},
+        "cab": {"a": Fraction(12, 24), "b": Fraction(6, 24), "c": Fraction(6, 24)},
+        "cba": {"a": Fraction(6, 24), "b": Fraction(12, 24), "c": Fraction(6, 24)},
+    }
+    for r, shares in expected.items():
+        row = out.mechanism(P4.profile([r, *others]))
+        assert {x: row.prob("1", x) for x in "abc" if row.prob("1", x)} == shares
 
 
 def test_prop3i_neighbourhood_optimum_is_two_thirds(rp_table):

@@ -6,10 +6,12 @@ from verified.search.dominate import (
     find_dominating_mechanism,
     is_dominated_by_strategyproof,
 )
+from verified.search.symmetry import symmetrise
 
 __all__ = [
     "SearchOutcome",
     "check_dominated_by_strategyproof",
     "find_dominating_mechanism",
     "is_dominated_by_strategyproof",
+    "symmetrise",
 ]
