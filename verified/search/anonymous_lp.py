@@ -124,8 +124,6 @@ def build_anonymous(
                     ([v for v, _ in items], [c for _, c in items], problem.capacities[kx] * den, (ms, x))
                 )
     # pack
-    lengths_rows = [b.shape[1] for b in idx_blocks for _ in range(b.shape[0])] if False else None
-    del lengths_rows
     row_len = np.concatenate(
         [np.full(b.shape[0], b.shape[1], dtype=np.int64) for b in idx_blocks]
         + [np.array([len(v) for v, _, _, _ in col_rows], dtype=np.int64)]
