@@ -1,0 +1,56 @@
+"""The README's commands and Python snippets run, and say what the README claims."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+SNIPPETS = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "def test_" not in b]
+
+
+def test_readme_starts_with_exactly_the_two_setup_commands():
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
+    assert len(first_block) == 2
+    assert first_block[1] == "python -m pip install -e '.[test]' && python -m pytest"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert first_block[1] in ci  # CI runs exactly the README's test command
+
+
+def test_the_main_command_runs_and_its_certificates_recheck(tmp_path):
+    main = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()[0]
+    steps = [s.strip() for s in main.split("&&")]
+    assert steps[0].startswith("python -m pip install")
+    certs = tmp_path / "my-certs"
+    check = shlex.split(steps[1].replace("my-certs", str(certs)))
+    recheck = shlex.split(steps[2].replace("my-certs/*.json*", ""))
+    cli = [sys.executable, "-m", "verified"]
+    out = subprocess.run(cli + check[1:], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "sp   HOLDS" in out.stdout
+    files = sorted(str(p) for p in certs.iterdir())
+    assert len(files) == 3
+    out = subprocess.run(cli + recheck[1:] + files, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("OK") == 3
+
+
+@pytest.mark.parametrize("index", range(len(SNIPPETS)))
+def test_python_snippets_run(index, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    exec(compile(SNIPPETS[index], f"README snippet {index}", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out
+    # Each snippet's comments claim a result; the first printed lines must show it.
+    expected = {
+        0: ["1            1/2     3/8       .     1/8", "'z': 'b'", "strategyproof: holds"],
+        1: ["polarized_rays: fails"],
+        2: ["["],
+    }[index]
+    for text in expected:
+        assert text in printed
