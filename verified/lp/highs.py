@@ -66,8 +66,11 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
     cols = np.fromiter((j for r in integer_rows for j, _ in r.coefficients), dtype=np.int64, count=nnz)
     rows = np.repeat(np.arange(m, dtype=np.int64), counts)
     # float ok: HiGHS input, a proposal only (Python ints of any size convert to float64)
-    scales = np.array([float(r.scale) for r in integer_rows], dtype=np.float64)
-    numerators = np.array([float(a) for r in integer_rows for _, a in r.coefficients], dtype=np.float64)
+    scales = np.array([float(r.scale) for r in integer_rows], dtype=np.float64)  # float ok: proposal only
+    numerators = np.array(
+        [float(a) for r in integer_rows for _, a in r.coefficients],  # float ok: proposal only
+        dtype=np.float64,
+    )
     vals = numerators / np.repeat(scales, counts) if m else numerators
     rhs = np.array([_float(c.rhs) for c in lp.constraints], dtype=np.float64)
     senses = np.array([c.sense for c in lp.constraints], dtype=object)
@@ -95,7 +98,7 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
     if not presolve:
         solver.setOptionValue("presolve", "off")
     if time_limit is not None:
-        solver.setOptionValue("time_limit", float(max(time_limit, 1e-3)))
+        solver.setOptionValue("time_limit", float(max(time_limit, 1e-3)))  # float ok: proposal only
     solver.passModel(model)
     solver.run()
     status = solver.getModelStatus()
@@ -124,8 +127,8 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
         )
     return Proposal(
         "optimal",
-        tuple(float(x) for x in solution.col_value),
-        tuple(float(y) for y in solution.row_dual),
+        tuple(float(x) for x in solution.col_value),  # float ok: proposal only
+        tuple(float(y) for y in solution.row_dual),  # float ok: proposal only
         exact_basis,
     )
 
