@@ -77,15 +77,33 @@ def _row_json(table: SymbolicTable, row: list[Fraction]) -> dict[str, str]:
     return {x: fraction_text(v) for x, v in zip(table.problem.columns, row, strict=True)}
 
 
+def _cumulative(row: list[Fraction], cols: tuple[int, ...]) -> Fraction:
+    return sum((row[c] for c in cols), Fraction(0))
+
+
+def _possible(cond: z3.BoolRef) -> bool:
+    """False when z3 already simplifies ``cond`` to false: no candidate worth asking about."""
+    return not z3.is_false(z3.simplify(cond))
+
+
+_QUERIES = {
+    "strategyproof": "exists profile, agent, misreport, prefix: truthful cumulative < misreport cumulative",
+    "individually_rational": "exists profile, agent, unacceptable object with positive probability",
+    "nonwasteful": "exists profile, agent j, z P_j y: gamma_jy > 0 and column z not full",
+    "equal_treatment": "exists profile, agents i != j with R_i = R_j and a column where their rows differ",
+    "assignment_dominance": "exists agent, prefix: cumulative of gamma < cumulative of omega",
+}
+
+
 def _run(
     prop: str,
     table: SymbolicTable,
     candidates: list[_Candidate],
-    query: str,
     given: Encoding | None,
     timeout_ms: int | None,
     rlimit: int | None = None,
 ) -> CheckResult:
+    query = _QUERIES[prop]
     selectors = [z3.Bool(f"violation[{k}]") for k in range(len(candidates))]
     constraints = [z3.Implies(s, c.condition) for s, c in zip(selectors, candidates, strict=True)]
     constraints.append(z3.Or(*selectors) if selectors else z3.BoolVal(False))
@@ -148,18 +166,9 @@ def check_strategyproof_smt(
                 qi = domain.index((*profile[:i], lie, *profile[i + 1 :]))
                 for cols in prefix_columns(p, profile[i]):
                     cond = table.cumulative(pi, i, cols) < table.cumulative(qi, i, cols)
-                    if z3.is_false(z3.simplify(cond)):
-                        continue
-                    candidates.append(_sp_candidate(cond, pi, qi, i, cols, profile))
-    return _run(
-        "strategyproof",
-        table,
-        candidates,
-        "exists profile, agent, misreport, prefix: truthful cumulative < misreport cumulative",
-        given,
-        timeout_ms,
-        rlimit,
-    )
+                    if _possible(cond):
+                        candidates.append(_sp_candidate(cond, pi, qi, i, cols, profile))
+    return _run("strategyproof", table, candidates, given, timeout_ms, rlimit)
 
 
 def _sp_candidate(
@@ -169,12 +178,7 @@ def _sp_candidate(
         table: SymbolicTable, outcome: SmtOutcome
     ) -> tuple[list[Fraction], list[Fraction], Fraction, Fraction]:
         truth, lie = _row(table, outcome, pi, i), _row(table, outcome, qi, i)
-        return (
-            truth,
-            lie,
-            sum((truth[c] for c in cols), Fraction(0)),
-            sum((lie[c] for c in cols), Fraction(0)),
-        )
+        return truth, lie, _cumulative(truth, cols), _cumulative(lie, cols)
 
     def describe(table: SymbolicTable, outcome: SmtOutcome) -> dict[str, Any]:
         truth, lie, st, sl = sums(table, outcome)
@@ -218,18 +222,9 @@ def check_individually_rational_smt(
                 if x in pref:
                     continue
                 cond = table.entry(pi, i, k) > 0
-                if z3.is_false(z3.simplify(cond)):
-                    continue
-                candidates.append(_ir_candidate(cond, pi, i, k, profile))
-    return _run(
-        "individually_rational",
-        table,
-        candidates,
-        "exists profile, agent, unacceptable object with positive probability",
-        given,
-        timeout_ms,
-        rlimit,
-    )
+                if _possible(cond):
+                    candidates.append(_ir_candidate(cond, pi, i, k, profile))
+    return _run("individually_rational", table, candidates, given, timeout_ms, rlimit)
 
 
 def _ir_candidate(cond: z3.BoolRef, pi: int, i: int, k: int, profile: Profile) -> _Candidate:
@@ -253,9 +248,8 @@ def waste_candidates(table: SymbolicTable, pi: int, profile: Profile) -> list[_C
     for j, pref in enumerate(profile):
         for y, z in waste_pairs(p, pref):
             cond = z3.And(table.entry(pi, j, y) > 0, z3.Not(column_full(table, pi, j, z)))
-            if z3.is_false(z3.simplify(cond)):
-                continue
-            out.append(_waste_candidate(cond, pi, j, y, z, profile))
+            if _possible(cond):
+                out.append(_waste_candidate(cond, pi, j, y, z, profile))
     return out
 
 
@@ -299,15 +293,7 @@ def check_nonwasteful_smt(
     agent, preference, worse (y), better (z), probability_worse, column_sum_better, capacity_better."""
     table = _as_symbolic(subject, domain)
     candidates = [c for pi, profile in enumerate(domain) for c in waste_candidates(table, pi, profile)]
-    return _run(
-        "nonwasteful",
-        table,
-        candidates,
-        "exists profile, agent j, z P_j y: gamma_jy > 0 and column z not full",
-        given,
-        timeout_ms,
-        rlimit,
-    )
+    return _run("nonwasteful", table, candidates, given, timeout_ms, rlimit)
 
 
 def check_equal_treatment_smt(
@@ -330,18 +316,9 @@ def check_equal_treatment_smt(
                     continue
                 for k in range(p.m + 1):
                     cond = table.entry(pi, i, k) != table.entry(pi, j, k)
-                    if z3.is_false(z3.simplify(cond)):
-                        continue
-                    candidates.append(_ete_candidate(cond, pi, i, j, k, profile))
-    return _run(
-        "equal_treatment",
-        table,
-        candidates,
-        "exists profile, agents i != j with R_i = R_j and a column where their rows differ",
-        given,
-        timeout_ms,
-        rlimit,
-    )
+                    if _possible(cond):
+                        candidates.append(_ete_candidate(cond, pi, i, j, k, profile))
+    return _run("equal_treatment", table, candidates, given, timeout_ms, rlimit)
 
 
 def _ete_candidate(cond: z3.BoolRef, pi: int, i: int, j: int, k: int, profile: Profile) -> _Candidate:
@@ -393,17 +370,9 @@ def check_assignment_dominance_smt(
     for i, pref in enumerate(prof):
         for cols in prefix_columns(p, pref):
             cond = tg.cumulative(0, i, cols) < to.cumulative(0, i, cols)
-            if z3.is_false(z3.simplify(cond)):
-                continue
-            candidates.append(_dominance_candidate(cond, to, i, cols, prof))
-    return _run(
-        "assignment_dominance",
-        tg,
-        candidates,
-        "exists agent, prefix: cumulative of gamma < cumulative of omega",
-        None,
-        timeout_ms,
-    )
+            if _possible(cond):
+                candidates.append(_dominance_candidate(cond, to, i, cols, prof))
+    return _run("assignment_dominance", tg, candidates, None, timeout_ms)
 
 
 def _dominance_candidate(
@@ -422,12 +391,12 @@ def _dominance_candidate(
             "prefix": [p.columns[c] for c in cols],
             "row_gamma": _row_json(table, a),
             "row_omega": _row_json(table, b),
-            "cumulative_gamma": fraction_text(sum((a[c] for c in cols), Fraction(0))),
-            "cumulative_omega": fraction_text(sum((b[c] for c in cols), Fraction(0))),
+            "cumulative_gamma": fraction_text(_cumulative(a, cols)),
+            "cumulative_omega": fraction_text(_cumulative(b, cols)),
         }
 
     def recheck(table: SymbolicTable, outcome: SmtOutcome) -> bool:
         a, b = rows(table, outcome)
-        return sum((a[c] for c in cols), Fraction(0)) < sum((b[c] for c in cols), Fraction(0))
+        return _cumulative(a, cols) < _cumulative(b, cols)
 
     return _Candidate(cond, describe, recheck)
