@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import z3
 
+from verified.errors import InvalidInput
 from verified.results import CheckResult, digest, fails, holds, unknown
 from verified.smt import real, solve, to_z3
 from verified.trading.model import Vector, dot
@@ -124,9 +125,15 @@ def _decode(outcome, n: int) -> Vector:
     return tuple(Fraction(outcome.value(f"c_{i}")) for i in range(n))
 
 
-def check_mechanism_osp(mechanism: TradingMechanism, *, timeout_ms: int = 20000) -> CheckResult:
+def check_mechanism_osp(
+    mechanism: TradingMechanism, *, method: str = "smt", timeout_ms: int = 20000, max_rows: int = 20000
+) -> CheckResult:
     """OSP of a trading mechanism with an explicit selection table (Valenzuela-Stookey,
     Definition of obviously dominant actions, section 3).
+
+    ``method="smt"`` (z3, below) or ``"direct"`` (exact Fourier-Motzkin per piece of every
+    strategy region, HOLDS with Motzkin certificates a standard-library checker re-verifies:
+    `verified.trading.mechanism_osp_direct.check_mechanism_osp_direct`).
 
     FAILS evidence (kind ``"mechanism_osp_counterexample"``): ``agent``, ``cost`` c in C_j,
     ``chosen`` k = s_j(c), ``deviation`` k', ``worst_profile`` (the others' actions realising
@@ -134,6 +141,12 @@ def check_mechanism_osp(mechanism: TradingMechanism, *, timeout_ms: int = 20000)
     P_j(k', k'_-j)), and their costs, ``worse_cost`` > ``better_cost``.
     HOLDS: kind ``"exhaustive_smt"`` with, per agent, the query digest.
     """
+    if method == "direct":
+        from verified.trading.mechanism_osp_direct import check_mechanism_osp_direct
+
+        return check_mechanism_osp_direct(mechanism, max_rows=max_rows)
+    if method != "smt":
+        raise InvalidInput(f"unknown method {method!r}; use 'smt' or 'direct'", "method")
     name = "mechanism_osp"
     protocol = mechanism.protocol
     n = protocol.economy.n_tasks
@@ -157,14 +170,15 @@ def check_mechanism_osp(mechanism: TradingMechanism, *, timeout_ms: int = 20000)
         if outcome.unknown:
             return unknown(name, f"z3 on agent {protocol.economy.agents[j]!r}: {outcome.reason_unknown}")
         if outcome.sat:
-            return fails(name, _osp_counterexample(mechanism, j, _decode(outcome, n)))
+            return fails(name, osp_counterexample(mechanism, j, _decode(outcome, n)))
         digests.append(
             {"agent": protocol.economy.agents[j], "query_digest": digest([str(x) for x in constraints])}
         )
     return holds(name, {"kind": "exhaustive_smt", "agents": digests})
 
 
-def _osp_counterexample(mechanism: TradingMechanism, j: int, c: Vector) -> dict[str, object]:
+def osp_counterexample(mechanism: TradingMechanism, j: int, c: Vector) -> dict[str, object]:
+    """The FAILS evidence at a type c of agent j known to violate OSP (asserts that it does)."""
     protocol = mechanism.protocol
     assert protocol.economy.cost_domains[j].contains(c)
     k = strategy_action(mechanism.strategies[j], protocol, j, c)
