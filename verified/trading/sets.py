@@ -91,6 +91,42 @@ def _cost(c: Sequence[object], dimension: int) -> Vector:
     return vector(c, "cost vector", dimension)
 
 
+def _distinct_points(points: Sequence[Sequence[object]], field: str, empty: str) -> tuple[Vector, ...]:
+    """The checked points ``field[k]`` of one dimension, repeats dropped, first-seen order kept.
+    ``empty`` is the message for no points (placed at the class, the part of ``field`` before '.')."""
+    if isinstance(points, (str, bytes)) or len(points) == 0:
+        raise InvalidInput(empty, field.split(".")[0])
+    first = _check_point(points[0], f"{field}[0]")
+    pts = [first] + [_check_point(p, f"{field}[{k}]", len(first)) for k, p in enumerate(points) if k]
+    unique: list[Vector] = []
+    for p in pts:
+        if p not in unique:
+            unique.append(p)
+    return tuple(unique)
+
+
+class _FinitePoints:
+    """What `PointSet` and `Polytope` share: a non-empty tuple ``points``, so bounded, and a
+    linear cost attains its min / max at one of the points."""
+
+    __slots__ = ()
+    points: tuple[Vector, ...]
+
+    @property
+    def dimension(self) -> int:
+        return len(self.points[0])
+
+    @property
+    def is_bounded(self) -> bool:
+        return True
+
+    def minimize(self, c: Sequence[object]) -> Extremum:
+        return _best(self.points, _cost(c, self.dimension), "min")
+
+    def maximize(self, c: Sequence[object]) -> Extremum:
+        return _best(self.points, _cost(c, self.dimension), "max")
+
+
 def _unit_rows(dimension: int) -> list[tuple[Vector, Fraction]]:
     """-x_i <= 0 for every i (membership in R^I_+)."""
     return [(tuple(Fraction(-int(i == k)) for i in range(dimension)), ZERO) for k in range(dimension)]
@@ -139,40 +175,17 @@ def _primitive(v: Sequence[Fraction]) -> Vector:
 
 
 @dataclass(frozen=True, slots=True)
-class PointSet:
+class PointSet(_FinitePoints):
     """A finite set of bundles in R^I_+."""
 
     points: tuple[Vector, ...]
 
     def __init__(self, points: Sequence[Sequence[object]]) -> None:
-        if isinstance(points, (str, bytes)) or len(points) == 0:
-            raise InvalidInput("a point set needs at least one point", "PointSet")
-        first = _check_point(points[0], "PointSet.points[0]")
-        pts = [first] + [
-            _check_point(p, f"PointSet.points[{k}]", len(first)) for k, p in enumerate(points) if k
-        ]
-        unique: list[Vector] = []
-        for p in pts:
-            if p not in unique:
-                unique.append(p)
-        object.__setattr__(self, "points", tuple(unique))
-
-    @property
-    def dimension(self) -> int:
-        return len(self.points[0])
-
-    @property
-    def is_bounded(self) -> bool:
-        return True
+        unique = _distinct_points(points, "PointSet.points", "a point set needs at least one point")
+        object.__setattr__(self, "points", unique)
 
     def contains(self, x: Sequence[object]) -> bool:
         return vector(x, "point") in self.points
-
-    def minimize(self, c: Sequence[object]) -> Extremum:
-        return _best(self.points, _cost(c, self.dimension), "min")
-
-    def maximize(self, c: Sequence[object]) -> Extremum:
-        return _best(self.points, _cost(c, self.dimension), "max")
 
     def vertices(self) -> tuple[Vector, ...]:
         return self.points
@@ -293,31 +306,14 @@ class Ray:
 
 
 @dataclass(frozen=True, slots=True)
-class Polytope:
+class Polytope(_FinitePoints):
     """The convex hull of finitely many points of R^I_+."""
 
     points: tuple[Vector, ...]
 
     def __init__(self, vertices: Sequence[Sequence[object]]) -> None:
-        if isinstance(vertices, (str, bytes)) or len(vertices) == 0:
-            raise InvalidInput("a polytope needs at least one vertex", "Polytope")
-        first = _check_point(vertices[0], "Polytope.vertices[0]")
-        pts = [first] + [
-            _check_point(p, f"Polytope.vertices[{k}]", len(first)) for k, p in enumerate(vertices) if k
-        ]
-        unique: list[Vector] = []
-        for p in pts:
-            if p not in unique:
-                unique.append(p)
-        object.__setattr__(self, "points", tuple(unique))
-
-    @property
-    def dimension(self) -> int:
-        return len(self.points[0])
-
-    @property
-    def is_bounded(self) -> bool:
-        return True
+        unique = _distinct_points(vertices, "Polytope.vertices", "a polytope needs at least one vertex")
+        object.__setattr__(self, "points", unique)
 
     def vertices(self) -> tuple[Vector, ...]:
         """The generating points (a superset of the extreme points)."""
@@ -325,12 +321,6 @@ class Polytope:
 
     def pieces(self) -> tuple[Polytope]:
         return (self,)
-
-    def minimize(self, c: Sequence[object]) -> Extremum:
-        return _best(self.points, _cost(c, self.dimension), "min")
-
-    def maximize(self, c: Sequence[object]) -> Extremum:
-        return _best(self.points, _cost(c, self.dimension), "max")
 
     def contains(self, x: Sequence[object]) -> bool:
         v = vector(x, "point")
