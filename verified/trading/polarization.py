@@ -120,6 +120,34 @@ def _directions(items: Sequence[object], where: str) -> tuple[Vector, ...]:
     return tuple(out)
 
 
+def _monotone_failure(name: str, kappas: Sequence[Vector]) -> CheckResult | None:
+    """FAILS (kind ``"monotone_direction"``) at the first direction that is >= 0 or <= 0."""
+    for k, kappa in enumerate(kappas):
+        if not is_non_monotone(kappa):
+            return fails(name, {"kind": "monotone_direction", "index": k, "direction": list(kappa)})
+    return None
+
+
+def _cost_failure(
+    name: str, kind: str, first: tuple[int, Vector], second: tuple[int, Vector], c: Vector
+) -> CheckResult:
+    """FAILS with a cost c and its values on a pair of (index, direction)."""
+    (k1, d1), (k2, d2) = first, second
+    return fails(
+        name,
+        {
+            "kind": kind,
+            "first": k1,
+            "second": k2,
+            "first_direction": list(d1),
+            "second_direction": list(d2),
+            "cost": list(c),
+            "cost_dot_first": dot(c, d1),
+            "cost_dot_second": dot(c, d2),
+        },
+    )
+
+
 def check_polarized(directions: Sequence[object]) -> CheckResult:
     """Are these rays polarized? (Valenzuela-Stookey, Definition of polarized rays.)
 
@@ -134,9 +162,9 @@ def check_polarized(directions: Sequence[object]) -> CheckResult:
     """
     name = "polarized_rays"
     kappas = _directions(directions, "directions")
-    for k, kappa in enumerate(kappas):
-        if not is_non_monotone(kappa):
-            return fails(name, {"kind": "monotone_direction", "index": k, "direction": list(kappa)})
+    monotone = _monotone_failure(name, kappas)
+    if monotone is not None:
+        return monotone
     pairs = []
     for k1 in range(len(kappas)):
         for k2 in range(k1 + 1, len(kappas)):
@@ -145,19 +173,7 @@ def check_polarized(directions: Sequence[object]) -> CheckResult:
             if w is None:
                 c = separating_cost(first, second)
                 assert c is not None, "Farkas: a non-polarized pair has a separating cost"
-                return fails(
-                    name,
-                    {
-                        "kind": "separating_cost",
-                        "first": k1,
-                        "second": k2,
-                        "first_direction": list(first),
-                        "second_direction": list(second),
-                        "cost": list(c),
-                        "cost_dot_first": dot(c, first),
-                        "cost_dot_second": dot(c, second),
-                    },
-                )
+                return _cost_failure(name, "separating_cost", (k1, first), (k2, second), c)
             combo = [w[0] * a + w[1] * b for a, b in zip(first, second, strict=True)]
             pairs.append({"first": k1, "second": k2, "y_first": w[0], "y_second": w[1], "combination": combo})
     return holds(
@@ -181,9 +197,9 @@ def check_polarized_lemma5(directions: Sequence[object]) -> CheckResult:
     """
     name = "polarized_rays_lemma5"
     kappas = _directions(directions, "directions")
-    for k, kappa in enumerate(kappas):
-        if not is_non_monotone(kappa):
-            return fails(name, {"kind": "monotone_direction", "index": k, "direction": list(kappa)})
+    monotone = _monotone_failure(name, kappas)
+    if monotone is not None:
+        return monotone
     orders = []
     for k1, first in enumerate(kappas):
         for k2, second in enumerate(kappas):
@@ -191,19 +207,7 @@ def check_polarized_lemma5(directions: Sequence[object]) -> CheckResult:
                 continue
             c = pair_lemma5_counterexample(first, second)
             if c is not None:
-                return fails(
-                    name,
-                    {
-                        "kind": "lemma5_cost",
-                        "first": k1,
-                        "second": k2,
-                        "first_direction": list(first),
-                        "second_direction": list(second),
-                        "cost": list(c),
-                        "cost_dot_first": dot(c, first),
-                        "cost_dot_second": dot(c, second),
-                    },
-                )
+                return _cost_failure(name, "lemma5_cost", (k1, first), (k2, second), c)
             gens = _cone_generators(second)
             orders.append(
                 {
