@@ -35,10 +35,10 @@ from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.io.builtins import builtin_mechanism, fast_table
 from verified.io.pyload import load_callable, python_mechanism
-from verified.io.trading import FORMAT_TRADING, TradingSubject, parse_trading
+from verified.io.trading import TRADING_FORMATS, TradingSubject, parse_trading
 
 FORMAT_ASSIGNMENT = "verified/assignment/1"
-KNOWN_FORMATS = (FORMAT_ASSIGNMENT, FORMAT_TRADING)
+KNOWN_FORMATS = (FORMAT_ASSIGNMENT, *TRADING_FORMATS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +125,7 @@ def parse_subject(
     fmt = doc.get("format")
     if fmt not in KNOWN_FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}; expected one of {list(KNOWN_FORMATS)}", "format")
-    if fmt == FORMAT_TRADING:
+    if fmt in TRADING_FORMATS:
         return parse_trading(doc, source=source, allow_float=allow_float)
     flag = doc.get("allow_float", False)
     if not isinstance(flag, bool):
