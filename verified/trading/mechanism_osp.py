@@ -18,7 +18,7 @@ unsat gives HOLDS with the query digest; a time-out gives UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -125,6 +125,38 @@ def _decode(outcome, n: int) -> Vector:
     return tuple(Fraction(outcome.value(f"c_{i}")) for i in range(n))
 
 
+def _named(c: list[z3.ArithRef]) -> dict[str, z3.ArithRef]:
+    return {f"c_{i}": x for i, x in enumerate(c)}
+
+
+def _for_every_agent(
+    name: str,
+    mechanism: TradingMechanism,
+    timeout_ms: int,
+    violation: Callable[[int, list[z3.ArithRef], list[z3.BoolRef]], list[z3.BoolRef]],
+    counterexample: Callable[[int, Vector], dict[str, object]],
+) -> CheckResult:
+    """Per agent j, ask z3 for a type c in C_j (with is_k[k] <=> s_j(c) = k) meeting
+    ``violation(j, c, is_k)``: sat -> FAILS with ``counterexample(j, c)``, unknown -> UNKNOWN,
+    unsat for every agent -> HOLDS (kind ``"exhaustive_smt"``, per-agent query digests)."""
+    protocol = mechanism.protocol
+    n = protocol.economy.n_tasks
+    digests = []
+    for j, strategy in enumerate(mechanism.strategies):
+        c = _c_vars(protocol)
+        is_k, aux = _action_is(strategy, protocol, j, c, "s")
+        constraints = _domain(protocol, j, c) + aux + violation(j, c, is_k)
+        outcome = solve(constraints, _named(c), timeout_ms=timeout_ms)
+        if outcome.unknown:
+            return unknown(name, f"z3 on agent {protocol.economy.agents[j]!r}: {outcome.reason_unknown}")
+        if outcome.sat:
+            return fails(name, counterexample(j, _decode(outcome, n)))
+        digests.append(
+            {"agent": protocol.economy.agents[j], "query_digest": digest([str(x) for x in constraints])}
+        )
+    return holds(name, {"kind": "exhaustive_smt", "agents": digests})
+
+
 def check_mechanism_osp(
     mechanism: TradingMechanism, *, method: str = "smt", timeout_ms: int = 20000, max_rows: int = 20000
 ) -> CheckResult:
@@ -147,13 +179,9 @@ def check_mechanism_osp(
         return check_mechanism_osp_direct(mechanism, max_rows=max_rows)
     if method != "smt":
         raise InvalidInput(f"unknown method {method!r}; use 'smt' or 'direct'", "method")
-    name = "mechanism_osp"
     protocol = mechanism.protocol
-    n = protocol.economy.n_tasks
-    digests = []
-    for j, strategy in enumerate(mechanism.strategies):
-        c = _c_vars(protocol)
-        is_k, aux = _action_is(strategy, protocol, j, c, "s")
+
+    def some_crossing(j: int, c: list[z3.ArithRef], is_k: list[z3.BoolRef]) -> list[z3.BoolRef]:
         size = len(protocol.menus[j])
         crossing = []
         for k in range(size):
@@ -165,16 +193,12 @@ def check_mechanism_osp(
                 for x2, _ in protocol.outcomes(j, k2)
             ]
             crossing.append(z3.And(is_k[k], z3.Or(*atoms)) if atoms else z3.BoolVal(False))
-        constraints = _domain(protocol, j, c) + aux + [z3.Or(*crossing)]
-        outcome = solve(constraints, {f"c_{i}": c[i] for i in range(n)}, timeout_ms=timeout_ms)
-        if outcome.unknown:
-            return unknown(name, f"z3 on agent {protocol.economy.agents[j]!r}: {outcome.reason_unknown}")
-        if outcome.sat:
-            return fails(name, osp_counterexample(mechanism, j, _decode(outcome, n)))
-        digests.append(
-            {"agent": protocol.economy.agents[j], "query_digest": digest([str(x) for x in constraints])}
-        )
-    return holds(name, {"kind": "exhaustive_smt", "agents": digests})
+        return [z3.Or(*crossing)]
+
+    def counterexample(j: int, c: Vector) -> dict[str, object]:
+        return osp_counterexample(mechanism, j, c)
+
+    return _for_every_agent("mechanism_osp", mechanism, timeout_ms, some_crossing, counterexample)
 
 
 def osp_counterexample(mechanism: TradingMechanism, j: int, c: Vector) -> dict[str, object]:
@@ -217,49 +241,37 @@ def check_myopically_optimal(mechanism: TradingMechanism, *, timeout_ms: int = 2
     ``better_bundle`` in T~_j^k' (the profile ``better_profile`` realises it).
     HOLDS: kind ``"exhaustive_smt"`` with per-agent query digests.
     """
-    name = "myopically_optimal"
     protocol = mechanism.protocol
-    n = protocol.economy.n_tasks
-    digests = []
-    for j, strategy in enumerate(mechanism.strategies):
-        c = _c_vars(protocol)
-        is_k, aux = _action_is(strategy, protocol, j, c, "s")
-        mins, aux2 = _minimum_vars(protocol, j, c, "m")
+
+    def worse_than_myopic(j: int, c: list[z3.ArithRef], is_k: list[z3.BoolRef]) -> list[z3.BoolRef]:
+        mins, aux = _minimum_vars(protocol, j, c, "m")
         size = len(protocol.menus[j])
         worse = [
             z3.And(is_k[k], z3.Or(*[mins[k] > mins[k2] for k2 in range(size) if k2 != k]))
             for k in range(size)
             if size > 1
         ]
-        constraints = _domain(protocol, j, c) + aux + aux2 + [z3.Or(*worse) if worse else z3.BoolVal(False)]
-        outcome = solve(constraints, {f"c_{i}": c[i] for i in range(n)}, timeout_ms=timeout_ms)
-        if outcome.unknown:
-            return unknown(name, f"z3 on agent {protocol.economy.agents[j]!r}: {outcome.reason_unknown}")
-        if outcome.sat:
-            cv = _decode(outcome, n)
-            k = strategy_action(strategy, protocol, j, cv)
-            minima = myopic_minima(protocol, j, cv)
-            k2 = min(range(size), key=lambda q: (minima[q], q))
-            assert minima[k2] < minima[k], "z3 model is not a counterexample"
-            best = min(protocol.outcomes(j, k2), key=lambda t: dot(cv, t[0]))
-            return fails(
-                name,
-                {
-                    "kind": "myopic_counterexample",
-                    "agent": protocol.economy.agents[j],
-                    "cost": list(cv),
-                    "chosen": k,
-                    "chosen_minimum": minima[k],
-                    "better": k2,
-                    "better_minimum": minima[k2],
-                    "better_bundle": list(best[0]),
-                    "better_profile": list(best[1]),
-                },
-            )
-        digests.append(
-            {"agent": protocol.economy.agents[j], "query_digest": digest([str(x) for x in constraints])}
-        )
-    return holds(name, {"kind": "exhaustive_smt", "agents": digests})
+        return aux + [z3.Or(*worse) if worse else z3.BoolVal(False)]
+
+    def counterexample(j: int, cv: Vector) -> dict[str, object]:
+        k = strategy_action(mechanism.strategies[j], protocol, j, cv)
+        minima = myopic_minima(protocol, j, cv)
+        k2 = min(range(len(protocol.menus[j])), key=lambda q: (minima[q], q))
+        assert minima[k2] < minima[k], "z3 model is not a counterexample"
+        best = min(protocol.outcomes(j, k2), key=lambda t: dot(cv, t[0]))
+        return {
+            "kind": "myopic_counterexample",
+            "agent": protocol.economy.agents[j],
+            "cost": list(cv),
+            "chosen": k,
+            "chosen_minimum": minima[k],
+            "better": k2,
+            "better_minimum": minima[k2],
+            "better_bundle": list(best[0]),
+            "better_profile": list(best[1]),
+        }
+
+    return _for_every_agent("myopically_optimal", mechanism, timeout_ms, worse_than_myopic, counterexample)
 
 
 def is_myopically_optimal(mechanism: TradingMechanism, **options: object) -> bool:
@@ -277,7 +289,7 @@ def _strategies_differ(a: TradingMechanism, b: TradingMechanism, j: int, timeout
     differ = z3.Or(*[z3.And(x, z3.Not(y)) for x, y in zip(is_a, is_b, strict=True)])
     outcome = solve(
         _domain(protocol, j, c) + aux_a + aux_b + [differ],
-        {f"c_{i}": c[i] for i in range(protocol.economy.n_tasks)},
+        _named(c),
         timeout_ms=timeout_ms,
     )
     if outcome.unknown:
