@@ -13,7 +13,7 @@ remaining ones (inside the unacceptable objects) are then automatic.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -22,9 +22,10 @@ import numpy as np
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulate
 from verified.assignment.model import Preference, Problem, Profile
+from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text, to_fraction
-from verified.results import digest
+from verified.results import CheckResult, digest, fails, holds, unknown
 
 Row = tuple[Fraction, ...]
 
@@ -71,6 +72,40 @@ def domain_description(domain: Domain) -> dict[str, Any]:
     else:
         out["preferences"] = [[list(r) for r in rankings] for rankings in domain.preferences]
     return out
+
+
+def over_domain(
+    prop: str,
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    check: Callable[[StochasticAssignment, Profile], CheckResult],
+    extra: dict[str, Any] | None = None,
+) -> CheckResult:
+    """``check(gamma, profile)`` at every profile of ``domain``. FAILS/UNKNOWN: the first
+    profile's evidence plus ``mechanism``. HOLDS evidence ``exhaustive``: mechanism, domain,
+    ``extra`` (if any), ``profiles_checked`` and ``certificates_digest`` =
+    `verified.results.digest` of the per-profile HOLDS evidences in domain order."""
+    certificates = []
+    for index, profile in enumerate(domain):
+        gamma = mechanism.at_index(index) if isinstance(mechanism, TabulatedMechanism) else mechanism(profile)
+        found = check(gamma, profile)
+        if not found.holds:
+            evidence = {**found.evidence, "mechanism": mechanism.name}
+            if found.unknown:
+                return unknown(prop, f"at profile {[list(r) for r in profile]}: {found.reason}", evidence)
+            return fails(prop, evidence)
+        certificates.append(found.evidence)
+    return holds(
+        prop,
+        {
+            "kind": "exhaustive",
+            "mechanism": mechanism.name,
+            "domain": domain_description(domain),
+            **(extra or {}),
+            "profiles_checked": len(certificates),
+            "certificates_digest": digest(certificates),
+        },
+    )
 
 
 def table_digest(mechanism: TabulatedMechanism) -> str:

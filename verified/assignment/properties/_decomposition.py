@@ -24,6 +24,7 @@ from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput, VerifiedError
 from verified.lp import Constraint, LinearProgram, solve_exact
 from verified.numbers import fraction_text
+from verified.results import CheckResult, fails, holds, unknown
 
 DEFAULT_MAX_ASSIGNMENTS = 100_000
 
@@ -135,6 +136,27 @@ def farkas_evidence(gamma: StochasticAssignment, found: Decomposition) -> dict[s
             {"assignment": d.to_json(), "price": fraction_text(price(found.prices, d))} for d in found.family
         ],
     }
+
+
+def lottery_or_farkas(
+    prop: str,
+    kind: str,
+    gamma: StochasticAssignment,
+    admissible: Callable[[DeterministicAssignment], bool],
+    max_assignments: int,
+    base: dict[str, Any],
+) -> CheckResult:
+    """The verdict of `decompose_over`: HOLDS (``kind``, ``base``, ``lottery``), FAILS (kind
+    ``farkas``, ``base`` and `farkas_evidence`) or UNKNOWN (too large a support, LP gave up)."""
+    try:
+        found = decompose_over(gamma, admissible, require_limit(max_assignments))
+    except TooManyAssignments as exc:
+        return unknown(prop, str(exc))
+    if found.lottery is not None:
+        return holds(prop, {"kind": kind, **base, "lottery": found.lottery.to_json()})
+    if found.prices is not None:
+        return fails(prop, {"kind": "farkas", **base, **farkas_evidence(gamma, found)})
+    return unknown(prop, f"exact LP: {found.unknown_reason}")
 
 
 def require_limit(limit: int) -> int:

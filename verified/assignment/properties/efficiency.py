@@ -33,19 +33,13 @@ from verified.assignment.domain import Domain
 from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Preference, Problem, Profile
-from verified.assignment.properties._common import domain_description, prefixes
-from verified.assignment.properties._decomposition import (
-    DEFAULT_MAX_ASSIGNMENTS,
-    TooManyAssignments,
-    decompose_over,
-    farkas_evidence,
-    require_limit,
-)
+from verified.assignment.properties._common import over_domain, prefixes
+from verified.assignment.properties._decomposition import DEFAULT_MAX_ASSIGNMENTS, lottery_or_farkas
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import VerifiedError
 from verified.lp import Constraint, LinearProgram, solve_exact
 from verified.numbers import fraction_text
-from verified.results import CheckResult, digest, fails, holds, unknown
+from verified.results import CheckResult, fails, holds, unknown
 
 
 def _rank(problem: Problem, pref: Preference, column: int) -> int:
@@ -135,17 +129,11 @@ def check_ex_post_efficient_assignment(
     p = gamma.problem
     prof = p.profile(profile)
     base = {"profile": [list(r) for r in prof], "assignment": gamma.to_json()}
-    try:
-        found = decompose_over(
-            gamma, lambda d: pareto_improvement(d, prof) is None, require_limit(max_assignments)
-        )
-    except TooManyAssignments as exc:
-        return unknown(prop, str(exc))
-    if found.lottery is not None:
-        return holds(prop, {"kind": "efficient_lottery", **base, "lottery": found.lottery.to_json()})
-    if found.prices is not None:
-        return fails(prop, {"kind": "farkas", **base, **farkas_evidence(gamma, found)})
-    return unknown(prop, f"exact LP: {found.unknown_reason}")
+
+    def efficient(d: DeterministicAssignment) -> bool:
+        return pareto_improvement(d, prof) is None
+
+    return lottery_or_farkas(prop, "efficient_lottery", gamma, efficient, max_assignments, base)
 
 
 def is_ex_post_efficient_assignment(
@@ -298,38 +286,12 @@ def is_sd_efficient_assignment(gamma: StochasticAssignment, profile: Sequence[Se
     return check_sd_efficient_assignment(gamma, profile).holds
 
 
-def _over_domain(
-    prop: str, mechanism: Mechanism | TabulatedMechanism, domain: Domain, check: Any
-) -> CheckResult:
-    certificates = []
-    for index, profile in enumerate(domain):
-        gamma = mechanism.at_index(index) if isinstance(mechanism, TabulatedMechanism) else mechanism(profile)
-        found = check(gamma, profile)
-        if not found.holds:
-            evidence = dict(found.evidence)
-            evidence["mechanism"] = mechanism.name
-            if found.unknown:
-                return unknown(prop, f"at profile {[list(r) for r in profile]}: {found.reason}", evidence)
-            return fails(prop, evidence)
-        certificates.append(found.evidence)
-    return holds(
-        prop,
-        {
-            "kind": "exhaustive",
-            "mechanism": mechanism.name,
-            "domain": domain_description(domain),
-            "profiles_checked": len(certificates),
-            "certificates_digest": digest(certificates),
-        },
-    )
-
-
 def check_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
     """`check_ex_post_efficient_assignment` at every profile of ``domain``. FAILS/UNKNOWN: the
     first profile's evidence (plus ``mechanism``). HOLDS evidence ``exhaustive``: domain,
     number of profiles and ``certificates_digest`` = `verified.results.digest` of the list of
     per-profile HOLDS evidences in domain order."""
-    return _over_domain("ex_post_efficient", mechanism, domain, check_ex_post_efficient_assignment)
+    return over_domain("ex_post_efficient", mechanism, domain, check_ex_post_efficient_assignment)
 
 
 def is_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> bool:
@@ -339,7 +301,7 @@ def is_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Doma
 def check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
     """`check_sd_efficient_assignment` at every profile of ``domain`` (evidence as for
     `check_ex_post_efficient`)."""
-    return _over_domain("sd_efficient", mechanism, domain, check_sd_efficient_assignment)
+    return over_domain("sd_efficient", mechanism, domain, check_sd_efficient_assignment)
 
 
 def is_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> bool:

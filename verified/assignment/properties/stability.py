@@ -15,19 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from verified.assignment.domain import Domain
+from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
+from verified.assignment.model import Profile
 from verified.assignment.priorities import Priorities, blocking_pairs
-from verified.assignment.properties._common import domain_description
-from verified.assignment.properties._decomposition import (
-    DEFAULT_MAX_ASSIGNMENTS,
-    TooManyAssignments,
-    decompose_over,
-    farkas_evidence,
-    require_limit,
-)
+from verified.assignment.properties._common import over_domain
+from verified.assignment.properties._decomposition import DEFAULT_MAX_ASSIGNMENTS, lottery_or_farkas
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
-from verified.results import CheckResult, digest, fails, holds, unknown
+from verified.results import CheckResult
 
 
 def check_ex_post_stable_assignment(
@@ -55,17 +51,11 @@ def check_ex_post_stable_assignment(
         "assignment": gamma.to_json(),
         "priorities": priorities.to_json(),
     }
-    try:
-        found = decompose_over(
-            gamma, lambda d: not blocking_pairs(d.assigned, prof, priorities), require_limit(max_assignments)
-        )
-    except TooManyAssignments as exc:
-        return unknown(prop, str(exc))
-    if found.lottery is not None:
-        return holds(prop, {"kind": "stable_lottery", **base, "lottery": found.lottery.to_json()})
-    if found.prices is not None:
-        return fails(prop, {"kind": "farkas", **base, **farkas_evidence(gamma, found)})
-    return unknown(prop, f"exact LP: {found.unknown_reason}")
+
+    def stable(d: DeterministicAssignment) -> bool:
+        return not blocking_pairs(d.assigned, prof, priorities)
+
+    return lottery_or_farkas(prop, "stable_lottery", gamma, stable, max_assignments, base)
 
 
 def is_ex_post_stable_assignment(
@@ -81,28 +71,11 @@ def check_ex_post_stable(
     first profile's evidence (plus ``mechanism``). HOLDS evidence ``exhaustive``: domain,
     priorities, number of profiles and ``certificates_digest`` = `verified.results.digest`
     of the list of per-profile HOLDS evidences in domain order."""
-    prop = "ex_post_stable"
-    certificates = []
-    for index, profile in enumerate(domain):
-        gamma = mechanism.at_index(index) if isinstance(mechanism, TabulatedMechanism) else mechanism(profile)
-        found = check_ex_post_stable_assignment(gamma, profile, priorities)
-        if not found.holds:
-            evidence = {**found.evidence, "mechanism": mechanism.name}
-            if found.unknown:
-                return unknown(prop, f"at profile {[list(r) for r in profile]}: {found.reason}", evidence)
-            return fails(prop, evidence)
-        certificates.append(found.evidence)
-    return holds(
-        prop,
-        {
-            "kind": "exhaustive",
-            "mechanism": mechanism.name,
-            "domain": domain_description(domain),
-            "priorities": priorities.to_json(),
-            "profiles_checked": len(certificates),
-            "certificates_digest": digest(certificates),
-        },
-    )
+
+    def stable_at(gamma: StochasticAssignment, profile: Profile) -> CheckResult:
+        return check_ex_post_stable_assignment(gamma, profile, priorities)
+
+    return over_domain("ex_post_stable", mechanism, domain, stable_at, {"priorities": priorities.to_json()})
 
 
 def is_ex_post_stable(
