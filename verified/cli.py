@@ -143,7 +143,8 @@ def _check(args: argparse.Namespace) -> int:
         )
         if not done:
             result = unknown(name, f"time-out after {args.timeout:g} s")
-        about = encoding if name not in ("sp-anonymous", "ex-post-stable") else subject_for(name, subject)
+        own_subject = ("sp-anonymous", "ex-post-stable", "osp")  # certificates about more than the file
+        about = encoding if name not in own_subject else subject_for(name, subject)
         doc = build_certificate(name, result, about)
         docs.append(doc)
         rows.append((name, result.verdict.value, BY_NAME[name].description))

@@ -126,6 +126,17 @@ def _check_menu_osp(subject: Any, timeout: float | None = None) -> CheckResult:
     return _per_agent("menu_osp", subject, one)
 
 
+def _check_osp(subject: Any, timeout: float | None = None) -> CheckResult:
+    """Mechanism-level OSP (Valenzuela-Stookey, section 1.1, Definition of OSP): every agent's
+    strategy picks an obviously dominant action at every type, against the file's selection
+    table. Exact Fourier-Motzkin with Motzkin certificates (re-checkable without z3); z3 only
+    when the direct method hits its row limit."""
+    from verified.trading.mechanism_osp import check_mechanism_osp
+
+    direct = check_mechanism_osp(subject.mechanism, method="direct")
+    return direct if not direct.unknown else check_mechanism_osp(subject.mechanism, **_ms(timeout))
+
+
 def _check_improving_trade(subject: Any, timeout: float | None = None) -> CheckResult:
     """Some bilateral trade improves on the status quo (Valenzuela-Stookey, Lemma 2)."""
     from verified.trading.bilateral import check_bilateral_improvement
@@ -193,6 +204,10 @@ def subject_for(name: str, subject: Any) -> dict[str, Any]:
         return orbit_subject(orbit_table(subject))
     if name == "ex-post-stable":
         return {**subject_encoding(subject), "priorities": subject.priorities.to_json()}
+    if name == "osp":
+        from verified.io.trading import trading_subject
+
+        return trading_subject(subject, mechanism=True)
     return subject_encoding(subject)
 
 
@@ -252,6 +267,14 @@ PROPERTIES += (
     ),
     PropertySpec(
         "menu-osp", "trading", __name__, ("_check_menu_osp",), "menu-level OSP (Theorem 2)", _TRADING
+    ),
+    PropertySpec(
+        "osp",
+        "trading",
+        __name__,
+        ("_check_osp",),
+        "mechanism-level OSP: the strategies are obviously dominant against the selection table",
+        _TRADING,
     ),
     PropertySpec(
         "improving-trade",

@@ -16,6 +16,8 @@
 * ``eopr-robust`` holds (``eopr_robust``): for every profile of the menu product, the stated
   allocation lies in the chosen sets, clears the market and costs at most the status quo
   (so the cost-minimising EOPR allocation does too).
+* ``osp`` (mechanism level, the subject carries the selection table and the strategies):
+  see `verified.recheck.trading_osp`.
 * ``menu-osp`` holds (``refutation_tree``): the atoms are re-derived from the sets, the
   domain rows are checked to hold on the cost domain, every full choice of atoms has a
   refuted prefix, and each refutation's Motzkin multipliers are verified.
@@ -417,5 +419,9 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
         check_eopr_not_robust(agents, evidence, n)
     elif prop == "improving-trade" and verdict == "fails":
         check_no_trade(agents, evidence, n)
+    elif prop == "osp":
+        from verified.recheck.trading_osp import recheck_osp
+
+        recheck_osp(agents, verdict, evidence, encoding, n)
     else:
         fail(f"no independent checker for trading property {prop!r} with verdict {verdict!r}")
