@@ -4,12 +4,13 @@ gets positive probability of an object she did not list as acceptable."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
-from verified.assignment.model import Problem
+from verified.assignment.model import Problem, Profile
 from verified.assignment.properties._common import (
     agent_block,
     as_table,
@@ -24,6 +25,20 @@ from verified.results import CheckResult, fails, holds
 def _unacceptable(problem: Problem, pref: Sequence[str]) -> list[int]:
     listed = set(pref)
     return [k for k, x in enumerate(problem.objects) if x not in listed]
+
+
+def _unacceptable_share(problem: Problem, prof: Profile, i: int, k: int, share: Fraction) -> CheckResult:
+    """FAILS: agent i gets ``share`` > 0 of the object k she did not list."""
+    return fails(
+        "individually_rational",
+        {
+            "kind": "unacceptable_share",
+            "profile": [list(p) for p in prof],
+            "agent": problem.agents[i],
+            "object": problem.objects[k],
+            "probability": share,
+        },
+    )
 
 
 def check_individually_rational_assignment(
@@ -41,16 +56,7 @@ def check_individually_rational_assignment(
         for k in _unacceptable(problem, pref):
             checked += 1
             if assignment.matrix[i][k] != 0:
-                return fails(
-                    "individually_rational",
-                    {
-                        "kind": "unacceptable_share",
-                        "profile": [list(p) for p in prof],
-                        "agent": problem.agents[i],
-                        "object": problem.objects[k],
-                        "probability": assignment.matrix[i][k],
-                    },
-                )
+                return _unacceptable_share(problem, prof, i, k, assignment.matrix[i][k])
     return holds(
         "individually_rational",
         {"kind": "zero_unacceptable", "profile": [list(p) for p in prof], "entries_checked": checked},
@@ -82,16 +88,7 @@ def check_individually_rational(mechanism: Mechanism | TabulatedMechanism, domai
                 if bad.any():
                     r = int(np.argmax(bad))
                     index, prof = profile_at(domain, i, t, r)
-                    return fails(
-                        "individually_rational",
-                        {
-                            "kind": "unacceptable_share",
-                            "profile": [list(p) for p in prof],
-                            "agent": problem.agents[i],
-                            "object": problem.objects[k],
-                            "probability": table.entry(index, i, k),
-                        },
-                    )
+                    return _unacceptable_share(problem, prof, i, k, table.entry(index, i, k))
     return holds(
         "individually_rational",
         {
