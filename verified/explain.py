@@ -102,6 +102,14 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
                 f"  choosing set {r.get('choice')} can cost {r.get('worse_cost')} (at {worse}) "
                 f"while set {r.get('deviation')} can cost only {r.get('better_cost')} (at {better})"
             )
+    elif ev.get("kind") == "mechanism_osp_counterexample":
+        lines.append(
+            f"agent {ev.get('agent')} with cost type {ev.get('cost')} is told to choose set "
+            f"{ev.get('chosen')}, which is not obviously dominant: if the others choose "
+            f"{ev.get('worst_profile')} she gets {ev.get('worse_bundle')} at cost {ev.get('worse_cost')}, "
+            f"while choosing set {ev.get('deviation')} gets her {ev.get('better_bundle')} at cost "
+            f"{ev.get('better_cost')} when the others choose {ev.get('best_profile')}."
+        )
     elif ev.get("kind") == "no_bilateral_trade":
         cases = sum(len(p.get("cases", [])) for p in ev.get("pairs", []))
         lines.append(
@@ -147,6 +155,14 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
                 f"at most "
                 f"the status quo cost {ev.get('status_quo_cost')} (worst: {ev.get('worst_cost')} at choices "
                 f"{ev.get('worst_profile')}); each profile carries a feasible allocation that costs no more."
+            )
+        elif kind == "mechanism_osp_refutations":
+            count = sum(len(item.get("refuted", [])) for item in ev.get("agents", []))
+            lines.append(
+                "Every agent's strategy is obviously dominant at every type (mechanism-level OSP): "
+                f"{count} linear system(s) (type in the domain, in a piece of the region where the "
+                "strategy picks k, and some outcome of k worse than some outcome of a deviation k') "
+                "are each refuted by exact Motzkin multipliers."
             )
         elif kind == "per_agent":
             names = ", ".join(str(item.get("agent")) for item in ev.get("agents", []))
