@@ -16,6 +16,7 @@ independent checker (`verified.recheck`) before the assertion passes, unless
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,21 +77,23 @@ def _message(name: str, result: CheckResult, agents: list[str]) -> str:
     return explain({**result.to_json(), "property": name}, agents)
 
 
-def assert_holds(target: Any, *properties: str, **options: Any) -> dict[str, CheckResult]:
-    """Assert every property holds; the message of a failure is its counterexample in words."""
+def _assert_every(
+    target: Any, properties: tuple[str, ...], options: dict[str, Any], wanted: Callable[[CheckResult], bool]
+) -> dict[str, CheckResult]:
+    """Check ``properties``; raise AssertionError explaining each result that is not ``wanted``."""
     subject = _subject(target)
     results = check_properties(subject, *properties, **options)
-    bad = [(n, r) for n, r in results.items() if not r.holds]
+    bad = [(n, r) for n, r in results.items() if not wanted(r)]
     if bad:
         raise AssertionError("\n\n".join(_message(n, r, list(subject.problem.agents)) for n, r in bad))
     return results
+
+
+def assert_holds(target: Any, *properties: str, **options: Any) -> dict[str, CheckResult]:
+    """Assert every property holds; the message of a failure is its counterexample in words."""
+    return _assert_every(target, properties, options, lambda r: r.holds)
 
 
 def assert_fails(target: Any, *properties: str, **options: Any) -> dict[str, CheckResult]:
     """Assert every property fails (e.g. a known manipulable mechanism stays manipulable)."""
-    subject = _subject(target)
-    results = check_properties(subject, *properties, **options)
-    bad = [(n, r) for n, r in results.items() if not r.fails]
-    if bad:
-        raise AssertionError("\n\n".join(_message(n, r, list(subject.problem.agents)) for n, r in bad))
-    return results
+    return _assert_every(target, properties, options, lambda r: r.fails)
