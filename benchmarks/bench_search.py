@@ -15,9 +15,9 @@ from pathlib import Path
 from run import Case
 
 from verified.assignment.domain import Domain
+from verified.assignment.mechanisms.random_priority import tabulate_random_priority
 from verified.assignment.model import Problem
 from verified.search import find_dominating_mechanism
-from verified.search.bases import random_priority_table
 
 RP = {"mechanism": "random_priority"}
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ _RP4 = {}
 def _rp4():  # noqa: ANN202 - the base table is input, built before timing
     if not _RP4:
         domain = Domain.full(Problem.make(4, "abc"))
-        _RP4["domain"], _RP4["table"] = domain, random_priority_table(domain)
+        _RP4["domain"], _RP4["table"] = domain, tabulate_random_priority(domain)
     return _RP4["domain"], _RP4["table"]
 
 
@@ -47,7 +47,7 @@ def full_optimum(n: int) -> tuple[str, dict]:
     problem = Problem.make(n, "abc")
     domain = Domain.full(problem)
     out = find_dominating_mechanism(
-        random_priority_table(domain), domain, objective="total-gain", base_spec=RP
+        tabulate_random_priority(domain), domain, objective="total-gain", base_spec=RP
     )
     ev = out.result.evidence
     if not out.result.holds:

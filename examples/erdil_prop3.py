@@ -10,13 +10,14 @@ import sys
 from pathlib import Path
 
 from verified.assignment.domain import Domain
+from verified.assignment.mechanisms.random_priority import tabulate_random_priority
 from verified.assignment.model import Problem
 from verified.assignment.properties.equal_treatment import check_anonymous
 from verified.assignment.properties.fosd import check_mechanism_dominance
 from verified.assignment.properties.strategyproofness import check_strategyproof
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
-from verified.search.bases import random_deferred_acceptance, random_priority_table
+from verified.search.bases import base_mechanism
 from verified.search.report import describe
 from verified.search.symmetry import symmetrise
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(write: bool) -> None:
     problem = Problem.make(4, "abc")
     domain = Domain.full(problem)
-    rp = random_priority_table(domain)
+    rp = tabulate_random_priority(domain)
     others = ("ca", "cb", "c")
     nbhd = [(r, *others) for r in domain.preferences[0]]  # agent 1 reports anything; R_-1 fixed
     print("Proposition 3(i): RP, n = 4, m = 3, agents 2-4 report c > a, c > b, c")
@@ -46,7 +47,8 @@ def main(write: bool) -> None:
     print("  " + ", ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in checks.items()))
     print(f"  agent 1 at (a b, c a, c b, c) gets b with probability {h(nbhd[4]).prob('1', 'b')}")
     priorities = [[[0, 1, 2, 3]], [[0, 1, 2, 3]], [[1, 2, 3], [0]]]
-    rda = random_deferred_acceptance(problem, priorities)
+    rda_spec = {"mechanism": "random_deferred_acceptance", "priorities": priorities}
+    rda = base_mechanism(domain, rda_spec)
     print()
     print("Proposition 3(ii): RDA with priorities a: 1-4 tied, b: 1-4 tied, c: 2-4 tied above 1")
     out2 = find_dominating_mechanism(
@@ -54,7 +56,7 @@ def main(write: bool) -> None:
         domain,
         neighbourhood=nbhd,
         check_base=False,
-        base_spec={"mechanism": "random_deferred_acceptance", "priorities": priorities},
+        base_spec=rda_spec,
     )
     recheck_search_certificate(out2.result.to_json())
     print(describe(out2.result))

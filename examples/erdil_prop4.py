@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 from verified.assignment.domain import Domain
+from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
+from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import Problem
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
-from verified.search.bases import random_priority, random_priority_table, serial_dictatorship
 from verified.search.report import describe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ def main(write: bool) -> None:
     print(random_priority(problem)(problem.profile(R)))
     nbhd = [R, ("ba", "cb", "a", "c"), ("ab", "bc", "a", "c")]  # R, R' and R^ of the proof
     out = find_dominating_mechanism(
-        random_priority_table(domain),
+        tabulate_random_priority(domain),
         domain,
         neighbourhood=nbhd,
         nonwasteful_at=[R],

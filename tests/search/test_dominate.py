@@ -8,15 +8,12 @@ from fractions import Fraction
 import pytest
 
 from verified.assignment.domain import Domain
+from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
+from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import Problem
 from verified.recheck.search import CertificateError, recheck_search_certificate
 from verified.search import find_dominating_mechanism
-from verified.search.bases import (
-    random_deferred_acceptance,
-    random_priority,
-    random_priority_table,
-    serial_dictatorship,
-)
+from verified.search.bases import base_mechanism
 
 P4 = Problem.make(4, "abc")
 D4 = Domain.full(P4)
@@ -25,7 +22,7 @@ RP_SPEC = {"mechanism": "random_priority"}
 
 @pytest.fixture(scope="module")
 def rp_table():
-    return random_priority_table(D4)
+    return tabulate_random_priority(D4)
 
 
 def _prefix(row, pref, k):
@@ -97,13 +94,13 @@ def test_prop3i_neighbourhood_optimum_is_two_thirds(rp_table):
 
 def test_prop3ii_rda_with_appendix_priorities_is_dominated():
     # Appendix, proof of Prop. 3(ii): a and b: agents 1-4 tied; c: 2-4 tied above 1.
-    rda = random_deferred_acceptance(P4, [[(0, 1, 2, 3)], [(0, 1, 2, 3)], [(1, 2, 3), (0,)]])
-    others = ("ca", "cb", "c")
-    nbhd = [(r, *others) for r in D4.preferences[0]]
     spec = {
         "mechanism": "random_deferred_acceptance",
         "priorities": [[[0, 1, 2, 3]], [[0, 1, 2, 3]], [[1, 2, 3], [0]]],
     }
+    rda = base_mechanism(D4, spec)
+    others = ("ca", "cb", "c")
+    nbhd = [(r, *others) for r in D4.preferences[0]]
     out = find_dominating_mechanism(rda, D4, neighbourhood=nbhd, base_spec=spec, check_base=False)
     assert out.found
     recheck_search_certificate(out.result.to_json())
@@ -146,7 +143,7 @@ def test_rp_is_undominated_for_three_agents():
     problem = Problem.make(3, "ab")
     domain = Domain.full(problem)
     out = find_dominating_mechanism(
-        random_priority_table(domain), domain, objective="total-gain", base_spec=RP_SPEC
+        tabulate_random_priority(domain), domain, objective="total-gain", base_spec=RP_SPEC
     )
     assert out.result.fails and out.result.evidence["mode"] == "anonymous"
     recheck_search_certificate(out.result.to_json())
@@ -245,7 +242,7 @@ def test_relaxed_search_with_an_agent_who_wants_nothing():
     domain = Domain.full(problem)
     nbhd = [("ab", "ba", ""), ("ba", "ba", ""), ("ab", "ab", "")]
     out = find_dominating_mechanism(
-        random_priority_table(domain),
+        tabulate_random_priority(domain),
         domain,
         neighbourhood=nbhd,
         relaxed=True,

@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verified.assignment.domain import Domain
+from verified.assignment.mechanisms.random_priority import tabulate_random_priority
+from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import Problem
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
 from verified.search.anonymous_lp import build_anonymous
-from verified.search.bases import random_priority_table, serial_dictatorship
 from verified.search.formulation import build
 from verified.search.spaces import anonymous_space
 from verified.search.symmetry import check_anonymous
@@ -32,7 +33,7 @@ def test_prop1_serial_dictatorship_is_never_dominated(order, picks):
     # whatever neighbourhood the search may change.
     nbhd = [D2.profile(p) for p in picks]
     out = find_dominating_mechanism(
-        serial_dictatorship(P2, order),
+        serial_dictatorship(P2, [P2.agents[i] for i in order]),
         D2,
         neighbourhood=nbhd,
         base_spec={"mechanism": "serial_dictatorship", "order": list(order)},
@@ -56,7 +57,7 @@ def _rows(form):
 def test_numpy_builder_matches_the_generic_builder():
     problem = Problem.make(3, "ab")
     domain = Domain.full(problem)
-    table = random_priority_table(domain)
+    table = tabulate_random_priority(domain)
 
     def row0(digits):
         p = domain.index(tuple(domain.preferences[0][d] for d in digits))
@@ -77,7 +78,7 @@ def test_numpy_builder_matches_the_generic_builder():
 def test_anonymity_certification():
     problem = Problem.make(3, "ab")
     domain = Domain.full(problem)
-    assert check_anonymous(random_priority_table(domain)).holds
+    assert check_anonymous(tabulate_random_priority(domain)).holds
     from verified.assignment.mechanism import tabulate
 
     sd = check_anonymous(tabulate(serial_dictatorship(problem), domain))

@@ -8,12 +8,12 @@ from fractions import Fraction
 import pytest
 
 from verified.assignment.domain import Domain
+from verified.assignment.mechanisms.random_priority import tabulate_random_priority
 from verified.assignment.model import Problem
 from verified.assignment.properties.equal_treatment import check_anonymous as direct_anonymous
 from verified.assignment.properties.fosd import check_mechanism_dominance
 from verified.assignment.properties.strategyproofness import check_strategyproof
 from verified.search import find_dominating_mechanism
-from verified.search.bases import random_priority_table
 from verified.search.symmetry import symmetrise
 
 P4 = Problem.make(4, "abc")
@@ -22,7 +22,7 @@ D4 = Domain.full(P4)
 
 @pytest.fixture(scope="module")
 def improvement():
-    rp = random_priority_table(D4)
+    rp = tabulate_random_priority(D4)
     nbhd = [(r, "ca", "cb", "c") for r in D4.preferences[0]]
     out = find_dominating_mechanism(rp, D4, neighbourhood=nbhd, base_spec={"mechanism": "random_priority"})
     return rp, out.mechanism

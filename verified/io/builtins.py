@@ -14,9 +14,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from verified.assignment.domain import Domain, all_preferences
+from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Problem
 from verified.errors import InvalidInput
@@ -72,27 +70,13 @@ def _factory(name: str) -> Any:
 
 
 def fast_table(name: str, domain: Domain) -> TabulatedMechanism | None:
-    """Random priority tabulated through its memoised type DP (`rp_type_rows`): one DP per
-    multiset of rankings instead of one call per profile. None for other mechanisms."""
+    """Random priority tabulated in one sweep (`tabulate_random_priority`) instead of one call
+    per profile. None for other mechanisms."""
     if name != "random_priority":
         return None
-    try:
-        from verified.assignment.mechanisms.random_priority import rp_type_rows
-    except ImportError:  # pragma: no cover
-        return None
-    problem = domain.problem
-    order = {pref: k for k, pref in enumerate(all_preferences(problem.objects))}
-    rows = np.empty((len(domain), problem.n, problem.m + 1), dtype=np.int64)
-    den = None
-    cache: dict[tuple, dict] = {}
-    for index, profile in enumerate(domain):
-        key = tuple(sorted(profile, key=order.__getitem__))
-        found = cache.get(key)
-        if found is None:
-            found, den = rp_type_rows(problem, key)
-            cache[key] = found
-        rows[index] = [found[pref] for pref in profile]
-    return TabulatedMechanism(domain, rows, den or 1, "random priority")
+    from verified.assignment.mechanisms.random_priority import tabulate_random_priority
+
+    return tabulate_random_priority(domain)
 
 
 def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:

@@ -18,7 +18,7 @@ from pathlib import Path
 from verified.assignment.domain import Domain
 from verified.assignment.model import Problem
 from verified.errors import InvalidInput, MissingExtra
-from verified.search.bases import random_deferred_acceptance, random_priority_table, serial_dictatorship
+from verified.search.bases import base_mechanism
 from verified.search.dominate import OBJECTIVES, find_dominating_mechanism
 from verified.search.report import describe
 
@@ -42,14 +42,7 @@ def load(path: str) -> tuple:
     domain = Domain.full(problem)
     spec = data.get("base", {"mechanism": "random_priority"})
     name = spec.get("mechanism")
-    if name == "random_priority":
-        base = random_priority_table(domain)
-    elif name == "serial_dictatorship":
-        base = serial_dictatorship(problem, spec.get("order"))
-    elif name == "random_deferred_acceptance":
-        base = random_deferred_acceptance(problem, spec["priorities"])
-    else:
-        raise InvalidInput(f"unknown base mechanism {name!r}", "base.mechanism")
+    base = base_mechanism(domain, spec)
     options = {
         "neighbourhood": data.get("neighbourhood"),
         "nonwasteful_at": data.get("nonwasteful_at", []),

@@ -38,7 +38,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from math import factorial
 
-from verified.assignment.mechanism import FunctionMechanism
+import numpy as np
+
+from verified.assignment.domain import Domain, all_preferences
+from verified.assignment.mechanism import FunctionMechanism, TabulatedMechanism
 from verified.assignment.mechanisms._common import IndexPreference, from_counts, index_profile
 from verified.assignment.model import Preference, Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
@@ -319,6 +322,36 @@ def random_priority_counts(problem: Problem, profile: Profile) -> tuple[tuple[tu
     prefs = index_profile(problem, profile)
     rows, den = _type_rows(problem.capacities, prefs, problem.m)
     return tuple(rows[pref] for pref in prefs), den
+
+
+def tabulate_random_priority(domain: Domain) -> TabulatedMechanism:
+    """RP at every profile of ``domain`` as one table (numerators over n!), without one
+    mechanism call per profile: the fast way the library tabulates RP (search bases, mechanism
+    files, examples).
+
+    On a symmetric domain (every agent may report the same rankings) the rows come from the
+    orbit table `verified.assignment.anonymous.rp_orbit_table` (one `rp_type_rows` call per
+    class of multiset profiles under object renamings), expanded to all k^n profiles. On any
+    other domain, `rp_type_rows` is called once per distinct multiset of rankings. Equal, entry
+    for entry, to enumerating the n! serial dictatorships at each profile (tested)."""
+    from verified.assignment.anonymous import rp_orbit_table
+
+    problem = domain.problem
+    first = domain.preferences[0]
+    if all(prefs == first for prefs in domain.preferences):
+        return rp_orbit_table(problem, first).to_tabulated()
+    position = {pref: k for k, pref in enumerate(all_preferences(problem.objects))}
+    total = factorial(problem.n)
+    dtype: type = np.int64 if total * (problem.m + 1) < 2**62 else object  # overflow guard
+    rows = np.empty((len(domain), problem.n, problem.m + 1), dtype=dtype)
+    seen: dict[tuple[Preference, ...], dict[Preference, tuple[int, ...]]] = {}
+    for index, profile in enumerate(domain):
+        multiset = tuple(sorted(profile, key=position.__getitem__))
+        found = seen.get(multiset)
+        if found is None:
+            found = seen[multiset] = rp_type_rows(problem, multiset)[0]
+        rows[index] = [found[pref] for pref in profile]
+    return TabulatedMechanism(domain, rows, total, "random priority")
 
 
 def random_priority(problem: Problem) -> FunctionMechanism:
