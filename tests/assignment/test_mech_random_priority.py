@@ -126,3 +126,35 @@ def test_the_two_recursions_agree(case):
     by_first_pick = _type_rows(problem.capacities, prefs, problem.m)
     by_availability = _type_rows_by_availability(problem.capacities, prefs, problem.m)
     assert by_first_pick == by_availability
+
+
+def _domains():
+    from verified.assignment.domain import Domain
+
+    p3 = Problem.make(3, "abc", [1, 2, 1])
+    full = Domain.full(p3)
+    rankings = full.preferences[0]
+    mixed = Domain(p3, (rankings[:6], rankings[4:9], (("c", "a"), ("b",), ())))
+    return [full, mixed, Domain.full(Problem.make(2, "ab"))]
+
+
+@pytest.mark.parametrize("domain", _domains(), ids=["symmetric", "asymmetric", "two-agents"])
+def test_tabulation_equals_the_order_enumerating_reference(domain):
+    # Two paths of one function (orbit table on the symmetric domain, type DP per multiset on the
+    # asymmetric one) against the independent reference that enumerates the n! orders per profile.
+    import numpy as np
+
+    from tests.assignment.reference_mechanisms import random_priority as reference_rp
+    from tests.assignment.reference_mechanisms import table_of
+    from verified.assignment.mechanisms.random_priority import tabulate_random_priority
+    from verified.io.builtins import fast_table
+
+    fast = tabulate_random_priority(domain)
+    reference = table_of(domain, reference_rp, "reference")
+    assert fast.denominator == factorial(domain.problem.n)
+    for index, profile in enumerate(domain):
+        rows = tuple(tuple(Fraction(int(v), fast.denominator) for v in row) for row in fast.numerators[index])
+        assert rows == reference(profile).matrix, profile
+    via_files = fast_table("random_priority", domain)
+    assert np.array_equal(np.asarray(via_files.numerators), np.asarray(fast.numerators))
+    assert fast_table("serial_dictatorship", domain) is None
