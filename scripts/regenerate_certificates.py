@@ -139,6 +139,20 @@ ENTRIES = (
         "... but not when the status quo is not selectable (exact Lagrangian price bounds)",
     ),
     Entry(
+        "bilateral_mechanism.osp.cert.json",
+        "examples/bilateral_mechanism.toml",
+        "osp",
+        "Valenzuela-Stookey, section 1.1: the bilateral trading mechanism with its natural strategies is "
+        "OSP (one Motzkin certificate per strategy piece, deviation and pair of outcomes)",
+    ),
+    Entry(
+        "pseudo_market.osp.cert.json",
+        "examples/pseudo_market.toml",
+        "osp",
+        "... the fixed-price pseudo-market with myopic strategies is not (a type, its choice, a deviation "
+        "and the others' choices realising both costs)",
+    ),
+    Entry(
         "bilateral_trade.improving-trade.cert.json",
         "examples/binary_classification_polarized.toml",
         "improving-trade",
