@@ -9,6 +9,7 @@ prefixes of the acceptable list, then "acceptable + outside".
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from fractions import Fraction
 
 from verified.recheck.core import ensure, fail, field, rational, sha256
@@ -66,6 +67,18 @@ def _profile(t: Table, evidence: dict) -> int:
     return t.index(field(evidence, "profile", "evidence"), "evidence.profile")
 
 
+def _agent(t: Table, evidence: dict) -> int:
+    return t.agent(field(evidence, "agent", "evidence"), "evidence.agent")
+
+
+def _none_found(t: Table, evidence: dict, violation: Callable[[Table], object], message: str) -> None:
+    """A HOLDS claim: the evidence describes this table, and re-enumerating the whole domain
+    finds no violation (``message`` formats the one found)."""
+    _same_table(t, evidence)
+    found = violation(t)
+    ensure(found is None, message.format(found))
+
+
 def _row_equals(t: Table, stated: object, actual: list[int], where: str) -> None:
     """A stated row ({column: "n/d"} or a list over columns) equals the table's row."""
     if isinstance(stated, dict):
@@ -96,11 +109,9 @@ def ir_violation(t: Table) -> tuple | None:
 
 def recheck_ir(t: Table, verdict: str, ev: dict) -> None:
     if verdict == "holds":
-        _same_table(t, ev)
-        found = ir_violation(t)
-        ensure(found is None, f"not individually rational: {found}")
+        _none_found(t, ev, ir_violation, "not individually rational: {}")
         return
-    pi, i = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    pi, i = _profile(t, ev), _agent(t, ev)
     k = t.column(field(ev, "object", "evidence"), "evidence.object")
     ensure(k < t.m and t.columns[k] not in t.profile(pi)[i], "the object named is acceptable to the agent")
     value = t.prob(pi, i, k)
@@ -152,11 +163,9 @@ def waste_violation(t: Table) -> tuple | None:
 
 def recheck_nonwasteful(t: Table, verdict: str, ev: dict) -> None:
     if verdict == "holds":
-        _same_table(t, ev)
-        found = waste_violation(t)
-        ensure(found is None, f"wasteful at {found}")
+        _none_found(t, ev, waste_violation, "wasteful at {}")
         return
-    pi, j = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    pi, j = _profile(t, ev), _agent(t, ev)
     y = t.column(field(ev, "y", "evidence"), "evidence.y")
     z = t.column(field(ev, "z", "evidence"), "evidence.z")
     ensure(waste_at(t, pi, j, y, z), "no waste at the stated (profile, agent, y, z)")
@@ -223,14 +232,14 @@ def sp_violation(t: Table) -> tuple | None:
 
 def recheck_sp(t: Table, verdict: str, ev: dict) -> None:
     if verdict == "holds":
-        _same_table(t, ev)
+        _same_table(t, ev)  # before the comparisons count, so a foreign table is named first
         if "comparisons" in ev:
             expected = sum(t.count * (s - 1) for s in t.sizes)
             ensure(ev["comparisons"] == expected, f"comparisons {ev['comparisons']} != {expected}")
         found = sp_violation(t)
         ensure(found is None, f"a profitable misreport exists: {found}")
         return
-    pi, i = _profile(t, ev), t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    pi, i = _profile(t, ev), _agent(t, ev)
     report = field(ev, "misreport", "evidence")
     ensure(isinstance(report, list), "misreport must be a list of objects")
     r = t.position[i].get(tuple(report))
@@ -271,9 +280,7 @@ def ete_violation(t: Table) -> tuple | None:
 
 def recheck_ete(t: Table, verdict: str, ev: dict) -> None:
     if verdict == "holds":
-        _same_table(t, ev)
-        found = ete_violation(t)
-        ensure(found is None, f"equals treated unequally: {found}")
+        _none_found(t, ev, ete_violation, "equals treated unequally: {}")
         return
     pi = _profile(t, ev)
     agents = field(ev, "agents", "evidence")
@@ -310,9 +317,7 @@ def recheck_anonymous(t: Table, verdict: str, ev: dict) -> None:
     """FAILS evidence: profile R, permutation pi (list of agent positions pi(0), ..., pi(n-1)),
     agent i with f_i(R o pi) != f_pi(i)(R), where (R o pi)_k = R_pi(k)."""
     if verdict == "holds":
-        _same_table(t, ev)
-        found = anonymity_violation(t)
-        ensure(found is None, f"not anonymous: {found}")
+        _none_found(t, ev, anonymity_violation, "not anonymous: {}")
         return
     pi = _profile(t, ev)
     perm = field(ev, "permutation", "evidence")
@@ -323,7 +328,7 @@ def recheck_anonymous(t: Table, verdict: str, ev: dict) -> None:
         ensure(
             ev["permuted_profile"] == [list(prof[perm[k]]) for k in range(t.n)], "permuted_profile differs"
         )
-    i = t.agent(field(ev, "agent", "evidence"), "evidence.agent")
+    i = _agent(t, ev)
     ensure(t.nums[moved][i] != t.nums[pi][perm[i]], "f_i(R o pi) = f_pi(i)(R) for the stated agent")
     for key, idx, agent in (("permuted_row", moved, i), ("original_row", pi, perm[i])):
         if key in ev:
