@@ -4,29 +4,21 @@ numbers in it are re-derived here independently."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 from tests.assignment.reference_mechanisms import random_boston, random_priority
 from tests.assignment.test_strategyproofness import stdlib_table_digest
+from tests.example_output import assert_example_prints_expected, expected_output
 from verified.assignment.anonymous import rp_orbit_table
 from verified.assignment.model import Problem
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_rp_strategyproof_example_output():
-    script = ROOT / "examples" / "rp_strategyproof.py"
-    expected = (ROOT / "examples" / "expected" / "rp_strategyproof.txt").read_text()
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout == expected
+    assert_example_prints_expected("rp_strategyproof")
 
 
 def test_rp_strategyproof_example_numbers():
-    lines = (ROOT / "examples" / "expected" / "rp_strategyproof.txt").read_text().splitlines()
+    lines = expected_output("rp_strategyproof").splitlines()
     # 16 rankings (1 + 3 + 6 + 6), 16^4 profiles, 4 agents x 15 misreports each
     assert lines[0].endswith("(65536 profiles)")
     assert lines[2].split()[-1] == str(16**4 * 4 * 15)
