@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.trading.exact import dot
 from verified.errors import InvalidInput
 from verified.trading.bilateral import (
     check_bilateral_improvement,
@@ -27,10 +28,6 @@ from verified.trading.bilateral import (
 from verified.trading.model import CostDomain, Economy
 
 F = Fraction
-
-
-def dot(a, b):
-    return sum((F(x) * F(y) for x, y in zip(a, b, strict=True)), F(0))
 
 
 def box_types(domain: CostDomain, steps: int = 2):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.trading.exact import dot
 from verified.errors import InvalidInput
 from verified.trading.constructors import (
     bilateral_trading_mechanism,
@@ -24,10 +25,6 @@ from verified.trading.model import CostDomain, Economy
 from verified.trading.osp import check_menu_osp
 
 F = Fraction
-
-
-def dot(a, b):
-    return sum((F(x) * F(y) for x, y in zip(a, b, strict=True)), F(0))
 
 
 POSITIVE = CostDomain.positive_orthant(2)

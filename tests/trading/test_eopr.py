@@ -16,6 +16,7 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.trading.exact import dot
 from tests.trading.strategies import polarized_directions
 from verified.errors import InvalidInput
 from verified.trading.eopr import (
@@ -30,10 +31,6 @@ from verified.trading.model import Economy
 from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet
 
 F = Fraction
-
-
-def dot(a, b):
-    return sum((F(x) * F(y) for x, y in zip(a, b, strict=True)), F(0))
 
 
 def candidate_points(piece):

@@ -8,16 +8,13 @@ from itertools import product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.trading.exact import dot as _dot
 from tests.trading.strategies import directions, points
 from verified.trading.model import CostDomain
 from verified.trading.osp import check_menu_osp, obviously_dominant_choices
 from verified.trading.sets import PointSet, Ray, RemedialSet
 
 F = Fraction
-
-
-def _dot(a: list, b: list) -> Fraction:
-    return sum((F(x) * F(y) for x, y in zip(a, b, strict=True)), F(0))
 
 
 def recheck_counterexample(evidence: dict, menu: list) -> None:

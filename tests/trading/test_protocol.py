@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.trading.exact import dot as _dot
 from verified.errors import InvalidInput
 from verified.trading.mechanism_osp import (
     TradingMechanism,
@@ -56,10 +57,6 @@ TWO_RAYS = (
     [PointSet([ETA_B]), Ray(ETA_B, [1, -1]), Ray(ETA_B, [1, -2])],
     {(1, 1): [[0, 1], [1, 1]], (2, 2): [[0, 2], [1, 0]]},
 )
-
-
-def _dot(a, b) -> Fraction:
-    return sum((F(x) * F(y) for x, y in zip(a, b, strict=True)), F(0))
 
 
 def recheck_osp_counterexample(ev: dict, protocol: TradingProtocol, mechanism: TradingMechanism) -> None:
