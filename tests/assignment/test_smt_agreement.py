@@ -76,39 +76,36 @@ def small_tables(draw, individually_rational=None):
     return draw(tabulated_mechanisms(domain, individually_rational=ir))
 
 
+def _recheck_ir(evidence: dict, table: TabulatedMechanism) -> None:
+    profile = tuple(tuple(r) for r in evidence["profile"])
+    assert evidence["object"] not in evidence["preference"]
+    assert table(profile).prob(evidence["agent"], evidence["object"]) == Fraction(evidence["probability"]) > 0
+
+
+def _recheck_waste_in_table(evidence: dict, table: TabulatedMechanism) -> None:
+    _recheck_waste(evidence, table(tuple(tuple(r) for r in evidence["profile"])))
+
+
+# (direct exact check, z3 check, re-check of a z3 counterexample from its own numbers)
+AGREEMENT = {
+    "strategyproofness": (check_strategyproof, check_strategyproof_smt, _recheck_sp),
+    "individual_rationality": (check_individually_rational, check_individually_rational_smt, _recheck_ir),
+    "nonwastefulness": (check_nonwasteful, check_nonwasteful_smt, _recheck_waste_in_table),
+}
+
+
+@pytest.mark.parametrize("prop", sorted(AGREEMENT))
 @settings(max_examples=40)
-@given(small_tables())
-def test_strategyproofness_agrees(table):
-    direct = check_strategyproof(table, table.domain)
-    via_z3 = check_strategyproof_smt(table, table.domain)
+@given(table=small_tables())
+def test_direct_and_z3_agree(prop, table):
+    direct_check, smt_check, recheck = AGREEMENT[prop]
+    direct = direct_check(table, table.domain)
+    via_z3 = smt_check(table, table.domain)
     assert direct.verdict == via_z3.verdict
     if via_z3.fails:
-        _recheck_sp(via_z3.evidence, table)
+        recheck(via_z3.evidence, table)
     else:
         assert via_z3.evidence["subject"]["table_digest"] == table_digest(table)
-
-
-@settings(max_examples=40)
-@given(small_tables())
-def test_individual_rationality_agrees(table):
-    direct = check_individually_rational(table, table.domain)
-    via_z3 = check_individually_rational_smt(table, table.domain)
-    assert direct.verdict == via_z3.verdict
-    if via_z3.fails:
-        e = via_z3.evidence
-        profile = tuple(tuple(r) for r in e["profile"])
-        assert e["object"] not in e["preference"]
-        assert table(profile).prob(e["agent"], e["object"]) == Fraction(e["probability"]) > 0
-
-
-@settings(max_examples=40)
-@given(small_tables())
-def test_nonwastefulness_agrees(table):
-    direct = check_nonwasteful(table, table.domain)
-    via_z3 = check_nonwasteful_smt(table, table.domain)
-    assert direct.verdict == via_z3.verdict
-    if via_z3.fails:
-        _recheck_waste(via_z3.evidence, table(tuple(tuple(r) for r in via_z3.evidence["profile"])))
 
 
 @settings(max_examples=40)
