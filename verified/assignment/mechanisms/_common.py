@@ -8,10 +8,11 @@ denominator and turned into `Fraction`s only at the end.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import factorial
 
+from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
@@ -48,6 +49,23 @@ def agent_order(problem: Problem, order: Sequence[object] | None, where: str = "
         missing = [a for a in problem.agents if problem.agents.index(a) not in out]
         raise InvalidInput(f"agents {missing} are missing", where)
     return tuple(out)
+
+
+def fixed_order_mechanism(
+    problem: Problem,
+    order: Sequence[object] | None,
+    label: str,
+    outcome: Callable[[Sequence[int], Sequence[IndexPreference], Sequence[int]], Outcome],
+) -> FunctionMechanism:
+    """The deterministic mechanism ``outcome(capacities, preferences, sequence)`` for one strict
+    agent order (`agent_order`), named ``"<label> (<agent names in that order>)"``."""
+    sequence = agent_order(problem, order)
+
+    def run(profile: Profile) -> StochasticAssignment:
+        return deterministic(problem, outcome(problem.capacities, index_profile(problem, profile), sequence))
+
+    names = " ".join(problem.agents[i] for i in sequence)
+    return FunctionMechanism(problem, f"{label} ({names})", run)
 
 
 def deterministic(problem: Problem, outcome: Outcome) -> StochasticAssignment:

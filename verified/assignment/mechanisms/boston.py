@@ -11,8 +11,7 @@ from verified.assignment.mechanisms._common import (
     IndexPreference,
     Outcome,
     add_outcome,
-    agent_order,
-    deterministic,
+    fixed_order_mechanism,
     from_counts,
     index_profile,
     require_enumerable,
@@ -52,14 +51,7 @@ def boston(problem: Problem, order: Sequence[object] | None = None) -> FunctionM
     the problem's agent order), used by every object: in round r each unassigned agent applies
     to her r-th choice, which admits applicants by priority while copies last, for good.
     Deterministic, individually rational, manipulable."""
-    sequence = agent_order(problem, order)
-
-    def run(profile: Profile) -> StochasticAssignment:
-        prefs = index_profile(problem, profile)
-        return deterministic(problem, boston_outcome(problem.capacities, prefs, sequence))
-
-    names = " ".join(problem.agents[i] for i in sequence)
-    return FunctionMechanism(problem, f"boston ({names})", run)
+    return fixed_order_mechanism(problem, order, "boston", boston_outcome)
 
 
 def random_boston(problem: Problem) -> FunctionMechanism:

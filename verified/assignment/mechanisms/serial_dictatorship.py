@@ -8,12 +8,9 @@ from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.mechanisms._common import (
     IndexPreference,
     Outcome,
-    agent_order,
-    deterministic,
-    index_profile,
+    fixed_order_mechanism,
 )
-from verified.assignment.model import Problem, Profile
-from verified.assignment.stochastic import StochasticAssignment
+from verified.assignment.model import Problem
 
 
 def serial_dictatorship_outcome(
@@ -35,11 +32,4 @@ def serial_dictatorship(problem: Problem, order: Sequence[object] | None = None)
     """Serial dictatorship: the agents, in ``order`` (agent names; default the problem's agent
     order), each take their best remaining acceptable object (capacities respected), or the
     outside option when none is left. Deterministic, strategy-proof, individually rational."""
-    sequence = agent_order(problem, order)
-
-    def run(profile: Profile) -> StochasticAssignment:
-        prefs = index_profile(problem, profile)
-        return deterministic(problem, serial_dictatorship_outcome(problem.capacities, prefs, sequence))
-
-    names = " ".join(problem.agents[i] for i in sequence)
-    return FunctionMechanism(problem, f"serial dictatorship ({names})", run)
+    return fixed_order_mechanism(problem, order, "serial dictatorship", serial_dictatorship_outcome)
