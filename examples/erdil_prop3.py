@@ -18,7 +18,7 @@ from verified.assignment.properties.strategyproofness import check_strategyproof
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
 from verified.search.bases import base_mechanism
-from verified.search.report import describe
+from verified.search.report import describe, write_certificate
 from verified.search.symmetry import symmetrise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,8 +70,7 @@ def main(write: bool) -> None:
     )
     if write:
         for name, res in (("search_prop3i_neighbourhood", out), ("search_prop3ii_rda", out2)):
-            path = ROOT / "certificates" / f"{name}.json"
-            path.write_text(json.dumps(res.result.to_json(), sort_keys=True, indent=1) + "\n")
+            write_certificate(ROOT / "certificates" / f"{name}.json", res.result)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ Run: python examples/erdil_prop4.py [--write-certificates]
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorsh
 from verified.assignment.model import Problem
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
-from verified.search.report import describe
+from verified.search.report import describe, write_certificate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,8 +49,7 @@ def main(write: bool) -> None:
     print("re-checked independently: ok")
     if write:
         for name, res in (("search_prop4", out), ("search_prop1_sd_n3_m2", out1)):
-            path = ROOT / "certificates" / f"{name}.json"
-            path.write_text(json.dumps(res.result.to_json(), sort_keys=True, indent=1) + "\n")
+            write_certificate(ROOT / "certificates" / f"{name}.json", res.result)
 
 
 if __name__ == "__main__":

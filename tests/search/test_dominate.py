@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from tests.search.shared import D4, P4, RP_SPEC
 from verified.assignment.domain import Domain
 from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
@@ -14,15 +15,6 @@ from verified.assignment.model import Problem
 from verified.recheck.search import CertificateError, recheck_search_certificate
 from verified.search import find_dominating_mechanism
 from verified.search.bases import base_mechanism
-
-P4 = Problem.make(4, "abc")
-D4 = Domain.full(P4)
-RP_SPEC = {"mechanism": "random_priority"}
-
-
-@pytest.fixture(scope="module")
-def rp_table():
-    return tabulate_random_priority(D4)
 
 
 def _prefix(row, pref, k):

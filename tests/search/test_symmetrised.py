@@ -7,25 +7,19 @@ from fractions import Fraction
 
 import pytest
 
-from verified.assignment.domain import Domain
-from verified.assignment.mechanisms.random_priority import tabulate_random_priority
-from verified.assignment.model import Problem
+from tests.search.shared import D4, P4, RP_SPEC
 from verified.assignment.properties.equal_treatment import check_anonymous as direct_anonymous
 from verified.assignment.properties.fosd import check_mechanism_dominance
 from verified.assignment.properties.strategyproofness import check_strategyproof
 from verified.search import find_dominating_mechanism
 from verified.search.symmetry import symmetrise
 
-P4 = Problem.make(4, "abc")
-D4 = Domain.full(P4)
-
 
 @pytest.fixture(scope="module")
-def improvement():
-    rp = tabulate_random_priority(D4)
+def improvement(rp_table):
     nbhd = [(r, "ca", "cb", "c") for r in D4.preferences[0]]
-    out = find_dominating_mechanism(rp, D4, neighbourhood=nbhd, base_spec={"mechanism": "random_priority"})
-    return rp, out.mechanism
+    out = find_dominating_mechanism(rp_table, D4, neighbourhood=nbhd, base_spec=RP_SPEC)
+    return rp_table, out.mechanism
 
 
 def test_g_is_sp_and_dominates_rp_on_the_whole_domain(improvement):

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from verified.assignment.domain import Domain
-from verified.assignment.mechanisms.random_priority import tabulate_random_priority
-from verified.assignment.model import Problem
+from tests.search.shared import D4, RP_SPEC
 from verified.recheck.search import recheck_search_certificate
 from verified.search import find_dominating_mechanism
-
-P4 = Problem.make(4, "abc")
-D4 = Domain.full(P4)
-RP_SPEC = {"mechanism": "random_priority"}
-
-
-@pytest.fixture(scope="module")
-def rp_table():
-    return tabulate_random_priority(D4)
 
 
 @pytest.mark.parametrize("objective", ["total-gain", "strict"])

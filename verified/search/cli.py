@@ -20,7 +20,7 @@ from verified.assignment.model import Problem
 from verified.errors import InvalidInput, MissingExtra
 from verified.search.bases import base_mechanism
 from verified.search.dominate import OBJECTIVES, find_dominating_mechanism
-from verified.search.report import describe
+from verified.search.report import describe, write_certificate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(describe(out.result))
     if args.certificate:
-        Path(args.certificate).write_text(json.dumps(out.result.to_json(), sort_keys=True, indent=1) + "\n")
+        write_certificate(args.certificate, out.result)
         print(f"certificate written to {args.certificate}")
     if out.result.unknown:
         return 3

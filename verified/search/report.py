@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from fractions import Fraction
 from math import factorial
+from pathlib import Path
 
 from verified.results import CheckResult
 
@@ -63,3 +65,8 @@ def describe(result: CheckResult, limit: int = 20) -> str:
     if len(changed) > limit:
         lines.append(f"  ... and {len(changed) - limit} more")
     return "\n".join(lines)
+
+
+def write_certificate(path: str | Path, result: CheckResult) -> None:
+    """Store ``result`` as the search's certificate file (sorted keys, one-space indent)."""
+    Path(path).write_text(json.dumps(result.to_json(), sort_keys=True, indent=1) + "\n")
