@@ -14,6 +14,9 @@ selection table is finite, so sup/inf are maxima/minima over finitely many
 bundles and every condition is a finite disjunction of strict linear
 inequalities in c. A model is re-verified exactly before it is reported;
 unsat gives HOLDS with the query digest; a time-out gives UNKNOWN.
+For OSP, ``method="direct"`` (`verified.trading.mechanism_osp_direct`) decides the same
+question without z3 and gives HOLDS as Motzkin certificates a standard-library checker
+re-verifies; the z3 path stays as the cross-check.
 """
 
 from __future__ import annotations
