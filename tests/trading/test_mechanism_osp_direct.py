@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.certificates.helpers import EXAMPLES, rehash
+from tests.trading.exact import dot
 from verified.certificates import build_certificate
 from verified.errors import InvalidInput
 from verified.io import load_subject
@@ -25,10 +26,6 @@ from verified.trading.protocol import FixedStrategy, MyopicStrategy, RegionStrat
 from verified.trading.sets import PointSet
 
 F = Fraction
-
-
-def dot(a, b) -> Fraction:
-    return sum((F(x) * F(y) for x, y in zip(a, b, strict=True)), F(0))
 
 
 def certificate_of(subject: TradingSubject, result) -> dict:
