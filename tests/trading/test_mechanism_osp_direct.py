@@ -101,6 +101,9 @@ TAMPERING = {
     "dropped entry": lambda d: d["evidence"]["agents"][1]["refuted"].pop(),
     "invalid domain row": lambda d: d["evidence"]["agents"][0]["domain_rows"][0].__setitem__("rhs", "-1"),
     "other strategy": lambda d: d["subject"]["encoding"]["strategies"][0].__setitem__("default", 1),
+    "action outside the menu": lambda d: d["subject"]["encoding"]["strategies"][0]["regions"][0].__setitem__(
+        "action", 2
+    ),
     "flipped verdict": lambda d: d.__setitem__("verdict", "fails"),
     "z3 digest": lambda d: d.__setitem__("evidence", {"kind": "exhaustive_smt", "agents": []}),
     "table not clearing": lambda d: d["subject"]["encoding"]["selection"]["table"][3]["allocation"][

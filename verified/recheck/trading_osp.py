@@ -69,6 +69,15 @@ class Mechanism:
         ensure(set(self.table) == product, "the table does not cover the menus' product exactly")
         self.strategies = field(encoding, "strategies", "subject")
         ensure(isinstance(self.strategies, list) and len(self.strategies) == len(agents), "one strategy each")
+        for a, strategy in zip(agents, self.strategies, strict=True):
+            size, actions = len(a.menu), _actions(strategy)
+            ok = all(isinstance(k, int) and not isinstance(k, bool) and 0 <= k < size for k in actions)
+            ensure(ok, f"agent {a.name!r}: a strategy action is not a menu index")
+            if strategy.get("kind") == "myopic":
+                ensure(
+                    sorted(actions) == list(range(size)),
+                    f"agent {a.name!r}: the priority must order 0..{size - 1}",
+                )
 
     def outcomes(self, j: int, k: int) -> list[list[Fraction]]:
         """Distinct bundles P_j(k, .) in order of first appearance in the table."""
@@ -133,6 +142,17 @@ class Mechanism:
             ]
             out.append((("myopic", tuple(x)), rows))
         return out
+
+
+def _actions(strategy: dict) -> list[object]:
+    """Every menu index a strategy can name."""
+    kind = strategy.get("kind")
+    if kind == "fixed":
+        return [strategy["action"]]
+    if kind == "myopic":
+        return list(strategy["priority"])
+    ensure(kind == "regions", f"unknown strategy kind {kind!r}")
+    return [r["action"] for r in strategy["regions"]] + [strategy["default"]]
 
 
 def _region_rows(region: dict) -> list[Row]:
