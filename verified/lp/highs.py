@@ -72,7 +72,7 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
         dtype=np.float64,
     )
     vals = numerators / np.repeat(scales, counts) if m else numerators
-    rhs = np.array([_float(c.rhs) for c in lp.constraints], dtype=np.float64)
+    rhs = np.array([_float(c.rhs) for c in lp.constraints], dtype=np.float64)  # float ok: proposal only
     senses = np.array([c.sense for c in lp.constraints], dtype=object)
     inf = highspy.kHighsInf
     row_lower = np.where(senses == "<=", -inf, rhs) if m else np.empty(0)
@@ -81,10 +81,11 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
     model = highspy.HighsLp()
     model.num_col_ = n
     model.num_row_ = m
-    costs = [_float(lp.objective.get(v, Fraction(0))) for v in lp.variables]
+    costs = [_float(lp.objective.get(v, Fraction(0))) for v in lp.variables]  # float ok: proposal only
     model.col_cost_ = np.array(costs, dtype=np.float64)
     lower = [lp.lower_bound(v) for v in lp.variables]
-    model.col_lower_ = np.array([-inf if b is None else _float(b) for b in lower], dtype=np.float64)
+    col_lower = [-inf if b is None else _float(b) for b in lower]  # float ok: proposal only
+    model.col_lower_ = np.array(col_lower, dtype=np.float64)
     model.col_upper_ = np.full(n, inf)
     model.row_lower_ = row_lower
     model.row_upper_ = row_upper
