@@ -58,6 +58,17 @@ def rational(text: object, where: str) -> Fraction:
     raise AssertionError  # unreachable
 
 
+def rational_vector(values: object, where: str) -> list[Fraction]:
+    """A JSON list of exact rationals (see `rational`)."""
+    ensure(isinstance(values, list), f"{where}: expected a list")
+    return [rational(v, f"{where}[{k}]") for k, v in enumerate(values)]  # type: ignore[arg-type]
+
+
+def dot(a: list[Fraction], b: list[Fraction]) -> Fraction:
+    ensure(len(a) == len(b), "vectors of different dimensions")
+    return sum((x * y for x, y in zip(a, b, strict=True)), Fraction(0))
+
+
 def field(mapping: object, key: str, where: str) -> object:
     ensure(isinstance(mapping, dict), f"{where}: expected an object")
     ensure(key in mapping, f"{where}: missing {key!r}")

@@ -28,17 +28,9 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+from verified.recheck.core import dot as _dot
 from verified.recheck.core import ensure, fail, field, rational
-
-
-def _vec(values: object, where: str) -> list[Fraction]:
-    ensure(isinstance(values, list), f"{where}: expected a list")
-    return [rational(v, f"{where}[{k}]") for k, v in enumerate(values)]  # type: ignore[arg-type]
-
-
-def _dot(a: list[Fraction], b: list[Fraction]) -> Fraction:
-    ensure(len(a) == len(b), "vectors of different dimensions")
-    return sum((x * y for x, y in zip(a, b, strict=True)), Fraction(0))
+from verified.recheck.core import rational_vector as _vec
 
 
 class Agent:
