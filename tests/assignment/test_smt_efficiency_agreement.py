@@ -4,9 +4,11 @@ SD-efficiency and ex post stability; every witness is re-verified here from its 
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verified.assignment.encodings import check_ex_post_stable_smt as package_check_ex_post_stable_smt
 from verified.assignment.encodings.efficiency import (
     check_ex_post_efficient_smt,
     check_ex_post_stable_smt,
@@ -17,6 +19,7 @@ from verified.assignment.encodings.efficiency import (
 )
 from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanisms.probabilistic_serial import probabilistic_serial
+from verified.assignment.mechanisms.random_deferred_acceptance import random_deferred_acceptance
 from verified.assignment.mechanisms.random_priority import random_priority
 from verified.assignment.model import OUTSIDE, Problem
 from verified.assignment.priorities import Priorities, blocking_pairs
@@ -28,6 +31,7 @@ from verified.assignment.properties.efficiency import (
 from verified.assignment.properties.fosd import check_strict_assignment_dominance
 from verified.assignment.properties.stability import check_ex_post_stable_assignment
 from verified.assignment.stochastic import StochasticAssignment
+from verified.errors import InvalidInput
 from verified.strategies import problems, profiles, stochastic_assignments
 
 
@@ -234,3 +238,24 @@ def test_too_large_support_is_unknown() -> None:
     rp = random_priority(problem)(prof)
     result = check_ex_post_efficient_smt(rp, prof, max_assignments=1)
     assert result.unknown and result.evidence["kind"] == "smt_unknown"
+
+
+def test_random_deferred_acceptance_is_ex_post_stable_by_both_paths() -> None:
+    problem = Problem.make(3, "ab")
+    prof = problem.profile(["ab", "ab", "ba"])
+    priorities = Priorities.make(problem, {"a": [["1", "2", "3"]], "b": [["1", "2"], "3"]})
+    gamma = random_deferred_acceptance(problem, priorities)(prof)
+    # Every tie-break gives a matching stable for the broken, hence the weak, priorities
+    # (Erdil, section 3), so RDA's outcome is ex post stable; re-verified from the lottery.
+    result = package_check_ex_post_stable_smt(gamma, prof, priorities)
+    assert result.holds
+    _recheck_lottery(result.evidence, gamma, _stable(prof, priorities))
+    assert check_ex_post_stable_assignment(gamma, prof, priorities).holds
+
+
+def test_priorities_of_another_problem_are_rejected() -> None:
+    problem = Problem.make(2, "a")
+    other = Problem.make(3, "a")
+    gamma = StochasticAssignment.deterministic(problem, ["a", None])
+    with pytest.raises(InvalidInput, match="another problem"):
+        check_ex_post_stable_smt(gamma, ["a", "a"], Priorities.make(other, {"a": ["1", "2", "3"]}))
