@@ -21,6 +21,7 @@ from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanisms.probabilistic_serial import probabilistic_serial
 from verified.assignment.mechanisms.random_deferred_acceptance import random_deferred_acceptance
 from verified.assignment.mechanisms.random_priority import random_priority
+from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import OUTSIDE, Problem
 from verified.assignment.priorities import Priorities, blocking_pairs
 from verified.assignment.properties.efficiency import (
@@ -259,3 +260,46 @@ def test_priorities_of_another_problem_are_rejected() -> None:
     gamma = StochasticAssignment.deterministic(problem, ["a", None])
     with pytest.raises(InvalidInput, match="another problem"):
         check_ex_post_stable_smt(gamma, ["a", "a"], Priorities.make(other, {"a": ["1", "2", "3"]}))
+
+
+@st.composite
+def _serial_dictatorship_mixtures(draw):
+    """gamma = a random mixture of serial dictatorship outcomes (each Pareto efficient, so gamma
+    is ex post efficient by definition), usually with fractional entries."""
+    problem = draw(problems(max_agents=3, max_objects=3))
+    prof = draw(profiles(problem))
+    orders = draw(st.lists(st.permutations(list(problem.agents)), min_size=1, max_size=3))
+    weights = draw(st.lists(st.integers(1, 4), min_size=len(orders), max_size=len(orders)))
+    total = sum(weights)
+    matrix = [[Fraction(0)] * (problem.m + 1) for _ in problem.agents]
+    for order, w in zip(orders, weights, strict=True):
+        outcome = serial_dictatorship(problem, order)(prof)
+        for i in range(problem.n):
+            for c in range(problem.m + 1):
+                matrix[i][c] += outcome.matrix[i][c] * Fraction(w, total)
+    return problem, prof, StochasticAssignment(problem, tuple(tuple(r) for r in matrix))
+
+
+@settings(max_examples=25, deadline=None)
+@given(_serial_dictatorship_mixtures())
+def test_mixtures_of_serial_dictatorships_are_ex_post_efficient_by_both_paths(case) -> None:
+    problem, prof, gamma = case
+    result = check_ex_post_efficient_smt(gamma, prof)
+    assert result.holds and check_ex_post_efficient_assignment(gamma, prof).holds
+    _recheck_lottery(result.evidence, gamma, _efficient(prof))
+    # SD-efficiency may go either way on such mixtures; both paths must agree, and PS at the
+    # same profile is SD-efficient (Bogomolnaia-Moulin 2001, Proposition 1) by both paths.
+    assert check_sd_efficient_smt(gamma, prof).verdict == check_sd_efficient_assignment(gamma, prof).verdict
+    ps = probabilistic_serial(problem)(prof)
+    assert check_sd_efficient_smt(ps, prof).holds and check_sd_efficient_assignment(ps, prof).holds
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_random_deferred_acceptance_outcomes_are_ex_post_stable_by_both_paths(data) -> None:
+    problem, prof, _ = data.draw(_cases())
+    priorities = data.draw(_priorities(problem))
+    gamma = random_deferred_acceptance(problem, priorities)(prof)
+    result = check_ex_post_stable_smt(gamma, prof, priorities)
+    assert result.holds and check_ex_post_stable_assignment(gamma, prof, priorities).holds
+    _recheck_lottery(result.evidence, gamma, _stable(prof, priorities))
