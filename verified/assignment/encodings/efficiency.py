@@ -258,7 +258,7 @@ def check_sd_efficient_smt(
         return unknown(prop, f"z3: {outcome.reason_unknown}", {"kind": "smt_unknown", "query": _SD_QUERY})
     if outcome.unsat:
         return holds(prop, {"kind": "smt_unsat", "query": _SD_QUERY, **base}, solver="z3")
-    dominating = _canonical_dominating(gamma, prof, better, fixed, encoding, timeout_ms)
+    dominating = _canonical_dominating(gamma, prof, better, fixed, timeout_ms)
     if dominating is None:  # z3 gave up on the canonical point: report its own model
         dominating = better.read(outcome, "dominating")(prof)
     gains = _dominance_gains(dominating.matrix, gamma, prof)
@@ -285,7 +285,6 @@ def _canonical_dominating(
     prof: Profile,
     better: SymbolicTable,
     fixed: SymbolicTable,
-    encoding: Encoding,
     timeout_ms: int | None,
 ) -> StochasticAssignment | None:
     """A dominating assignment that depends on the query only: the first (agent, prefix), in
@@ -293,15 +292,13 @@ def _canonical_dominating(
     probability; then the lexicographically smallest entries (agent by agent, column by
     column). All steps are non-strict LPs, so every optimum is attained and unique."""
     p = gamma.problem
-    weak = [
-        c
-        for c in (valid(better) + individually_rational(better) + weakly_dominates(better, fixed)).constraints
-    ]
+    weak_encoding = valid(better) + individually_rational(better) + weakly_dominates(better, fixed)
+    weak = list(weak_encoding.constraints)
     for i, pref in enumerate(prof):
         for cols in prefix_columns(p, pref):
             gain = better.cumulative(0, i, cols)
             strict = gain > fixed.cumulative(0, i, cols)
-            found = solve(Encoding((*weak, strict), encoding.decode), timeout_ms=timeout_ms)
+            found = solve(Encoding((*weak, strict), weak_encoding.decode), timeout_ms=timeout_ms)
             if found.unknown:
                 return None
             if found.unsat:
