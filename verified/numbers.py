@@ -9,6 +9,7 @@ decimal representation (``0.1`` -> ``1/10``), the number the user typed.
 
 from __future__ import annotations
 
+import math
 import numbers as _numbers
 from collections.abc import Iterable
 from fractions import Fraction
@@ -45,7 +46,7 @@ def to_fraction(value: object, where: str, *, allow_float: bool = False) -> Frac
                 where,
             )
         as_float = float(value)  # float ok: only to read the decimal the user typed
-        if as_float != as_float or as_float in (float("inf"), float("-inf")):
+        if not math.isfinite(as_float):
             raise InvalidInput(f"got the non-finite float {value!r}", where)
         return Fraction(repr(as_float))
     raise InvalidInput(f"expected a rational number, got {type(value).__name__} {value!r}", where)
