@@ -18,34 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from verified.errors import InvalidInput
+from verified.names import validated_names
 
 #: Column label of the outside option in assignment rows (Erdil writes it ``i``).
 OUTSIDE = "outside"
 
 Preference = tuple[str, ...]
 Profile = tuple[Preference, ...]
-
-
-def _names(values: Sequence[object] | int, what: str) -> tuple[str, ...]:
-    if isinstance(values, bool):
-        raise InvalidInput(f"expected a count or a list of names, got {values!r}", what)
-    if isinstance(values, int):
-        if values < 1:
-            raise InvalidInput(f"need at least one, got {values}", what)
-        return tuple(str(k) for k in range(1, values + 1))
-    if isinstance(values, str):
-        values = list(values) if " " not in values and "," not in values else values.replace(",", " ").split()
-    names = tuple(str(v) for v in values)
-    if not names:
-        raise InvalidInput("the list is empty", what)
-    seen: set[str] = set()
-    for k, name in enumerate(names):
-        if not name:
-            raise InvalidInput("empty name", f"{what}[{k}]")
-        if name in seen:
-            raise InvalidInput(f"duplicate name {name!r}", f"{what}[{k}]")
-        seen.add(name)
-    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +40,8 @@ class Problem:
     capacities: tuple[int, ...]
 
     def __post_init__(self) -> None:
-        _names(self.agents, "agents")
-        _names(self.objects, "objects")
+        validated_names(self.agents, "agents")
+        validated_names(self.objects, "objects")
         if OUTSIDE in self.objects:
             raise InvalidInput(f"{OUTSIDE!r} is reserved for the outside option", "objects")
         if len(self.capacities) != len(self.objects):
@@ -86,8 +65,8 @@ class Problem:
         ``capacities`` defaults to one copy of each object."""
         if isinstance(objects, int) and not isinstance(objects, bool):
             objects = "abcdefghijklmnopqrstuvwxyz"[:objects] if objects <= 26 else objects
-        agent_names = _names(agents, "agents")
-        object_names = _names(objects, "objects")
+        agent_names = validated_names(agents, "agents")
+        object_names = validated_names(objects, "objects")
         if capacities is None:
             caps = tuple(1 for _ in object_names)
         elif isinstance(capacities, dict):

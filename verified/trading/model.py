@@ -21,6 +21,7 @@ from fractions import Fraction
 from itertools import product
 
 from verified.errors import InvalidInput
+from verified.names import validated_names
 from verified.numbers import to_fraction
 
 Vector = tuple[Fraction, ...]
@@ -184,24 +185,6 @@ class CostDomain:
         return out
 
 
-def _names(values: Sequence[object] | int, what: str) -> tuple[str, ...]:
-    if isinstance(values, bool):
-        raise InvalidInput(f"expected a count or a list of names, got {values!r}", what)
-    if isinstance(values, int):
-        if values < 1:
-            raise InvalidInput(f"need at least one, got {values}", what)
-        return tuple(str(k) for k in range(1, values + 1))
-    names = tuple(str(v) for v in values)
-    if not names:
-        raise InvalidInput("the list is empty", what)
-    for k, name in enumerate(names):
-        if not name:
-            raise InvalidInput("empty name", f"{what}[{k}]")
-        if name in names[:k]:
-            raise InvalidInput(f"duplicate name {name!r}", f"{what}[{k}]")
-    return names
-
-
 @dataclass(frozen=True, slots=True)
 class Economy:
     """Tasks, supplies, agents, endowments, performance weights and cost domains.
@@ -274,8 +257,8 @@ class Economy:
         ``performance`` defaults to zero weights; ``cost_domains`` to the
         non-negative orthant for every agent (one domain is shared by all).
         """
-        task_names = _names(tasks, "tasks")
-        agent_names = _names(agents, "agents")
+        task_names = validated_names(tasks, "tasks")
+        agent_names = validated_names(agents, "agents")
         n_tasks = len(task_names)
         if len(endowment) != len(agent_names):
             raise InvalidInput(f"expected {len(agent_names)} endowments, got {len(endowment)}", "endowment")
