@@ -1,15 +1,13 @@
-"""Trading core: menu-level OSP (z3 and direct), Theorem 2 structure, mechanism-level OSP."""
+"""Trading core: menu-level OSP (z3 and direct), Theorem 2 structure.
+
+Mechanism-level OSP (direct and z3) is timed in bench_mechanism_osp_direct.py."""
 
 from __future__ import annotations
 
-from itertools import product
-
 from run import Case
 
-from verified.trading.mechanism_osp import TradingMechanism, check_mechanism_osp
-from verified.trading.model import CostDomain, Economy
+from verified.trading.model import CostDomain
 from verified.trading.osp import check_menu_osp
-from verified.trading.protocol import MyopicStrategy, TradingProtocol
 from verified.trading.sets import PointSet, Ray
 from verified.trading.theorem2 import check_polarized_ray_menu
 
@@ -36,32 +34,10 @@ def _structure_case(n: int) -> Case:
     return Case(f"Theorem 2 structure, I={n}", 1.0, run)
 
 
-def _mechanism_case() -> Case:
-    def run() -> str:
-        economy = Economy.make(3, 2, [[1, 1, 1], [1, 1, 1]], cost_domains=CostDomain.positive_orthant(3))
-        eta = (1, 1, 1)
-        menu_a = [PointSet([eta]), Ray(eta, [-1, 1, 1]), Ray(eta, [1, -1, 1]), Ray(eta, [1, 1, -1])]
-        menu_b = [PointSet([eta]), Ray(eta, [1, -1, -1]), Ray(eta, [-1, 1, -1]), Ray(eta, [-1, -1, 1])]
-        table = {}
-        for p in product(range(4), range(4)):
-            if p[0] == p[1] and p[0] > 0:  # opposite rays: trade one unit along them
-                d = menu_a[p[0]].direction
-                table[p] = [[1 + x for x in d], [1 - x for x in d]]
-            else:
-                table[p] = [eta, eta]
-        protocol = TradingProtocol.make(economy, [menu_a, menu_b], table)
-        return str(
-            check_mechanism_osp(TradingMechanism(protocol, [MyopicStrategy(), MyopicStrategy()])).verdict
-        )
-
-    return Case("mechanism OSP, 2 agents x 4 choices, I=3", 10.0, run)
-
-
 def cases() -> list[Case]:
     return [
         _menu_case(3, "smt"),
         _menu_case(4, "smt"),
         _menu_case(3, "direct"),
         _structure_case(4),
-        _mechanism_case(),
     ]
