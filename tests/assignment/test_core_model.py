@@ -77,3 +77,16 @@ def test_table_validation_names_profile_and_agent():
     over[3] = [[2, 0], [2, 0]]
     with pytest.raises(InvalidInput, match="capacity"):
         TabulatedMechanism(d, over, 2)
+
+
+def test_int64_table_with_a_huge_denominator_cannot_wrap_around():
+    # Two entries of 2**62 each sum to 2**63, which wraps to a negative int64: the table must
+    # switch to Python ints, so this bad row (sum 2**63 != denominator 2**62) is still caught.
+    p = Problem.make(1, "a")
+    d = Domain.full(p)  # rankings: (), (a,)
+    den = 2**62
+    nums = np.array([[[0, den]], [[den, den]]], dtype=np.int64)
+    with pytest.raises(InvalidInput, match="row sums to 2"):
+        TabulatedMechanism(d, nums, den)
+    ok = np.array([[[0, den]], [[den, 0]]], dtype=np.int64)
+    assert TabulatedMechanism(d, ok, den).entry(1, 0, 0) == 1

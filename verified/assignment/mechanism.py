@@ -97,6 +97,10 @@ class TabulatedMechanism:
         expected = (len(self.domain), p.n, p.m + 1)
         if nums.shape != expected:
             raise InvalidInput(f"table has shape {nums.shape}, expected {expected}", "table")
+        if nums.dtype.kind in "iu" and self.denominator * max(p.n, p.m + 1) >= _INT64_SAFE:
+            # Row and column sums of fixed-width integers could wrap around: use Python ints.
+            nums = nums.astype(object)
+            object.__setattr__(self, "numerators", nums)
         nums.flags.writeable = False
         self._validate()
 
