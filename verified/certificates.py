@@ -30,17 +30,18 @@ def tool_version() -> str:
 def build_certificate(prop: str, result: CheckResult, subject: dict[str, Any]) -> dict[str, Any]:
     """The certificate of ``result`` (a check of property ``prop``, a registry name) on
     ``subject`` (plain JSON types only, e.g. from `verified.io.table_subject`)."""
+    unknown = result.verdict.value == "unknown"
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "verified", "version": tool_version()},
         "property": prop,
-        "check": result.property,
         "verdict": result.verdict.value,
-        "evidence": jsonable(result.evidence),
+        # an unknown verdict claims nothing, so it carries no evidence a reader could mistake for a claim
+        "evidence": {"kind": "unknown"} if unknown else jsonable(result.evidence),
         "subject": {"sha256": subject_sha256(subject), "encoding": subject},
     }
-    if result.reason:
-        doc["reason"] = result.reason
+    if unknown:
+        doc["reason"] = result.reason or "no reason given"
     return doc
 
 
