@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from verified.assignment.domain import Domain
+from verified.assignment.intbounds import int_dtype, scaled_capacities, table_bound, table_numerators
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import Preference, Problem
 from verified.assignment.properties._common import array_digest
@@ -147,6 +148,8 @@ class OrbitTable:
         p, k = self.problem, len(self.rankings)
         Domain(p, tuple(self.rankings for _ in p.agents))  # validates the rankings
         expected = (k, multiset_count(k, p.n - 1), p.m + 1)
+        if not isinstance(self.numerators, np.ndarray) or self.numerators.dtype.kind not in "iuO":
+            raise InvalidInput("numerators must be an integer numpy array", "orbit table")
         if self.numerators.shape != expected:
             raise InvalidInput(
                 f"orbit table has shape {self.numerators.shape}, expected {expected}", "orbit table"
@@ -159,7 +162,9 @@ class OrbitTable:
             raise InvalidInput(
                 f"denominator must be a positive integer, got {self.denominator!r}", "orbit table"
             )
-        self.numerators.flags.writeable = False
+        nums = table_numerators(self.numerators, table_bound(self.denominator, p.n, p.m), "orbit table")
+        object.__setattr__(self, "numerators", nums)
+        nums.flags.writeable = False
         self._validate()
 
     def _where(self, t: int, others: int) -> str:
@@ -183,8 +188,8 @@ class OrbitTable:
             raise InvalidInput(f"row sums to {value}, not 1", self._where(t, o))
         full = all_multisets(len(self.rankings), p.n)
         others = _others_ranks(full, len(self.rankings))
-        columns = sum(nums[full[:, j], others[:, j], : p.m] for j in range(p.n))
-        caps = np.array([q * den for q in p.capacities], dtype=object if den * p.n >= 2**62 else np.int64)
+        columns = sum(nums[full[:, j], others[:, j], : p.m] for j in range(p.n))  # <= n * den
+        caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
         bad = np.argwhere(columns > caps)
         if len(bad):
             q, c = (int(v) for v in bad[0])
@@ -240,7 +245,7 @@ class OrbitTable:
             den = lcm(den, d)
             values.extend(rows[rankings[a]] for a in positions)
             dens.append(d)
-        dtype: Any = np.int64 if den * (m + 1) < 2**62 else object
+        dtype: Any = int_dtype(table_bound(den, n, m))  # entries and their products den // d * v <= den
         canon = np.array(values, dtype=dtype).reshape(len(reps), n, m + 1)
         canon = canon * (den // np.array(dens, dtype=dtype))[:, None, None]
         nums = np.zeros((k, multiset_count(k, n - 1), m + 1), dtype=dtype)

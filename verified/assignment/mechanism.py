@@ -8,8 +8,9 @@ Two forms:
   exactly as integer numerators over one common denominator: entry
   ``numerators[p, i, k] / denominator`` is the probability that agent ``i``
   gets column ``k`` (objects, then outside) at profile number ``p``. The
-  integer form is what makes whole-domain checks fast *and* exact; when the
-  numbers do not fit in int64 the array holds Python ints (dtype=object).
+  integer form is what makes whole-domain checks fast *and* exact; when a row or
+  column sum could leave int64 the array holds Python ints (dtype=object), by the
+  policy of `verified.assignment.intbounds`.
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from verified.assignment.domain import Domain
+from verified.assignment.intbounds import int_array, scaled_capacities, table_bound, table_numerators
 from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
-
-_INT64_SAFE = 2**62
 
 
 @runtime_checkable
@@ -61,12 +61,13 @@ class FunctionMechanism:
         return out
 
 
-def _exact_array(values: np.ndarray) -> np.ndarray:
-    """int64 when every value (and sums of a row/column of them) is safe, else Python ints."""
-    if values.dtype == object and values.size:
-        biggest = max(abs(int(v)) for v in values.flat)
-        if biggest * max(values.shape[-1], values.shape[-2] if values.ndim > 1 else 1) < _INT64_SAFE:
-            return values.astype(np.int64)
+def _exact_array(values: np.ndarray, denominator: int) -> np.ndarray:
+    """An object array of ints as int64 when `intbounds.table_bound` fits (the largest entry
+    counted, so unvalidated entries cannot overflow either), else unchanged (Python ints)."""
+    if values.dtype == object and values.size and values.ndim >= 2:
+        largest = max(abs(int(v)) for v in values.flat)
+        n, columns = values.shape[-2], values.shape[-1]
+        return int_array(values, table_bound(denominator, n, columns - 1, largest))
     return values
 
 
@@ -97,10 +98,8 @@ class TabulatedMechanism:
         expected = (len(self.domain), p.n, p.m + 1)
         if nums.shape != expected:
             raise InvalidInput(f"table has shape {nums.shape}, expected {expected}", "table")
-        if nums.dtype.kind in "iu" and self.denominator * max(p.n, p.m + 1) >= _INT64_SAFE:
-            # Row and column sums of fixed-width integers could wrap around: use Python ints.
-            nums = nums.astype(object)
-            object.__setattr__(self, "numerators", nums)
+        nums = table_numerators(nums, table_bound(self.denominator, p.n, p.m), "table")
+        object.__setattr__(self, "numerators", nums)
         nums.flags.writeable = False
         self._validate()
 
@@ -122,9 +121,8 @@ class TabulatedMechanism:
                 f"row sums to {fraction_text(Fraction(int(rows[pi, i]), den))}, not 1",
                 self._where(pi, i),
             )
-        cols = nums[:, :, : p.m].sum(axis=1)
-        big = den * max(p.capacities) >= _INT64_SAFE  # huge denominators: exact Python ints
-        caps = np.array([q * den for q in p.capacities], dtype=object if big else np.int64)
+        cols = nums[:, :, : p.m].sum(axis=1)  # <= n * den: int64 only if that fits
+        caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
         bad = np.argwhere(cols > caps)
         if len(bad):
             pi, k = (int(v) for v in bad[0])
@@ -176,7 +174,7 @@ class TabulatedMechanism:
             for i, row in enumerate(a.matrix):
                 for k, v in enumerate(row):
                     raw[pi, i, k] = v.numerator * (den // v.denominator)
-        return cls(domain, _exact_array(raw), den, name)
+        return cls(domain, _exact_array(raw, den), den, name)
 
     @classmethod
     def from_fraction_array(
@@ -192,7 +190,7 @@ class TabulatedMechanism:
         for idx, v in np.ndenumerate(values):
             f = Fraction(v)
             raw[idx] = f.numerator * (den // f.denominator)
-        return cls(domain, _exact_array(raw), den, name)
+        return cls(domain, _exact_array(raw, den), den, name)
 
 
 def tabulate(mechanism: Mechanism, domain: Domain) -> TabulatedMechanism:

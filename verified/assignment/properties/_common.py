@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from verified.assignment import intbounds
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulate
 from verified.assignment.model import Preference, Problem, Profile
@@ -149,19 +150,17 @@ def array_digest(nums: np.ndarray, denominator: int) -> str:
 
 
 def work_dtype(denominator: int) -> Any:
-    """Smallest safe dtype for sums of entries of one row (all such sums are <= denominator)."""
-    if denominator < 2**31 - 1:
-        return np.int32
-    if denominator < 2**62:
-        return np.int64
-    return object
+    """Smallest exact dtype for sums of entries of one row (all such sums are <= denominator):
+    `verified.assignment.intbounds.work_dtype` of the denominator."""
+    return intbounds.work_dtype(denominator)
 
 
 class SubsetSums:
     """Exact sums of chosen columns of one agent's rows over a whole table.
 
     ``block`` has shape (..., m + 1); ``get(cols)`` returns ``block[..., cols].sum(-1)``
-    in `work_dtype` (cached, built from the sum of the shorter prefix)."""
+    in `work_dtype` (cached, built from the sum of the shorter prefix). ``denominator``
+    must bound every such sum (true of a validated table's rows: they sum to it)."""
 
     def __init__(self, block: np.ndarray, denominator: int) -> None:
         self._block = block

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from verified.assignment.domain import Domain
+from verified.assignment.intbounds import scaled_capacities
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Preference, Problem
 from verified.assignment.properties._common import (
@@ -129,8 +130,9 @@ def check_nonwasteful(mechanism: Mechanism | TabulatedMechanism, domain: Domain)
     den = table.denominator
     nums = table.numerators
     spare_shape = (*domain.sizes, problem.m)
-    column_sums = nums[:, :, : problem.m].sum(axis=1)
-    spare = (column_sums < np.array(problem.capacities, dtype=np.int64) * den).reshape(spare_shape)
+    column_sums = nums[:, :, : problem.m].sum(axis=1)  # <= n * den: int64 only if that fits
+    capacities = scaled_capacities(problem.capacities, den)  # q * den: int64 only if it fits
+    spare = np.asarray(column_sums < capacities, dtype=bool).reshape(spare_shape)
     for j in range(problem.n):
         sums = SubsetSums(agent_block(table, j), den)
         for t, pref in enumerate(domain.preferences[j]):
