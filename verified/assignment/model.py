@@ -14,17 +14,27 @@ indices (`Problem.object_index`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from verified.errors import InvalidInput
-from verified.names import validated_names
+from verified.names import show, validated_count, validated_names
+from verified.numbers import bounded_int
 
 #: Column label of the outside option in assignment rows (Erdil writes it ``i``).
 OUTSIDE = "outside"
 
 Preference = tuple[str, ...]
 Profile = tuple[Preference, ...]
+
+
+def _capacity(value: object, where: str) -> int:
+    """A capacity: an integer (not a bool) >= 1 with a bounded number of digits."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"capacity must be an integer, got {show(value)}", where)
+    if value < 1:
+        raise InvalidInput(f"capacity must be at least 1, got {value}", where)
+    return bounded_int(value, where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,42 +50,53 @@ class Problem:
     capacities: tuple[int, ...]
 
     def __post_init__(self) -> None:
-        validated_names(self.agents, "agents")
-        validated_names(self.objects, "objects")
+        for what, names in (("agents", self.agents), ("objects", self.objects)):
+            if not isinstance(names, tuple) or validated_names(names, what) != names:
+                raise InvalidInput("names must be a tuple of strings (use Problem.make)", what)
         if OUTSIDE in self.objects:
             raise InvalidInput(f"{OUTSIDE!r} is reserved for the outside option", "objects")
-        if len(self.capacities) != len(self.objects):
+        if not isinstance(self.capacities, tuple) or len(self.capacities) != len(self.objects):
             raise InvalidInput(
                 f"{len(self.capacities)} capacities for {len(self.objects)} objects", "capacities"
             )
         for x, q in zip(self.objects, self.capacities, strict=True):
-            if isinstance(q, bool) or not isinstance(q, int):
-                raise InvalidInput(f"capacity must be an integer, got {q!r}", f"capacities[{x!r}]")
-            if q < 1:
-                raise InvalidInput(f"capacity must be at least 1, got {q}", f"capacities[{x!r}]")
+            _capacity(q, f"capacities[{x!r}]")
 
     @classmethod
     def make(
         cls,
         agents: Sequence[object] | int,
         objects: Sequence[object] | str | int,
-        capacities: Sequence[int] | dict[str, int] | None = None,
+        capacities: Sequence[int] | Mapping[str, int] | None = None,
     ) -> Problem:
         """``agents``/``objects`` are counts or names (``"abc"`` means a, b, c);
         ``capacities`` defaults to one copy of each object."""
         if isinstance(objects, int) and not isinstance(objects, bool):
-            objects = "abcdefghijklmnopqrstuvwxyz"[:objects] if objects <= 26 else objects
+            count = validated_count(objects, "objects")
+            objects = "abcdefghijklmnopqrstuvwxyz"[:count] if count <= 26 else count
         agent_names = validated_names(agents, "agents")
         object_names = validated_names(objects, "objects")
         if capacities is None:
             caps = tuple(1 for _ in object_names)
-        elif isinstance(capacities, dict):
-            unknown = set(capacities) - set(object_names)
-            if unknown:
-                raise InvalidInput(f"unknown objects {sorted(unknown)}", "capacities")
-            caps = tuple(capacities.get(x, 1) for x in object_names)
+        elif isinstance(capacities, Mapping):
+            for key in capacities:
+                if not isinstance(key, str) or key not in object_names:
+                    raise InvalidInput(
+                        f"unknown object {show(key)}; objects are {list(object_names)}",
+                        f"capacities[{show(key)}]",
+                    )
+            caps = tuple(_capacity(capacities.get(x, 1), f"capacities[{x!r}]") for x in object_names)
+        elif isinstance(capacities, (list, tuple)):
+            if len(capacities) != len(object_names):
+                raise InvalidInput(
+                    f"{len(capacities)} capacities for {len(object_names)} objects", "capacities"
+                )
+            caps = tuple(_capacity(q, f"capacities[{k}]") for k, q in enumerate(capacities))
         else:
-            caps = tuple(capacities)
+            raise InvalidInput(
+                f"expected a list of integers or a mapping object -> integer, got {show(capacities)}",
+                "capacities",
+            )
         return cls(agent_names, object_names, caps)
 
     @property
@@ -122,11 +143,20 @@ class Problem:
         if isinstance(ranking, str):
             items: list[object] = ranking.split() if (" " in ranking or "," in ranking) else list(ranking)
             items = [str(s).strip(",") for s in items if str(s).strip(",")]
-        else:
+        elif isinstance(ranking, (list, tuple)):
             items = list(ranking)
+        else:
+            raise InvalidInput(
+                f"expected a ranking (a list of object names, or a string like 'abc'), got {show(ranking)}",
+                where,
+            )
+        if len(items) > len(self.objects):
+            raise InvalidInput(f"{len(items)} entries for {len(self.objects)} objects", where)
         seen: set[str] = set()
         out: list[str] = []
         for k, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, (str, int)):
+                raise InvalidInput(f"expected an object name, got {show(item)}", f"{where}[{k}]")
             name = str(item)
             if name == OUTSIDE:
                 raise InvalidInput(
@@ -144,6 +174,8 @@ class Problem:
 
     def profile(self, rankings: Sequence[Sequence[object] | str]) -> Profile:
         """Validate one preference per agent, in agent order."""
+        if not isinstance(rankings, (list, tuple)):
+            raise InvalidInput(f"expected one ranking per agent (a list), got {show(rankings)}", "profile")
         rankings = list(rankings)
         if len(rankings) != self.n:
             raise InvalidInput(f"{len(rankings)} preferences for {self.n} agents", "profile")
