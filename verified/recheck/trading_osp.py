@@ -1,21 +1,26 @@
 """Mechanism-level OSP certificates (property ``osp``, Valenzuela-Stookey, section 1.1),
 re-verified from the subject with the standard library only.
 
-The subject carries the economy, the menus, the selection table (``selection.table``) and one
-strategy per agent (``strategies``). The table is checked first: every profile of the menus'
-product exactly once, each bundle in the chosen set, the market cleared.
+The subject carries the economy, the menus, the selection table and one strategy per agent,
+all re-validated by `verified.recheck.trading_subject` (every profile once, in product
+order, bundles in the chosen sets, the market cleared; strategies naming menu indices).
 
-* holds (``mechanism_osp_refutations``): per agent, every stated domain row holds on C_j; the
-  convex pieces of {c : s_j(c) = k} are re-derived from the strategy (fixed; regions: region r
-  with one negated row of each earlier region, or the default with one negated row of every
-  region; myopic: one piece per bundle x of T~_j^k, rows (x - y) . c < 0 for y in T~_j^q with q
+* holds (``mechanism_osp_refutations``): ``statement`` is the fixed text; per agent, in
+  order (``agent``, ``domain_rows``, ``refuted``), every domain row holds on C_j; the convex
+  pieces of {c : s_j(c) = k} are re-derived from the strategy (fixed: one piece ``{"type":
+  "fixed"}``; regions: region r's rows with one negated row of each earlier region,
+  ``{"type": "region", "region", "negated"}``, or the default with one negated row of every
+  region, ``{"type": "default", "negated"}``; myopic: one piece per bundle x of T~_j^k,
+  ``{"type": "myopic", "minimizer_profile"}``, rows (x - y) . c < 0 for y in T~_j^q with q
   before k in the priority, <= 0 after, in table order); for every choice k, piece,
-  deviation k' != k and bundles x in T~_j^k, x' in T~_j^k' some entry's Motzkin multipliers
-  (over domain rows, piece rows, then -(x - x') . c < 0) are >= 0, cancel, and give a
-  negative (or zero with a strict row) right-hand side.
+  deviation k' != k and bundles x in T~_j^k, x' in T~_j^k' some entry's Motzkin
+  multipliers (over domain rows, piece rows, then -(x - x') . c < 0) are >= 0, cancel, and
+  give a negative (or zero with a strict row) right-hand side. Each entry is verified.
 * fails (``mechanism_osp_counterexample``): the type lies in C_j, the strategy (recomputed)
-  chooses ``chosen`` there, both profiles are table rows with the stated own choices and
-  bundles, and c . worse_bundle > c . better_bundle.
+  chooses ``chosen`` there, ``deviation`` differs, ``worst_profile`` / ``best_profile`` are
+  table rows with own choices ``chosen`` / ``deviation`` and the stated bundles, the stated
+  costs are c . x (recomputed), the worst one is the largest over T~_j^chosen and the best
+  one the least over T~_j^deviation, and c . worse_bundle > c . better_bundle.
 """
 
 from __future__ import annotations
@@ -24,105 +29,82 @@ import itertools
 import json
 from fractions import Fraction
 
-from verified.recheck.core import dot as _dot
-from verified.recheck.core import ensure, fail, field, rational
-from verified.recheck.core import rational_vector as _vec
+from verified.recheck.core import dot, ensure, exact_keys, index
+from verified.recheck.trading import Row, domain_rows, motzkin, same, same_number, same_vector
+from verified.recheck.trading_subject import Strategy, Subject, Vec, vec
 
 ZERO = Fraction(0)
-Row = tuple[list[Fraction], Fraction, bool]
+STATEMENT = (
+    "for every agent j, choice k, convex piece of {c : s_j(c) = k}, deviation k' != k and "
+    "bundles x = P_j(k, a), x' = P_j(k', b), the system c in C_j, c in piece, (x - x') . c > 0 "
+    "is infeasible: Motzkin multipliers over the domain rows, the piece rows, then -(x - x') . c < 0"
+)
+PIECE_KEYS = {
+    "fixed": ("type",),
+    "region": ("type", "region", "negated"),
+    "default": ("type", "negated"),
+    "myopic": ("type", "minimizer_profile"),
+}
 
 
 class Mechanism:
-    """The table (validated) and the strategies of a subject."""
+    """The validated table and strategies of a subject, with the derived pieces."""
 
-    def __init__(self, agents: list, encoding: dict, n: int) -> None:
-        from verified.recheck.trading import in_set
+    def __init__(self, subject: Subject) -> None:
+        self.subject = subject
+        self.agents = subject.agents
 
-        self.agents = agents
-        rows = field(field(encoding, "selection", "subject"), "table", "selection")
-        self.order: list[tuple[int, ...]] = []
-        self.table: dict[tuple[int, ...], list[list[Fraction]]] = {}
-        supplies = [sum((a.eta[i] for a in agents), ZERO) for i in range(n)]
-        for row in rows:
-            profile = tuple(field(row, "profile", "table row"))
-            ensure(profile not in self.table, f"profile {list(profile)} appears twice")
-            alloc = [_vec(b, "allocation") for b in field(row, "allocation", "table row")]
-            ensure(len(profile) == len(agents) == len(alloc), f"profile {list(profile)}: one entry per agent")
-            for a, k, x in zip(agents, profile, alloc, strict=True):
-                ensure(isinstance(k, int) and 0 <= k < len(a.menu), f"profile {list(profile)}: bad index")
-                ensure(
-                    len(x) == n and in_set(a.menu[k], x), f"profile {list(profile)}: {a.name!r} not in set"
-                )
-            total = [sum((x[i] for x in alloc), ZERO) for i in range(n)]
-            ensure(total == supplies, f"profile {list(profile)}: the market does not clear")
-            self.table[profile] = alloc
-            self.order.append(profile)
-        product = set(itertools.product(*(range(len(a.menu)) for a in agents)))
-        ensure(set(self.table) == product, "the table does not cover the menus' product exactly")
-        self.strategies = field(encoding, "strategies", "subject")
-        ensure(isinstance(self.strategies, list) and len(self.strategies) == len(agents), "one strategy each")
-        for a, strategy in zip(agents, self.strategies, strict=True):
-            size, actions = len(a.menu), _actions(strategy)
-            ok = all(isinstance(k, int) and not isinstance(k, bool) and 0 <= k < size for k in actions)
-            ensure(ok, f"agent {a.name!r}: a strategy action is not a menu index")
-            if strategy.get("kind") == "myopic":
-                ensure(
-                    sorted(actions) == list(range(size)),
-                    f"agent {a.name!r}: the priority must order 0..{size - 1}",
-                )
-
-    def outcomes(self, j: int, k: int) -> list[list[Fraction]]:
+    def outcomes(self, j: int, k: int) -> list[Vec]:
         """Distinct bundles P_j(k, .) in order of first appearance in the table."""
-        out: list[list[Fraction]] = []
-        for profile in self.order:
-            x = self.table[profile][j]
+        out: list[Vec] = []
+        for profile in self.subject.order:
+            x = self.subject.table[profile][j]
             if profile[j] == k and x not in out:
                 out.append(x)
         return out
 
-    def bundle(self, profile: object, j: int, k: int) -> list[Fraction]:
-        ensure(isinstance(profile, list), "a profile is a list")
-        key = tuple(profile)  # type: ignore[arg-type]
-        ensure(key in self.table and key[j] == k, f"profile {profile} is not a row with own choice {k}")
-        return self.table[key][j]
+    def bundle(self, profile: object, j: int, k: int, where: str) -> Vec:
+        agents = self.agents
+        ensure(isinstance(profile, list) and len(profile) == len(agents), f"{where}: one index per agent")
+        key = tuple(
+            index(v, len(a.menu), f"{where}[{i}]")
+            for i, (a, v) in enumerate(zip(agents, profile, strict=True))
+        )  # type: ignore[arg-type]
+        ensure(key[j] == k, f"{where}: {list(key)} is not a row with own choice {k}")
+        return self.subject.table[key][j]
 
-    def action(self, j: int, c: list[Fraction]) -> int:
-        s = self.strategies[j]
-        kind = s.get("kind")
-        if kind == "fixed":
-            return s["action"]
-        if kind == "regions":
-            for region in s["regions"]:
-                if all(_holds(row, c) for row in _region_rows(region)):
-                    return region["action"]
-            return s["default"]
-        ensure(kind == "myopic", f"unknown strategy kind {kind!r}")
+    def action(self, j: int, c: Vec) -> int:
+        s = self.subject.strategies[j]
+        if s.kind == "fixed":
+            return s.action
+        if s.kind == "regions":
+            for rows, rhs, strict, action in s.regions:
+                if all(_holds((list(a), b, t), c) for a, b, t in zip(rows, rhs, strict, strict=True)):
+                    return action
+            return s.default
         size = len(self.agents[j].menu)
-        ensure(sorted(s["priority"]) == list(range(size)), "the priority must order every menu index")
-        minima = [min(_dot(c, x) for x in self.outcomes(j, k)) for k in range(size)]
-        return next(k for k in s["priority"] if minima[k] == min(minima))
+        minima = [min(dot(list(c), list(x)) for x in self.outcomes(j, k)) for k in range(size)]
+        return next(k for k in s.priority if minima[k] == min(minima))
 
     def pieces(self, j: int, k: int) -> list[tuple[object, list[Row]]]:
         """(identity, rows) of the convex pieces of {c : s_j(c) = k}."""
-        s = self.strategies[j]
-        kind = s.get("kind")
-        if kind == "fixed":
-            return [("fixed", [])] if s["action"] == k else []
-        if kind == "regions":
-            regions = [_region_rows(r) for r in s["regions"]]
+        s: Strategy = self.subject.strategies[j]
+        if s.kind == "fixed":
+            return [("fixed", [])] if s.action == k else []
+        if s.kind == "regions":
+            regions = [_region_rows(r) for r in s.regions]
             out: list[tuple[object, list[Row]]] = []
-            for r, region in enumerate(s["regions"]):
-                if region["action"] == k:
+            for r, region in enumerate(s.regions):
+                if region[3] == k:
                     for negs in itertools.product(*(range(len(regions[q])) for q in range(r))):
                         rows = regions[r] + [_negate(regions[q][i]) for q, i in enumerate(negs)]
                         out.append(({"type": "region", "region": r, "negated": list(negs)}, rows))
-            if s["default"] == k:
+            if s.default == k:
                 for negs in itertools.product(*(range(len(rows)) for rows in regions)):
                     rows = [_negate(regions[q][i]) for q, i in enumerate(negs)]
                     out.append(({"type": "default", "negated": list(negs)}, rows))
             return out
-        ensure(kind == "myopic", f"unknown strategy kind {kind!r}")
-        order = s["priority"]
+        order = list(s.priority)
         position = order.index(k)
         out = []
         for x in self.outcomes(j, k):
@@ -136,75 +118,61 @@ class Mechanism:
         return out
 
 
-def _actions(strategy: dict) -> list[object]:
-    """Every menu index a strategy can name."""
-    kind = strategy.get("kind")
-    if kind == "fixed":
-        return [strategy["action"]]
-    if kind == "myopic":
-        return list(strategy["priority"])
-    ensure(kind == "regions", f"unknown strategy kind {kind!r}")
-    return [r["action"] for r in strategy["regions"]] + [strategy["default"]]
-
-
-def _region_rows(region: dict) -> list[Row]:
-    coeffs = [_vec(r, "region row") for r in field(region, "rows", "region")]
-    rhs = _vec(field(region, "rhs", "region"), "rhs")
-    strict = field(region, "strict", "region")
-    ensure(len(coeffs) == len(rhs) == len(strict), "a region needs rows, rhs and strict of equal length")
-    return [(a, b, s is True) for a, b, s in zip(coeffs, rhs, strict, strict=True)]
+def _region_rows(region: tuple) -> list[Row]:
+    rows, rhs, strict, _ = region
+    return [(list(a), b, s) for a, b, s in zip(rows, rhs, strict, strict=True)]
 
 
 def _negate(row: Row) -> Row:
     return ([-a for a in row[0]], -row[1], not row[2])
 
 
-def _holds(row: Row, c: list[Fraction]) -> bool:
-    value = _dot(row[0], c)
+def _holds(row: Row, c: Vec) -> bool:
+    value = dot(row[0], list(c))
     return value < row[1] if row[2] else value <= row[1]
-
-
-def _motzkin(system: list[Row], multipliers: object, where: str) -> None:
-    y = [rational(v, "multiplier") for v in multipliers]  # type: ignore[union-attr]
-    ensure(len(y) == len(system) and all(v >= 0 for v in y), f"{where}: bad multipliers")
-    dim = len(system[0][0])
-    combo = [sum((v * row[0][i] for v, row in zip(y, system, strict=True)), ZERO) for i in range(dim)]
-    ensure(all(x == 0 for x in combo), f"{where}: the multipliers do not cancel")
-    b = sum((v * row[1] for v, row in zip(y, system, strict=True)), ZERO)
-    strict_used = any(v > 0 and row[2] for v, row in zip(y, system, strict=True))
-    ensure(b < 0 or (b == 0 and strict_used), f"{where}: the multipliers prove nothing")
 
 
 def _key(value: object) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def check_refutations(mech: Mechanism, j: int, item: dict) -> None:
-    from verified.recheck.trading import _valid_row
+ENTRY_KEYS = ("choice", "piece", "deviation", "worse_profile", "better_profile", "multipliers")
 
-    agent = mech.agents[j]
-    base: list[Row] = []
-    for r in field(item, "domain_rows", "evidence"):
-        row = (_vec(r["coeffs"], "row"), rational(r["rhs"], "rhs"), r["strict"] is True)
-        ensure(_valid_row(agent, *row), f"agent {agent.name!r}: domain row {r} does not hold on C_j")
-        base.append(row)
-    proved: set[str] = set()
-    for e in field(item, "refuted", "evidence"):
-        k, k2 = field(e, "choice", "entry"), field(e, "deviation", "entry")
-        piece = field(e, "piece", "entry")
-        ident: object = piece
-        if piece.get("type") == "myopic":
-            ident = ("myopic", tuple(mech.bundle(piece["minimizer_profile"], j, k)))
-        elif piece.get("type") == "fixed":
-            ident = "fixed"
-        x = mech.bundle(field(e, "worse_profile", "entry"), j, k)
-        x2 = mech.bundle(field(e, "better_profile", "entry"), j, k2)
-        rows = {_key(i): r for i, r in mech.pieces(j, k)}
-        ensure(_key(ident) in rows, f"agent {agent.name!r}, choice {k}: unknown piece {piece}")
-        atom = ([b - a for a, b in zip(x, x2, strict=True)], ZERO, True)
-        _motzkin(base + rows[_key(ident)] + [atom], e["multipliers"], f"agent {agent.name!r}, choice {k}")
-        proved.add(_key([k, ident, k2, x, x2]))
+
+def check_refutations(mech: Mechanism, j: int, item: object, where: str) -> None:
+    agent, n = mech.agents[j], mech.subject.n
+    item = exact_keys(item, ("agent", "domain_rows", "refuted"), (), where)
+    same(item["agent"], agent.name, f"{where}.agent")
+    base = domain_rows(agent, item["domain_rows"], n, f"{where}.domain_rows")
     size = len(agent.menu)
+    proved: set[str] = set()
+    entries = item["refuted"]
+    ensure(isinstance(entries, list), f"{where}.refuted: expected a list")
+    for e, entry in enumerate(entries):  # type: ignore[arg-type]
+        at = f"{where}.refuted[{e}]"
+        entry = exact_keys(entry, ENTRY_KEYS, (), at)
+        k = index(entry["choice"], size, f"{at}.choice")
+        k2 = index(entry["deviation"], size, f"{at}.deviation")
+        ensure(k2 != k, f"{at}.deviation: must differ from the choice")
+        piece = entry["piece"]
+        ptype = piece.get("type") if isinstance(piece, dict) else None
+        ensure(ptype in PIECE_KEYS, f"{at}.piece: unknown piece {piece!r}")
+        piece = exact_keys(piece, PIECE_KEYS[ptype], (), f"{at}.piece")  # type: ignore[index]
+        ident: object = piece
+        if ptype == "myopic":
+            ident = (
+                "myopic",
+                tuple(mech.bundle(piece["minimizer_profile"], j, k, f"{at}.piece.minimizer_profile")),
+            )
+        elif ptype == "fixed":
+            ident = "fixed"
+        x = mech.bundle(entry["worse_profile"], j, k, f"{at}.worse_profile")
+        x2 = mech.bundle(entry["better_profile"], j, k2, f"{at}.better_profile")
+        rows = {_key(i): r for i, r in mech.pieces(j, k)}
+        ensure(_key(ident) in rows, f"{at}.piece: not a piece of the strategy's choice {k}")
+        atom = ([b - a for a, b in zip(x, x2, strict=True)], ZERO, True)
+        motzkin(base + rows[_key(ident)] + [atom], entry["multipliers"], n, f"{at}.multipliers")
+        proved.add(_key([k, ident, k2, x, x2]))
     for k in range(size):
         for ident, _ in mech.pieces(j, k):
             for k2 in range(size):
@@ -212,37 +180,46 @@ def check_refutations(mech: Mechanism, j: int, item: dict) -> None:
                     for x2 in mech.outcomes(j, k2):
                         ensure(
                             _key([k, ident, k2, x, x2]) in proved,
-                            f"agent {agent.name!r}: choice {k}, piece {ident}, deviation {k2}, "
+                            f"{where}: choice {k}, piece {ident}, deviation {k2}, "
                             f"bundles {x} / {x2} are not refuted",
                         )
 
 
+COUNTER_KEYS = ("kind", "agent", "cost", "chosen", "deviation", "worst_profile", "worse_bundle", "worse_cost")
+
+
 def check_counterexample(mech: Mechanism, ev: dict) -> None:
-    ensure(ev.get("kind") == "mechanism_osp_counterexample", "a 'fails' verdict needs a counterexample")
-    names = [a.name for a in mech.agents]
-    ensure(field(ev, "agent", "evidence") in names, "unknown agent")
-    j = names.index(ev["agent"])
-    c = _vec(field(ev, "cost", "evidence"), "cost")
-    ensure(mech.agents[j].contains_cost(c), "the type is outside the agent's cost domain")
-    k, k2 = field(ev, "chosen", "evidence"), field(ev, "deviation", "evidence")
-    ensure(mech.action(j, c) == k, "the strategy does not choose 'chosen' at this type")
-    ensure(k2 != k and isinstance(k2, int) and 0 <= k2 < len(mech.agents[j].menu), "bad deviation")
-    worse = mech.bundle(field(ev, "worst_profile", "evidence"), j, k)
-    better = mech.bundle(field(ev, "best_profile", "evidence"), j, k2)
-    ensure(_vec(field(ev, "worse_bundle", "evidence"), "worse_bundle") == worse, "worse_bundle differs")
-    ensure(_vec(field(ev, "better_bundle", "evidence"), "better_bundle") == better, "better_bundle differs")
-    ensure(_dot(c, worse) > _dot(c, better), "the deviation's best case is not better")
+    ev = exact_keys(ev, COUNTER_KEYS + ("best_profile", "better_bundle", "better_cost"), (), "evidence")
+    j = mech.subject.agent(ev["agent"], "evidence.agent")
+    agent, size = mech.agents[j], len(mech.agents[j].menu)
+    c = vec(ev["cost"], mech.subject.n, "evidence.cost")
+    ensure(agent.contains_cost(c), "evidence.cost: the type is outside the agent's cost domain")
+    k = index(ev["chosen"], size, "evidence.chosen")
+    k2 = index(ev["deviation"], size, "evidence.deviation")
+    ensure(k2 != k, "evidence.deviation: must differ from the chosen index")
+    ensure(mech.action(j, c) == k, "evidence.chosen: the strategy does not choose it at this type")
+    worse = mech.bundle(ev["worst_profile"], j, k, "evidence.worst_profile")
+    better = mech.bundle(ev["best_profile"], j, k2, "evidence.best_profile")
+    same_vector(ev["worse_bundle"], worse, "evidence.worse_bundle")
+    same_vector(ev["better_bundle"], better, "evidence.better_bundle")
+    high, low = dot(list(c), list(worse)), dot(list(c), list(better))
+    same_number(ev["worse_cost"], high, "evidence.worse_cost")
+    same_number(ev["better_cost"], low, "evidence.better_cost")
+    ensure(high == max(dot(list(c), list(x)) for x in mech.outcomes(j, k)), "evidence: not the worst case")
+    ensure(low == min(dot(list(c), list(x)) for x in mech.outcomes(j, k2)), "evidence: not the best case")
+    ensure(high > low, "evidence: the deviation's best case is not better")
 
 
-def recheck_osp(agents: list, verdict: str, evidence: dict, encoding: dict, n: int) -> None:
-    mech = Mechanism(agents, encoding, n)
+def recheck_osp(subject: Subject, verdict: str, evidence: dict) -> None:
+    mech = Mechanism(subject)
     if verdict == "fails":
         check_counterexample(mech, evidence)
         return
-    ensure(verdict == "holds", f"no independent checker for osp with verdict {verdict!r}")
-    if evidence.get("kind") != "mechanism_osp_refutations":
-        fail("osp 'holds' needs Motzkin refutations (the z3 path's digests cannot be re-checked)")
-    items = field(evidence, "agents", "evidence")
-    ensure([item.get("agent") for item in items] == [a.name for a in agents], "one item per agent, in order")
-    for j, item in enumerate(items):
-        check_refutations(mech, j, item)
+    evidence = exact_keys(evidence, ("kind", "statement", "agents"), (), "evidence")
+    same(evidence["statement"], STATEMENT, "evidence.statement")
+    items = evidence["agents"]
+    ensure(
+        isinstance(items, list) and len(items) == len(subject.agents), "evidence.agents: one item per agent"
+    )
+    for j, item in enumerate(items):  # type: ignore[arg-type]
+        check_refutations(mech, j, item, f"evidence.agents[{j}]")
