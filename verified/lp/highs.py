@@ -18,9 +18,15 @@ Anything that does not verify gives status ``"unknown"`` with the reason.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from verified.errors import require_extra
 from verified.lp.certificates import CertificateError, certify
@@ -50,6 +56,66 @@ class Proposal:
     basis: Basis | None = None
 
 
+_FD_LOCK = threading.Lock()
+_INT32_MAX = 2**31 - 1  # HiGHS's matrix indices (HighsInt) are 32-bit
+
+
+def _flush_c_stdio() -> None:
+    """Flush the C library's stdio buffers (HiGHS may print through them)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library handle on this platform: nothing buffered there
+        pass
+
+
+@contextmanager
+def stdout_silenced() -> Iterator[None]:
+    """File descriptor 1 points to the null device inside the block (then is restored).
+
+    Python's and C's buffers are flushed on the way in (so nothing earlier is lost) and
+    on the way out (so nothing printed inside leaks later). Serialised by a lock: fd 1 is
+    process-wide."""
+    with _FD_LOCK:
+        for stream in (sys.stdout, sys.__stdout__):
+            if stream is not None:
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+        _flush_c_stdio()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            yield
+        finally:
+            _flush_c_stdio()
+            os.dup2(saved, 1)
+            os.close(null)
+            os.close(saved)
+
+
+def quiet_highs(highspy: Any | None = None) -> Any:
+    """A new ``highspy.Highs()`` that never writes to stdout.
+
+    highspy >= 1.16 prints its banner on stdout while ``Highs()`` is constructed, before
+    any option can be set (earlier versions print it at the first call unless
+    ``output_flag`` is already off). So the construction runs with file descriptor 1
+    redirected to the null device (`stdout_silenced`), and ``output_flag`` and
+    ``log_to_console`` are switched off before the descriptor is restored. Use this for
+    every HiGHS instance: no third-party output may reach our stdout (CLI output and
+    exit codes are a contract)."""
+    if highspy is None:
+        highspy = require_extra("highspy", "highs", "Fast LP solving")
+    with stdout_silenced():
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("log_to_console", False)
+    return solver
+
+
 def _float(value: Fraction) -> float:
     return value.numerator / value.denominator  # float ok: HiGHS input, a proposal only
 
@@ -62,7 +128,22 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
     n, m = len(lp.variables), len(lp.constraints)
     integer_rows = lp.integer_rows  # cached; the exact checks use them too
     counts = np.fromiter((len(r.coefficients) for r in integer_rows), dtype=np.int64, count=m)
-    nnz = int(counts.sum())
+    nnz = int(counts.sum())  # <= the number of stored coefficients: int64 (intbounds policy)
+    if max(n, m, nnz) > _INT32_MAX:
+        return Proposal(f"too large for HiGHS's 32-bit indices ({n} columns, {m} rows, {nnz} nonzeros)")
+    try:
+        return _propose(highspy, lp, counts, nnz, time_limit, presolve)
+    except OverflowError:  # a number beyond float range: HiGHS cannot be given this program
+        return Proposal("a coefficient, bound or cost is beyond the float range HiGHS works in")
+
+
+def _propose(
+    highspy: Any, lp: LinearProgram, counts: Any, nnz: int, time_limit: float | None, presolve: bool
+) -> Proposal:
+    import numpy as np
+
+    n, m = len(lp.variables), len(lp.constraints)
+    integer_rows = lp.integer_rows
     cols = np.fromiter((j for r in integer_rows for j, _ in r.coefficients), dtype=np.int64, count=nnz)
     rows = np.repeat(np.arange(m, dtype=np.int64), counts)
     # float ok: HiGHS input, a proposal only (Python ints of any size convert to float64)
@@ -94,8 +175,7 @@ def propose(lp: LinearProgram, time_limit: float | None = None, presolve: bool =
     model.a_matrix_.index_ = rows[order].astype(np.int32)
     model.a_matrix_.value_ = vals[order]
     model.sense_ = highspy.ObjSense.kMaximize if lp.sense == "max" else highspy.ObjSense.kMinimize
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
+    solver = quiet_highs(highspy)
     if not presolve:
         solver.setOptionValue("presolve", "off")
     if time_limit is not None:
