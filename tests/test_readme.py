@@ -19,8 +19,40 @@ def test_readme_starts_with_exactly_the_two_setup_commands():
     first_block = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
     assert len(first_block) == 2
     assert first_block[1] == "python -m pip install -e '.[test]' && python -m pytest"
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert first_block[1] in ci  # CI runs exactly the README's test command
+    # CI runs exactly the README's test command: .ci/run reads it from README.md.
+    ci = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run"), "--print-command"], capture_output=True, text=True, timeout=60
+    )
+    assert ci.returncode == 0, ci.stderr
+    assert ci.stdout == first_block[1] + "\n"
+
+
+def test_the_lowest_versions_pin_every_declared_lower_bound():
+    # constraints/lowest.txt (CI's second run) pins each dependency of the runtime and of the
+    # [test] extra at exactly its declared lower bound; a bound with no release of its own
+    # (none exists on the index) would be a bound nothing tests, so equality is required.
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {}
+    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+        name, bound = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement).groups()
+        declared[name.lower()] = bound
+    pins = {}
+    for line in (ROOT / "constraints" / "lowest.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower()] = version
+    assert set(pins) == set(declared)
+    for name, bound in declared.items():
+        assert _release(pins[name]) == _release(bound), (name, pins[name], bound)
+
+
+def _release(version: str) -> list[int]:
+    """Release numbers padded to four parts: 4.12 and 4.12.0.0 are the same release."""
+    parts = [int(x) for x in version.split(".")]
+    return parts + [0] * (4 - len(parts))
 
 
 def test_the_main_command_runs_and_its_certificates_recheck(tmp_path):
