@@ -94,17 +94,21 @@ def test_tampered_holds_certificate_is_rejected(dictatorship, name, mutate):
 
 
 def test_changed_table_with_rehash_is_rejected_by_the_digest_or_the_property(dictatorship):
-    doc = certificate(dictatorship, "sp")
+    import numpy as np
+
+    from verified.assignment.properties._common import array_digest
+
+    doc = certificate(dictatorship, "ir")
+    assert doc["verdict"] == "holds"
     # profile 0: everyone reports the empty ranking, all outside; give agent 0 object a: not IR,
     # and the evidence's table digest no longer matches
-    edited = rehash(_table_edit(mutated(doc, ("verdict",), "holds"), 0, 0, 2, 0))
+    edited = rehash(_table_edit(doc, 0, 0, 2, 0))
     with pytest.raises(RecheckError, match="table_digest"):
         recheck(edited)
-    no_digest = rehash(mutated(edited, ("evidence", "table_digest"), doc["evidence"]["table_digest"]))
-    del no_digest["evidence"]["table_digest"]
-    recheck_ir = mutated(no_digest, ("property",), "ir")
+    mechanism = edited["subject"]["encoding"]["mechanism"]
+    digest = array_digest(np.array(mechanism["numerators"], dtype=object), mechanism["denominator"])
     with pytest.raises(RecheckError, match="not individually rational"):
-        recheck(recheck_ir)
+        recheck(mutated(edited, ("evidence", "table_digest"), digest))
 
 
 SP_WITNESS_MUTATIONS = [
@@ -137,6 +141,7 @@ def test_fails_certificate_on_a_table_without_the_violation_is_rejected(boston, 
 def test_unknown_verdict_claims_nothing_but_needs_a_reason(dictatorship):
     doc = certificate(dictatorship, "sp")
     doc = mutated(doc, ("verdict",), "unknown")
+    doc["evidence"] = {"kind": "unknown"}
     with pytest.raises(RecheckError, match="reason"):
         recheck(doc)
     doc["reason"] = "time-out after 1 s"

@@ -1,101 +1,74 @@
-"""Re-checking assignment certificates from the embedded table (stdlib only).
+"""Re-checking assignment certificates from the embedded, re-validated table (stdlib only).
 
-HOLDS claims are re-derived by enumerating the whole domain; FAILS claims
-are confirmed by recomputing the counterexample at the place it names and
-comparing every number it states. Prefix convention (as in the checks):
-prefixes of the acceptable list, then "acceptable + outside".
+`recheck_assignment` first checks that (property, verdict, evidence kind) is a
+combination it knows (`KINDS`), then re-validates the subject as a model
+(`verified.recheck.assignment_subject`), then reads the evidence with exactly the
+fields of that kind (any other field is refused) and re-derives each of them:
+
+* HOLDS claims are re-derived by enumerating the whole domain; the stated domain
+  description, table digest, mechanism name, denominator and work counts
+  (``comparisons``, ``entries_checked``, ``pairs_checked``) must equal the checker's own;
+* FAILS claims are confirmed by recomputing the counterexample at the place it names
+  (profile, agents and objects by name, never by a position that could alias) and
+  comparing every number and row it states.
+
+Prefix convention (as in the checks): prefixes of the acceptable list, then
+"acceptable + outside" (Erdil, FOSD).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from fractions import Fraction
 
-from verified.recheck.core import ensure, fail, field, rational, sha256
-from verified.recheck.table import Table, full_preferences
+from verified.recheck.assignment_evidence import (
+    MANIPULATION,
+    domain_description,
+    number,
+    profile_list,
+    row_equals,
+    same,
+    table_digest,
+)
+from verified.recheck.core import ensure, exact_keys, fail, index, integer, text
+from verified.recheck.table import Table
+
+EXHAUSTIVE = ("kind", "domain", "table_digest")
 
 
-def table_digest(t: Table) -> str:
-    """The checks' table fingerprint: SHA-256 of canonical {"denominator", "shape",
-    "encoding", "numerators_sha256"}, where the numerators (flattened, C order) are hashed
-    as 8-byte big-endian signed integers ("int64-big-endian", denominator < 2**63) or as
-    the ASCII text "[v0,v1,...]" ("decimal-json")."""
-    flat = [v for block in t.nums for row in block for v in row]
-    if t.den < 2**63:
-        encoding = "int64-big-endian"
-        data = b"".join(v.to_bytes(8, "big", signed=True) for v in flat)
-    else:
-        encoding = "decimal-json"
-        data = ("[" + ",".join(map(str, flat)) + "]").encode("ascii")
-    return sha256(
-        {
-            "denominator": t.den,
-            "shape": [t.count, t.n, t.m + 1],
-            "encoding": encoding,
-            "numerators_sha256": hashlib.sha256(data).hexdigest(),
-        }
+def _profile(t: Table, ev: dict) -> int:
+    return t.index(ev["profile"], "evidence.profile")
+
+
+def _agent(t: Table, ev: dict) -> int:
+    return t.agent(ev["agent"], "evidence.agent")
+
+
+def _described(t: Table, ev: dict) -> None:
+    """The stated domain description and table digest are the subject's."""
+    same(ev["domain"], domain_description(t), "evidence.domain")
+    ensure(
+        text(ev["table_digest"], "evidence.table_digest") == table_digest(t), "evidence.table_digest differs"
     )
 
 
-def _same_domain(t: Table, evidence: dict) -> None:
-    dom = evidence.get("domain")
-    if not isinstance(dom, dict):
-        return
-    for key, value in (("agents", t.agents), ("objects", t.objects), ("capacities", t.capacities)):
-        if key in dom:
-            ensure(dom[key] == value, f"evidence domain {key} differ from the subject")
-    if "profiles" in dom:
-        ensure(dom["profiles"] == t.count, "evidence domain size differs from the subject")
-    prefs = dom.get("preferences")
-    if prefs == "full":
-        full = set(full_preferences(t.objects))  # as a set: the subject fixes the order
-        ensure(all(set(ps) == full for ps in t.preferences), "evidence says full domain")
-    elif prefs is not None:
-        ensure(prefs == [[list(p) for p in ps] for ps in t.preferences], "evidence domain differs")
+def _count(ev: dict, key: str, expected: int) -> None:
+    stated = integer(ev[key], f"evidence.{key}", low=0)
+    ensure(stated == expected, f"evidence.{key}: stated {stated}, re-derived {expected}")
 
 
-def _same_table(t: Table, evidence: dict) -> None:
-    _same_domain(t, evidence)
-    if "table_digest" in evidence:
-        ensure(
-            evidence["table_digest"] == table_digest(t), "evidence table_digest does not match the subject"
-        )
+# ----- validity --------------------------------------------------------------------------
 
 
-def _profile(t: Table, evidence: dict) -> int:
-    return t.index(field(evidence, "profile", "evidence"), "evidence.profile")
+def valid_holds(t: Table, ev: dict) -> None:
+    """The table re-validated when it was read; the stated size and digest are its own."""
+    _count(ev, "profiles", t.count)
+    ensure(
+        text(ev["table_digest"], "evidence.table_digest") == table_digest(t), "evidence.table_digest differs"
+    )
 
 
-def _agent(t: Table, evidence: dict) -> int:
-    return t.agent(field(evidence, "agent", "evidence"), "evidence.agent")
-
-
-def _none_found(t: Table, evidence: dict, violation: Callable[[Table], object], message: str) -> None:
-    """A HOLDS claim: the evidence describes this table, and re-enumerating the whole domain
-    finds no violation (``message`` formats the one found)."""
-    _same_table(t, evidence)
-    found = violation(t)
-    ensure(found is None, message.format(found))
-
-
-def _row_equals(t: Table, stated: object, actual: list[int], where: str) -> None:
-    """A stated row ({column: "n/d"} or a list over columns) equals the table's row."""
-    if isinstance(stated, dict):
-        for k, x in enumerate(t.columns):
-            value = rational(stated.get(x, 0), f"{where}[{x}]")
-            ensure(
-                value == Fraction(actual[k], t.den),
-                f"{where}: {x} is {value}, table says {actual[k]}/{t.den}",
-            )
-        ensure(set(stated) <= set(t.columns), f"{where}: unknown columns")
-    else:
-        ensure(isinstance(stated, list) and len(stated) == len(actual), f"{where}: bad row")
-        for k, v in enumerate(stated):  # type: ignore[arg-type]
-            ensure(rational(v, f"{where}[{k}]") == Fraction(actual[k], t.den), f"{where}: entry {k} differs")
-
-
-# ----- individual rationality -------------------------------------------------------------
+# ----- individual rationality ------------------------------------------------------------
 
 
 def ir_violation(t: Table) -> tuple | None:
@@ -107,18 +80,21 @@ def ir_violation(t: Table) -> tuple | None:
     return None
 
 
-def recheck_ir(t: Table, verdict: str, ev: dict) -> None:
-    if verdict == "holds":
-        _none_found(t, ev, ir_violation, "not individually rational: {}")
-        return
+def ir_holds(t: Table, ev: dict) -> None:
+    _described(t, ev)
+    checked = sum((t.m - len(p)) * (t.count // t.sizes[i]) for i, ps in enumerate(t.preferences) for p in ps)
+    _count(ev, "entries_checked", checked)
+    found = ir_violation(t)
+    ensure(found is None, f"not individually rational: {found}")
+
+
+def ir_fails(t: Table, ev: dict) -> None:
     pi, i = _profile(t, ev), _agent(t, ev)
-    k = t.column(field(ev, "object", "evidence"), "evidence.object")
+    k = t.column(ev["object"], "evidence.object")
     ensure(k < t.m and t.columns[k] not in t.profile(pi)[i], "the object named is acceptable to the agent")
     value = t.prob(pi, i, k)
     ensure(value > 0, "the unacceptable object has probability 0")
-    ensure(
-        rational(field(ev, "probability", "evidence"), "probability") == value, "stated probability differs"
-    )
+    number(ev["probability"], value, "evidence.probability")
 
 
 # ----- wastefulness ----------------------------------------------------------------------
@@ -138,16 +114,6 @@ def _room(t: Table, pi: int, j: int, z: int) -> tuple[int, int]:
     return sum(t.nums[pi][i][z] for i in range(t.n)), t.capacities[z] * t.den
 
 
-def waste_at(t: Table, pi: int, j: int, y: int, z: int) -> bool:
-    """Erdil: z P_j y, gamma_jy > 0 and z not used up (y may be the outside option, or an
-    unacceptable object when z is the outside option)."""
-    rank = _ranked(t, t.profile(pi)[j])
-    ensure(rank.index(z) < rank.index(y), "z is not preferred to y")
-    ensure(rank.index(z) <= len(t.profile(pi)[j]), "z must be acceptable or the outside option")
-    used, capacity = _room(t, pi, j, z)
-    return t.nums[pi][j][y] > 0 and used < capacity
-
-
 def waste_violation(t: Table) -> tuple | None:
     for pi in range(t.count):
         for j, pref in enumerate(t.profile(pi)):
@@ -161,23 +127,29 @@ def waste_violation(t: Table) -> tuple | None:
     return None
 
 
-def recheck_nonwasteful(t: Table, verdict: str, ev: dict) -> None:
-    if verdict == "holds":
-        _none_found(t, ev, waste_violation, "wasteful at {}")
-        return
+def nonwasteful_holds(t: Table, ev: dict) -> None:
+    _described(t, ev)
+    _count(ev, "pairs_checked", t.count * t.n)
+    found = waste_violation(t)
+    ensure(found is None, f"wasteful at {found}")
+
+
+def nonwasteful_fails(t: Table, ev: dict) -> None:
+    """Erdil: z P_j y, gamma_jy > 0 and z not used up (z acceptable or the outside option)."""
     pi, j = _profile(t, ev), _agent(t, ev)
-    y = t.column(field(ev, "y", "evidence"), "evidence.y")
-    z = t.column(field(ev, "z", "evidence"), "evidence.z")
-    ensure(waste_at(t, pi, j, y, z), "no waste at the stated (profile, agent, y, z)")
-    if "row" in ev:
-        _row_equals(t, ev["row"], t.row(pi, j), "row")
-    for key, value in (
-        ("gamma_jy", t.prob(pi, j, y)),
-        ("z_column_sum", Fraction(_room(t, pi, j, z)[0], t.den)),
-        ("z_capacity", Fraction(_room(t, pi, j, z)[1], t.den)),
-    ):
-        if key in ev:
-            ensure(rational(ev[key], key) == value, f"stated {key} differs from the table")
+    pref = t.profile(pi)[j]
+    same(ev["preference"], list(pref), "evidence.preference")
+    y = t.column(ev["y"], "evidence.y")
+    z = t.column(ev["z"], "evidence.z")
+    rank = _ranked(t, pref)
+    ensure(rank.index(z) <= len(pref), "z must be acceptable or the outside option")
+    ensure(rank.index(z) < rank.index(y), "z is not preferred to y")
+    used, capacity = _room(t, pi, j, z)
+    ensure(t.nums[pi][j][y] > 0 and used < capacity, "no waste at the stated (profile, agent, y, z)")
+    row_equals(t.columns, t.den, ev["row"], t.row(pi, j), "evidence.row")
+    number(ev["gamma_jy"], t.prob(pi, j, y), "evidence.gamma_jy")
+    number(ev["z_column_sum"], Fraction(used, t.den), "evidence.z_column_sum")
+    number(ev["z_capacity"], Fraction(capacity, t.den), "evidence.z_capacity")
 
 
 # ----- strategy-proofness ---------------------------------------------------------------
@@ -230,39 +202,39 @@ def sp_violation(t: Table) -> tuple | None:
     return None
 
 
-def recheck_sp(t: Table, verdict: str, ev: dict) -> None:
-    if verdict == "holds":
-        _same_table(t, ev)  # before the comparisons count, so a foreign table is named first
-        if "comparisons" in ev:
-            expected = sum(t.count * (s - 1) for s in t.sizes)
-            ensure(ev["comparisons"] == expected, f"comparisons {ev['comparisons']} != {expected}")
-        found = sp_violation(t)
-        ensure(found is None, f"a profitable misreport exists: {found}")
-        return
+def sp_holds(t: Table, ev: dict) -> None:
+    _described(t, ev)  # before the comparisons count, so a foreign table is named first
+    same(ev["mechanism"], t.name, "evidence.mechanism")
+    same(ev["denominator"], t.den, "evidence.denominator")
+    _count(ev, "comparisons", sum(t.count * (s - 1) for s in t.sizes))
+    found = sp_violation(t)
+    ensure(found is None, f"a profitable misreport exists: {found}")
+
+
+def prefixes(pref: tuple[str, ...]) -> list[list[str]]:
+    return [list(pref[: k + 1]) for k in range(len(pref))] + [[*pref, "outside"]]
+
+
+def sp_fails(t: Table, ev: dict) -> None:
     pi, i = _profile(t, ev), _agent(t, ev)
-    report = field(ev, "misreport", "evidence")
-    ensure(isinstance(report, list), "misreport must be a list of objects")
-    r = t.position[i].get(tuple(report))
-    ensure(r is not None, "the misreport is not in the agent's domain")
     truth_pref = t.profile(pi)[i]
-    if "true_preference" in ev:
-        ensure(ev["true_preference"] == list(truth_pref), "true_preference is not the agent's report")
-    ensure(tuple(report) != truth_pref, "the misreport equals the true preference")
-    lie_index = t.deviation_index(pi, i, r)
+    same(ev["true_preference"], list(truth_pref), "evidence.true_preference")
+    report = tuple(t.ranking(ev["misreport"], "evidence.misreport"))
+    r = t.position[i].get(report)
+    ensure(r is not None, "the misreport is not in the agent's domain")
+    ensure(report != truth_pref, "the misreport equals the true preference")
+    lie_index = t.deviation_index(pi, i, r)  # type: ignore[arg-type]
     truth = t.cumulative(t.row(pi, i), truth_pref)
     lie = t.cumulative(t.row(lie_index, i), truth_pref)
-    prefix = field(ev, "prefix", "evidence")
-    ensure(isinstance(prefix, list) and prefix, "prefix must be a non-empty list")
-    expected = [list(truth_pref[: k + 1]) for k in range(len(truth_pref))] + [[*truth_pref, "outside"]]
-    ensure(prefix in expected, f"{prefix} is not a prefix of the true preference {list(truth_pref)}")
-    k = expected.index(prefix)
+    expected = prefixes(truth_pref)
+    prefix = ev["prefix"]
+    ensure(prefix in expected, f"{prefix!r} is not a prefix of the true preference {list(truth_pref)}")
+    k = expected.index(prefix)  # type: ignore[arg-type]
     ensure(lie[k] > truth[k], f"misreporting does not raise the probability of {prefix}")
-    for key, value in (("truthful_cumulative", truth[k]), ("misreport_cumulative", lie[k])):
-        if key in ev:
-            ensure(rational(ev[key], key) == Fraction(value, t.den), f"stated {key} differs from the table")
-    for key, idx in (("truthful_row", pi), ("misreport_row", lie_index)):
-        if key in ev:
-            _row_equals(t, ev[key], t.row(idx, i), key)
+    number(ev["truthful_cumulative"], Fraction(truth[k], t.den), "evidence.truthful_cumulative")
+    number(ev["misreport_cumulative"], Fraction(lie[k], t.den), "evidence.misreport_cumulative")
+    row_equals(t.columns, t.den, ev["truthful_row"], t.row(pi, i), "evidence.truthful_row")
+    row_equals(t.columns, t.den, ev["misreport_row"], t.row(lie_index, i), "evidence.misreport_row")
 
 
 # ----- equal treatment of equals and anonymity ----------------------------------------------
@@ -278,104 +250,163 @@ def ete_violation(t: Table) -> tuple | None:
     return None
 
 
-def recheck_ete(t: Table, verdict: str, ev: dict) -> None:
-    if verdict == "holds":
-        _none_found(t, ev, ete_violation, "equals treated unequally: {}")
-        return
+def ete_holds(t: Table, ev: dict) -> None:
+    _described(t, ev)
+    compared = 0
+    for i in range(t.n):
+        for j in range(i + 1, t.n):
+            common = sum(1 for p in t.preferences[i] if p in t.position[j])
+            compared += common * (t.count // (t.sizes[i] * t.sizes[j]))
+    _count(ev, "comparisons", compared)
+    found = ete_violation(t)
+    ensure(found is None, f"equals treated unequally: {found}")
+
+
+def ete_fails(t: Table, ev: dict) -> None:
     pi = _profile(t, ev)
-    agents = field(ev, "agents", "evidence")
+    agents = ev["agents"]
     ensure(isinstance(agents, list) and len(agents) == 2, "evidence.agents must name two agents")
-    i, j = (t.agent(a, "evidence.agents") for a in agents)
+    i, j = (t.agent(a, f"evidence.agents[{k}]") for k, a in enumerate(agents))
     prof = t.profile(pi)
     ensure(i != j and prof[i] == prof[j], "the two agents do not report the same preference")
+    same(ev["preference"], list(prof[i]), "evidence.preference")
     ensure(t.nums[pi][i] != t.nums[pi][j], "the two agents get the same row")
+    rows = ev["rows"]
+    ensure(isinstance(rows, list) and len(rows) == 2, "evidence.rows: expected the two agents' rows")
+    for k, a in enumerate((i, j)):
+        row_equals(t.columns, t.den, rows[k], t.row(pi, a), f"evidence.rows[{k}]")
 
 
-def _permuted_index(t: Table, pi: int, perm: list[int]) -> int:
-    """Index of the profile where agent perm[i] reports what agent i reports at pi."""
+def generators(n: int) -> list[list[int]]:
+    """The transposition (0 1) and the cycle k -> k + 1 mod n (`anonymity_generators`): they
+    generate every permutation, and the permutations under which f is invariant form a group."""
+    gens: list[list[int]] = []
+    if n >= 2:
+        gens.append([1, 0, *range(2, n)])
+        cycle = [(k + 1) % n for k in range(n)]
+        if cycle not in gens:
+            gens.append(cycle)
+    return gens
+
+
+def _moved(t: Table, pi: int, perm: list[int]) -> int:
+    """Index of R o pi, where (R o pi)_k = R_pi(k)."""
     prof = t.profile(pi)
-    moved: list = [None] * t.n
-    for i, target in enumerate(perm):
-        moved[target] = list(prof[i])
-    return t.index(moved, "permuted profile")
+    return t.index([list(prof[perm[k]]) for k in range(t.n)], "permuted profile")
 
 
-def anonymity_violation(t: Table) -> tuple | None:
+def anonymous_holds(t: Table, ev: dict) -> None:
+    """f_i(R o pi) = f_pi(i)(R) for every profile R, agent i and generator pi."""
     ensure(all(p == t.preferences[0] for p in t.preferences), "anonymity needs a symmetric domain")
-    for a in range(t.n - 1):  # adjacent transpositions generate every permutation
-        perm = list(range(t.n))
-        perm[a], perm[a + 1] = a + 1, a
+    _described(t, ev)
+    gens = generators(t.n)
+    same(ev["generators"], gens, "evidence.generators")
+    _count(ev, "comparisons", t.count * len(gens))
+    for perm in gens:
         for pi in range(t.count):
-            qi = _permuted_index(t, pi, perm)
+            moved = _moved(t, pi, perm)
             for i in range(t.n):
-                if t.nums[qi][perm[i]] != t.nums[pi][i]:
-                    return (pi, perm, i)
-    return None
+                if t.nums[moved][i] != t.nums[pi][perm[i]]:
+                    fail(f"not anonymous: profile {profile_list(t, pi)}, permutation {perm}, agent {i}")
 
 
-def recheck_anonymous(t: Table, verdict: str, ev: dict) -> None:
-    """FAILS evidence: profile R, permutation pi (list of agent positions pi(0), ..., pi(n-1)),
-    agent i with f_i(R o pi) != f_pi(i)(R), where (R o pi)_k = R_pi(k)."""
-    if verdict == "holds":
-        _none_found(t, ev, anonymity_violation, "not anonymous: {}")
-        return
+def anonymous_fails(t: Table, ev: dict) -> None:
+    """Profile R, permutation pi (the list pi(0), ..., pi(n-1)) and agent i with
+    f_i(R o pi) != f_pi(i)(R)."""
     pi = _profile(t, ev)
-    perm = field(ev, "permutation", "evidence")
-    ensure(isinstance(perm, list) and sorted(perm) == list(range(t.n)), "not a permutation of 0..n-1")
+    raw = ev["permutation"]
+    ensure(isinstance(raw, list) and len(raw) == t.n, f"evidence.permutation: expected {t.n} positions")
+    perm = [index(v, t.n, f"evidence.permutation[{k}]") for k, v in enumerate(raw)]  # type: ignore[arg-type]
+    ensure(len(set(perm)) == t.n, "evidence.permutation: not a permutation")
     prof = t.profile(pi)
-    moved = t.index([list(prof[perm[k]]) for k in range(t.n)], "permuted profile")
-    if "permuted_profile" in ev:
-        ensure(
-            ev["permuted_profile"] == [list(prof[perm[k]]) for k in range(t.n)], "permuted_profile differs"
-        )
+    permuted = [list(prof[perm[k]]) for k in range(t.n)]
+    same(ev["permuted_profile"], permuted, "evidence.permuted_profile")
+    moved = t.index(permuted, "permuted profile")
     i = _agent(t, ev)
     ensure(t.nums[moved][i] != t.nums[pi][perm[i]], "f_i(R o pi) = f_pi(i)(R) for the stated agent")
-    for key, idx, agent in (("permuted_row", moved, i), ("original_row", pi, perm[i])):
-        if key in ev:
-            _row_equals(t, ev[key], t.row(idx, agent), key)
+    row_equals(t.columns, t.den, ev["permuted_row"], t.row(moved, i), "evidence.permuted_row")
+    row_equals(t.columns, t.den, ev["original_row"], t.row(pi, perm[i]), "evidence.original_row")
 
 
 # ----- dispatch -----------------------------------------------------------------------------
 
+Checker = Callable[[Table, dict], None]
 
-def recheck_valid(t: Table, verdict: str, ev: dict) -> None:
-    ensure(verdict == "holds", "a table that loads is valid; 'fails' cannot be certified here")
-    _same_table(t, ev)
-
-
-def _efficiency(prop: str):  # noqa: ANN202 - returns a checker
-    def checker(t: Table, verdict: str, ev: dict) -> None:
-        from verified.recheck.efficiency import recheck_efficiency
-
-        recheck_efficiency(t, prop, verdict, ev)
-
-    return checker
-
-
-CHECKERS = {
-    "ex-post-efficient": _efficiency("ex-post-efficient"),
-    "sd-efficient": _efficiency("sd-efficient"),
-    "ex-post-stable": _efficiency("ex-post-stable"),
-    "valid": recheck_valid,
-    "ir": recheck_ir,
-    "nonwasteful": recheck_nonwasteful,
-    "sp": recheck_sp,
-    "ete": recheck_ete,
-    "anonymous": recheck_anonymous,
+#: (property, verdict) -> evidence kind -> (its exact fields, the checker)
+KINDS: dict[tuple[str, str], dict[str, tuple[tuple[str, ...], Checker]]] = {
+    ("valid", "holds"): {"table_valid": (("kind", "profiles", "table_digest"), valid_holds)},
+    ("ir", "holds"): {"exhaustive": ((*EXHAUSTIVE, "entries_checked"), ir_holds)},
+    ("ir", "fails"): {
+        "unacceptable_share": (("kind", "profile", "agent", "object", "probability"), ir_fails)
+    },
+    ("nonwasteful", "holds"): {"exhaustive": ((*EXHAUSTIVE, "pairs_checked"), nonwasteful_holds)},
+    ("nonwasteful", "fails"): {
+        "waste": (
+            (
+                "kind",
+                "profile",
+                "agent",
+                "preference",
+                "y",
+                "z",
+                "gamma_jy",
+                "z_column_sum",
+                "z_capacity",
+                "row",
+            ),
+            nonwasteful_fails,
+        )
+    },
+    ("sp", "holds"): {"exhaustive": ((*EXHAUSTIVE, "mechanism", "denominator", "comparisons"), sp_holds)},
+    ("sp", "fails"): {"manipulation": (MANIPULATION, sp_fails)},
+    ("ete", "holds"): {"exhaustive": ((*EXHAUSTIVE, "comparisons"), ete_holds)},
+    ("ete", "fails"): {"unequal_rows": (("kind", "profile", "agents", "preference", "rows"), ete_fails)},
+    ("anonymous", "holds"): {"exhaustive": ((*EXHAUSTIVE, "generators", "comparisons"), anonymous_holds)},
+    ("anonymous", "fails"): {
+        "permutation_mismatch": (
+            ("kind", "profile", "permutation", "permuted_profile", "agent", "permuted_row", "original_row"),
+            anonymous_fails,
+        )
+    },
 }
+EFFICIENCY = {
+    ("ex-post-efficient", "holds"): ("per_profile",),
+    ("ex-post-efficient", "fails"): ("farkas",),
+    ("sd-efficient", "holds"): ("per_profile",),
+    ("sd-efficient", "fails"): ("dominating_assignment",),
+    ("ex-post-stable", "holds"): ("per_profile",),
+    ("ex-post-stable", "fails"): ("farkas",),
+}
+ORBIT = {("sp-anonymous", "holds"): ("exhaustive_orbits",), ("sp-anonymous", "fails"): ("manipulation",)}
+
+
+def known_kinds(prop: str, verdict: str) -> tuple[str, ...]:
+    """The evidence kinds the checker knows for (property, verdict); empty if none."""
+    if (prop, verdict) in KINDS:
+        return tuple(KINDS[(prop, verdict)])
+    return EFFICIENCY.get((prop, verdict)) or ORBIT.get((prop, verdict)) or ()
 
 
 def recheck_assignment(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
-    kind = field(encoding, "kind", "subject.encoding")
-    if kind == "orbit_table":
+    kinds = known_kinds(prop, verdict)
+    ensure(bool(kinds), f"no independent checker for assignment property {prop!r} with verdict {verdict!r}")
+    kind = evidence.get("kind")
+    ensure(
+        kind in kinds, f"evidence.kind: {kind!r} is not a {verdict} certificate of {prop!r} (known: {kinds})"
+    )
+    subject_kind = encoding.get("kind")
+    if (prop, verdict) in ORBIT:
+        ensure(subject_kind == "orbit_table", f"subject.kind: {prop!r} is certified on an orbit table")
         from verified.recheck.orbits import recheck_orbit_sp
 
-        ensure(prop == "sp-anonymous", f"no independent checker for {prop!r} on an orbit table")
         recheck_orbit_sp(verdict, evidence, encoding)
         return
-    if kind != "table":
-        fail(f"unknown assignment subject kind {kind!r}")
-    checker = CHECKERS.get(prop)
-    if checker is None:
-        fail(f"no independent checker for assignment property {prop!r}")
-    checker(Table(encoding), verdict, evidence)  # type: ignore[misc]
+    ensure(subject_kind == "table", f"subject.kind: expected 'table', got {subject_kind!r}")
+    t = Table(encoding, priorities=prop == "ex-post-stable")
+    if (prop, verdict) in EFFICIENCY:
+        from verified.recheck.efficiency import recheck_efficiency
+
+        recheck_efficiency(t, prop, verdict, evidence)
+        return
+    keys, checker = KINDS[(prop, verdict)][kind]  # type: ignore[index]
+    checker(t, exact_keys(evidence, keys, (), "evidence"))

@@ -12,11 +12,15 @@ it is known (e.g. "by construction (type DP)").
 
 from __future__ import annotations
 
-import hashlib
 import itertools
+from fractions import Fraction
 from math import comb
 
-from verified.recheck.core import ensure, fail, field, rational, sha256
+from verified.recheck import assignment_subject as subject
+from verified.recheck.assignment_evidence import MANIPULATION, digest_of, number, row_equals, same
+from verified.recheck.core import ensure, exact_keys, fail, integer, text
+
+SUBJECT_KEYS = ("family", "kind", "problem", "rankings", "multiset_index", "mechanism")
 
 
 def colex_rank(sorted_positions: tuple[int, ...]) -> int:
@@ -24,45 +28,50 @@ def colex_rank(sorted_positions: tuple[int, ...]) -> int:
 
 
 class Orbits:
+    """An orbit-table subject, re-validated (`verified.recheck.assignment_subject` rules for the
+    problem and rankings; shape k x C(k + n - 2, n - 1) x (m + 1) checked before any enumeration)."""
+
     def __init__(self, encoding: dict) -> None:
-        problem = field(encoding, "problem", "subject")
-        self.agents, self.objects = list(problem["agents"]), list(problem["objects"])
-        self.capacities = list(problem["capacities"])
+        exact_keys(encoding, SUBJECT_KEYS, (), "subject.encoding")
+        self.agents, self.objects, self.capacities = subject.problem(encoding["problem"])
         self.n, self.m = len(self.agents), len(self.objects)
-        ensure(encoding.get("multiset_index") == "colex", "unknown multiset numbering")
-        self.rankings = [tuple(r) for r in field(encoding, "rankings", "subject")]
-        ensure(len(set(self.rankings)) == len(self.rankings), "a ranking repeats")
-        for r in self.rankings:
-            ensure(all(x in self.objects for x in r) and len(set(r)) == len(r), f"bad ranking {r}")
+        ensure(encoding["multiset_index"] == "colex", "subject.multiset_index: unknown multiset numbering")
+        self.rankings = subject.rankings(encoding["rankings"], self.objects, "subject.rankings")
         self.k = len(self.rankings)
-        self.count = comb(self.k + self.n - 2, self.n - 1)
-        mech = field(encoding, "mechanism", "subject")
+        mech = subject.mechanism_header(encoding["mechanism"], ("anonymity",))
+        self.name, self.anonymity = mech["name"], mech["anonymity"]
         self.den = mech["denominator"]
-        ensure(type(self.den) is int and self.den >= 1, "denominator must be a positive integer")
         self.nums = mech["numerators"]
-        ensure(
-            len(self.nums) == self.k and all(len(b) == self.count for b in self.nums), "bad orbit table shape"
-        )
-        for t in range(self.k):
-            for row in self.nums[t]:
-                if (
-                    len(row) != self.m + 1
-                    or sum(row) != self.den
-                    or not all(type(v) is int and v >= 0 for v in row)
-                ):
-                    fail(f"orbit row of ranking {list(self.rankings[t])}: entries not in [0, 1] or sum != 1")
+        ensure(isinstance(self.nums, list) and len(self.nums) == self.k, "subject: one block per ranking")
+        self.count = subject.orbit_count(self.k, self.n)
+        for t, block in enumerate(self.nums):
+            ensure(
+                isinstance(block, list) and len(block) == self.count,
+                f"subject.mechanism.numerators[{t}]: expected {self.count} rows",
+            )
+            for o, row in enumerate(block):
+                place = f"subject.mechanism.numerators[{t}][{o}]"
+                ensure(
+                    isinstance(row, list) and len(row) == self.m + 1,
+                    f"{place}: expected {self.m + 1} entries",
+                )
+                for c, v in enumerate(row):
+                    integer(v, f"{place}[{c}]", low=0, high=self.den)
+                ensure(sum(row) == self.den, f"{place}: the row does not sum to 1")
         self.orders = [[self.objects.index(x) for x in r] + [self.m] for r in self.rankings]
 
     def feasible(self) -> None:
+        """Columns (summed with multiplicity) within capacity at every multiset profile."""
         caps = [q * self.den for q in self.capacities]
         for profile in itertools.combinations_with_replacement(range(self.k), self.n):
             used = [0] * self.m
-            for t in set(profile):
+            for t in sorted(set(profile)):
                 others = list(profile)
                 others.remove(t)
                 row = self.nums[t][colex_rank(tuple(others))]
+                times = profile.count(t)
                 for c in range(self.m):
-                    used[c] += profile.count(t) * row[c]
+                    used[c] += times * row[c]
             if any(u > q for u, q in zip(used, caps, strict=True)):
                 fail(f"multiset profile {[list(self.rankings[t]) for t in profile]}: a column over capacity")
 
@@ -91,51 +100,86 @@ class Orbits:
 
     def digest(self) -> str:
         flat = [v for block in self.nums for row in block for v in row]
-        if self.den < 2**63:
-            encoding, data = "int64-big-endian", b"".join(v.to_bytes(8, "big", signed=True) for v in flat)
-        else:
-            encoding, data = "decimal-json", ("[" + ",".join(map(str, flat)) + "]").encode("ascii")
-        shape = [self.k, self.count, self.m + 1]
-        return sha256(
-            {
-                "denominator": self.den,
-                "shape": shape,
-                "encoding": encoding,
-                "numerators_sha256": hashlib.sha256(data).hexdigest(),
-            }
-        )
+        return digest_of(flat, self.den, [self.k, self.count, self.m + 1])
+
+
+MULTISET_INDEX = "colex: sum_j C(a_j + j, j + 1) over the sorted positions a_0 <= a_1 <= ..."
+HOLDS_KEYS = (
+    "kind",
+    "mechanism",
+    "anonymity",
+    "agents",
+    "objects",
+    "capacities",
+    "rankings",
+    "multiset_index",
+    "denominator",
+    "orbit_table_digest",
+    "orbits",
+    "comparisons",
+    "profiles_covered",
+)
+
+
+def _holds(o: Orbits, ev: dict) -> None:
+    ev = exact_keys(ev, HOLDS_KEYS, (), "evidence")
+    for key, value in (
+        ("mechanism", o.name),
+        ("anonymity", o.anonymity),
+        ("agents", o.agents),
+        ("objects", o.objects),
+        ("capacities", o.capacities),
+        ("rankings", [list(r) for r in o.rankings]),
+        ("multiset_index", MULTISET_INDEX),
+        ("denominator", o.den),
+        ("orbits", o.k * o.count),
+        ("comparisons", o.k * (o.k - 1) * o.count),
+    ):
+        same(ev[key], value, f"evidence.{key}")
+    covered = integer(ev["profiles_covered"], "evidence.profiles_covered", low=0)
+    ensure(covered == o.k**o.n, "evidence.profiles_covered: not k^n")
+    ensure(
+        text(ev["orbit_table_digest"], "evidence.orbit_table_digest") == o.digest(),
+        "orbit_table_digest differs",
+    )
+    found = o.sp_violation()
+    ensure(found is None, f"a profitable misreport exists: {found}")
+
+
+def _fails(o: Orbits, ev: dict) -> None:
+    ev = exact_keys(ev, (*MANIPULATION, "anonymity"), (), "evidence")
+    same(ev["anonymity"], o.anonymity, "evidence.anonymity")
+    raw = ev["profile"]
+    ensure(isinstance(raw, list) and len(raw) == o.n, f"evidence.profile: expected {o.n} rankings")
+    known = set(o.objects)
+    profile = [subject.ranking(r, known, f"evidence.profile[{j}]") for j, r in enumerate(raw)]  # type: ignore[arg-type]
+    ensure(all(r in o.rankings for r in profile), "evidence.profile: outside the domain")
+    agent = ev["agent"]
+    ensure(isinstance(agent, str) and agent in o.agents, f"evidence.agent: unknown agent {agent!r}")
+    i = o.agents.index(agent)
+    pref = profile[i]
+    same(ev["true_preference"], list(pref), "evidence.true_preference")
+    t = o.rankings.index(pref)
+    idx = colex_rank(tuple(sorted(o.rankings.index(r) for j, r in enumerate(profile) if j != i)))
+    report = subject.ranking(ev["misreport"], known, "evidence.misreport")
+    ensure(report in o.rankings and report != pref, "evidence.misreport: not another ranking of the domain")
+    r = o.rankings.index(report)
+    truth, lie = o.cumulative(o.nums[t][idx], t), o.cumulative(o.nums[r][idx], t)
+    expected = [list(pref[: k + 1]) for k in range(len(pref))] + [[*pref, "outside"]]
+    ensure(ev["prefix"] in expected, "the prefix is not a prefix of the true ranking")
+    k = expected.index(ev["prefix"])
+    ensure(lie[k] > truth[k], "misreporting does not raise the probability of the prefix")
+    columns = [*o.objects, "outside"]
+    number(ev["truthful_cumulative"], Fraction(truth[k], o.den), "evidence.truthful_cumulative")
+    number(ev["misreport_cumulative"], Fraction(lie[k], o.den), "evidence.misreport_cumulative")
+    row_equals(columns, o.den, ev["truthful_row"], o.nums[t][idx], "evidence.truthful_row")
+    row_equals(columns, o.den, ev["misreport_row"], o.nums[r][idx], "evidence.misreport_row")
 
 
 def recheck_orbit_sp(verdict: str, ev: dict, encoding: dict) -> None:
     o = Orbits(encoding)
     o.feasible()
     if verdict == "holds":
-        ensure(ev.get("kind") == "exhaustive_orbits", "an orbit 'holds' needs the exhaustive_orbits evidence")
-        if "orbit_table_digest" in ev:
-            ensure(ev["orbit_table_digest"] == o.digest(), "orbit_table_digest does not match the subject")
-        found = o.sp_violation()
-        ensure(found is None, f"a profitable misreport exists: {found}")
-        return
-    profile = [tuple(r) for r in field(ev, "profile", "evidence")]
-    ensure(len(profile) == o.n and all(r in o.rankings for r in profile), "profile outside the domain")
-    agent = field(ev, "agent", "evidence")
-    ensure(agent in o.agents, "unknown agent")
-    i = o.agents.index(agent)
-    t = o.rankings.index(profile[i])
-    others = tuple(sorted(o.rankings.index(r) for j, r in enumerate(profile) if j != i))
-    idx = colex_rank(others)
-    report = tuple(field(ev, "misreport", "evidence"))
-    ensure(report in o.rankings and report != profile[i], "bad misreport")
-    r = o.rankings.index(report)
-    truth, lie = o.cumulative(o.nums[t][idx], t), o.cumulative(o.nums[r][idx], t)
-    prefix = field(ev, "prefix", "evidence")
-    pref = profile[i]
-    expected = [list(pref[: k + 1]) for k in range(len(pref))] + [[*pref, "outside"]]
-    ensure(prefix in expected, "the prefix is not a prefix of the true ranking")
-    k = expected.index(prefix)
-    ensure(lie[k] > truth[k], "misreporting does not raise the probability of the prefix")
-    if "truthful_cumulative" in ev:
-        ensure(
-            rational(ev["truthful_cumulative"], "truthful_cumulative") * o.den == truth[k],
-            "stated number differs",
-        )
+        _holds(o, ev)
+    else:
+        _fails(o, ev)
