@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from verified.assignment.model import OUTSIDE, Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
+from verified.names import show, validated_name
 from verified.results import CheckResult, fails, holds
 
 TieClasses = tuple[tuple[str, ...], ...]
@@ -72,28 +73,42 @@ class Priorities:
         class of one: ``{"a": [["1", "2"], "3"]}``.
         """
         if isinstance(orders, Mapping):
-            unknown = [str(x) for x in orders if str(x) not in problem.objects]
+            unknown = [x if isinstance(x, str) else show(x) for x in orders if x not in problem.objects]
             if unknown:
                 raise InvalidInput(
                     f"unknown objects {unknown}; objects are {list(problem.objects)}", "priorities"
                 )
-            missing = [x for x in problem.objects if x not in {str(k) for k in orders}]
+            missing = [x for x in problem.objects if x not in orders]
             if missing:
                 raise InvalidInput(f"no priority order for objects {missing}", "priorities")
-            by_name = {str(k): v for k, v in orders.items()}
-            ordered = [by_name[x] for x in problem.objects]
-        else:
+            ordered = [orders[x] for x in problem.objects]
+        elif isinstance(orders, (list, tuple)):
             ordered = list(orders)
-        classes = []
-        for order in ordered:
-            if isinstance(order, str):
-                raise InvalidInput(f"expected a list of tie classes, got the string {order!r}", "priorities")
-            classes.append(
-                tuple(
-                    (str(c),) if isinstance(c, (str, int)) else tuple(str(a) for a in c)  # type: ignore[union-attr]
-                    for c in order
-                )
+        else:
+            raise InvalidInput(
+                f"expected one order per object (a mapping or a list), got {show(orders)}", "priorities"
             )
+        classes = []
+        for x, order in zip(problem.objects, ordered, strict=False):
+            where = f"priorities[{x!r}]"
+            if not isinstance(order, (list, tuple)):
+                raise InvalidInput(f"expected a list of tie classes, got {show(order)}", where)
+            tie_classes = []
+            for c, tie in enumerate(order):
+                if isinstance(tie, (str, int)) and not isinstance(tie, bool):
+                    tie_classes.append((validated_name(tie, f"{where}[{c}]"),))
+                elif isinstance(tie, (list, tuple)):
+                    tie_classes.append(
+                        tuple(validated_name(a, f"{where}[{c}][{k}]") for k, a in enumerate(tie))
+                    )
+                else:
+                    raise InvalidInput(
+                        f"expected an agent name or a list of agent names (a tie class), got {show(tie)}",
+                        f"{where}[{c}]",
+                    )
+            classes.append(tuple(tie_classes))
+        if len(ordered) != problem.m:
+            raise InvalidInput(f"{len(ordered)} priority orders for {problem.m} objects", "priorities")
         return cls(problem, tuple(classes))
 
     @classmethod
@@ -154,7 +169,9 @@ def _agent_order(problem: Problem, order: Sequence[object] | None) -> tuple[str,
         return problem.agents
     if isinstance(order, str):
         order = list(order) if " " not in order else order.split()
-    names = tuple(str(a) for a in order)
+    if not isinstance(order, (list, tuple)):
+        raise InvalidInput(f"expected a list of agent names, got {show(order)}", "order")
+    names = tuple(validated_name(a, f"order[{k}]") for k, a in enumerate(order))
     for k, a in enumerate(names):
         if a not in problem.agents:
             raise InvalidInput(f"unknown agent {a!r}; agents are {list(problem.agents)}", f"order[{k}]")

@@ -18,6 +18,7 @@ from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Problem
 from verified.errors import InvalidInput
+from verified.names import show, validated_name
 
 BUILTIN_NAMES = (
     "boston",
@@ -37,9 +38,9 @@ def read_priorities(problem: Problem, spec: Any, where: str = "mechanism.priorit
     from verified.assignment.priorities import Priorities
 
     if not isinstance(spec, Mapping):
-        raise InvalidInput("must map each object to a list of tie classes", where)
+        raise InvalidInput(f"must map each object to a list of tie classes, got {show(spec)}", where)
     try:
-        return Priorities.make(problem, {str(k): v for k, v in spec.items()})
+        return Priorities.make(problem, dict(spec))
     except InvalidInput as exc:
         raise InvalidInput(str(exc), where) from None
 
@@ -82,9 +83,9 @@ def fast_table(name: str, domain: Domain) -> TabulatedMechanism | None:
 def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
     """The built-in mechanism named ``spec["builtin"]`` with its parameters."""
     name = spec["builtin"]
-    if name not in BUILTIN_NAMES:
+    if not isinstance(name, str) or name not in BUILTIN_NAMES:
         raise InvalidInput(
-            f"unknown built-in mechanism {name!r}; known: {list(BUILTIN_NAMES)}", "mechanism.builtin"
+            f"unknown built-in mechanism {show(name)}; known: {list(BUILTIN_NAMES)}", "mechanism.builtin"
         )
     factory = _factory(name)
     if factory is None:
@@ -99,8 +100,16 @@ def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
     if "order" in spec:
         order = spec["order"]
         if not isinstance(order, list):
-            raise InvalidInput("must be a list of agent names", "mechanism.order")
-        kwargs["order"] = [problem.agents[problem.agent_index(str(a))] for a in order]
+            raise InvalidInput(f"must be a list of agent names, got {show(order)}", "mechanism.order")
+        names = []
+        for k, a in enumerate(order):
+            agent = validated_name(a, f"mechanism.order[{k}]")
+            if agent not in problem.agents:
+                raise InvalidInput(
+                    f"unknown agent {agent!r}; agents are {list(problem.agents)}", f"mechanism.order[{k}]"
+                )
+            names.append(agent)
+        kwargs["order"] = names
     if "priorities" in spec:
         kwargs["priorities"] = read_priorities(problem, spec["priorities"])
     for key in kwargs:

@@ -19,10 +19,9 @@ the document sets ``allow_float = true`` (or the caller passes
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from math import lcm
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,10 @@ from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.io.builtins import builtin_mechanism, fast_table
 from verified.io.pyload import load_callable, python_mechanism
+from verified.io.schema import fields, read_document
 from verified.io.trading import TRADING_FORMATS, TradingSubject, parse_trading
+from verified.names import show
+from verified.numbers import bounded_int, integer_digits, max_digits
 
 FORMAT_ASSIGNMENT = "verified/assignment/1"
 KNOWN_FORMATS = (FORMAT_ASSIGNMENT, *TRADING_FORMATS)
@@ -59,13 +61,17 @@ class AssignmentSubject:
         would block every other subject."""
         cached = self.__dict__.get("_table")
         if cached is None:
-            cached = self._tabulate()
+            try:
+                cached = self._tabulate()
+            except InvalidInput as exc:
+                raise located(exc, self.source) from None
             object.__setattr__(self, "_table", cached)
         return cached
 
     def _tabulate(self) -> TabulatedMechanism:
         if isinstance(self.mechanism, TabulatedMechanism):
             return self.mechanism
+        self.domain.require_table()  # refuses an oversized table before allocating it
         builtin = self.description.get("builtin")
         fast = fast_table(builtin, self.domain) if builtin and len(self.description) == 1 else None
         if fast is not None and fast.name == self.mechanism.name:
@@ -78,39 +84,42 @@ class AssignmentSubject:
 
 
 def load_document(path: str | Path) -> dict[str, Any]:
-    """Parse a ``.json`` or ``.toml`` file into a dict (format chosen by suffix)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InvalidInput(f"no such file {str(path)!r}", "file")
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".toml":
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput(f"not valid TOML: {exc}", str(path)) from None
-    elif path.suffix.lower() == ".json":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"not valid JSON: {exc}", str(path)) from None
-    else:
-        raise InvalidInput(f"unknown file type {path.suffix!r}; use .json or .toml", str(path))
-    if not isinstance(doc, dict):
-        raise InvalidInput("the document must be an object/table at top level", str(path))
-    return doc
+    """Parse a ``.json`` or ``.toml`` file into a dict (format chosen by suffix); every
+    problem is an `InvalidInput` naming the file (`verified.io.schema.read_document`)."""
+    return read_document(path)
 
 
 def load_subject(path: str | Path, *, allow_float: bool = False) -> Any:
     """Read a mechanism file: an `AssignmentSubject` (``module:function`` references resolve
-    next to the file) or, for the trading format, a `TradingSubject`."""
+    next to the file) or, for the trading format, a `TradingSubject`. Raises only
+    `InvalidInput`, whose message starts with the file's path and names the field."""
     path = Path(path)
-    return parse_subject(load_document(path), base_dir=path.parent, source=str(path), allow_float=allow_float)
+    doc = read_document(path)
+    try:
+        return parse_subject(doc, base_dir=path.parent, source=str(path), allow_float=allow_float)
+    except InvalidInput as exc:
+        raise located(exc, str(path)) from None
 
 
-def _require(doc: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in doc:
-        raise InvalidInput(f"missing field {key!r}", where)
-    return doc[key]
+def located(exc: InvalidInput, source: str) -> InvalidInput:
+    """``exc`` with ``source`` (the file) in front of its message, same class when possible."""
+    if source == "<memory>" or str(exc).startswith(f"{source}: "):
+        return exc
+    try:
+        out = type(exc)(str(exc), source)
+    except TypeError:  # a subclass with another constructor
+        out = InvalidInput(str(exc), source)
+    return out if str(out).startswith(source) else InvalidInput(str(exc), source)
+
+
+_TOP = ("format", "problem", "mechanism")
+_TOP_OPTIONAL = ("allow_float", "domain", "priorities")
+_MECHANISM_FIELDS = {
+    "builtin": ("builtin", "name", "order", "priorities"),
+    "python": ("python", "name"),
+    "table": ("table", "name"),
+    "numerators": ("numerators", "denominator", "name"),
+}
 
 
 def parse_subject(
@@ -121,21 +130,34 @@ def parse_subject(
     allow_float: bool = False,
 ) -> Any:
     """Build the subject of a parsed document (see module docstring): an
-    `AssignmentSubject`, or a `TradingSubject` for format ``verified/trading/1``."""
+    `AssignmentSubject`, or a `TradingSubject` for the trading formats. Every field is
+    validated before use; unknown fields are refused by name."""
+    if not isinstance(doc, Mapping):
+        raise InvalidInput(f"the document must be an object/table, got {show(doc)}", "document")
     fmt = doc.get("format")
-    if fmt not in KNOWN_FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}; expected one of {list(KNOWN_FORMATS)}", "format")
+    if not isinstance(fmt, str) or fmt not in KNOWN_FORMATS:
+        raise InvalidInput(f"unknown format {show(fmt)}; expected one of {list(KNOWN_FORMATS)}", "format")
     if fmt in TRADING_FORMATS:
         return parse_trading(doc, source=source, allow_float=allow_float)
+    fields(doc, "document", _TOP, _TOP_OPTIONAL)
     flag = doc.get("allow_float", False)
     if not isinstance(flag, bool):
-        raise InvalidInput(f"must be true or false, got {flag!r}", "allow_float")
+        raise InvalidInput(f"must be true or false, got {show(flag)}", "allow_float")
     allow_float = allow_float or flag
-    problem = _problem(_require(doc, "problem", "document"))
+    problem = _problem(doc["problem"])
     domain = _domain(problem, doc.get("domain", {"kind": "full"}))
-    spec = _require(doc, "mechanism", "document")
+    spec = doc["mechanism"]
     if not isinstance(spec, Mapping):
-        raise InvalidInput("must be an object/table", "mechanism")
+        raise InvalidInput(f"must be an object/table, got {show(spec)}", "mechanism")
+    given = [k for k in _MECHANISM_FIELDS if k in spec]
+    if len(given) != 1:
+        raise InvalidInput(
+            f"give exactly one of 'builtin', 'python', 'table' or 'numerators', got {given}", "mechanism"
+        )
+    kind = given[0]
+    fields(
+        spec, "mechanism", (kind, "denominator") if kind == "numerators" else (kind,), _MECHANISM_FIELDS[kind]
+    )
     priorities = None
     if "priorities" in doc:
         from verified.io.builtins import read_priorities
@@ -144,15 +166,9 @@ def parse_subject(
         builtin = spec.get("builtin")
         if isinstance(builtin, str) and builtin.endswith("deferred_acceptance") and "priorities" not in spec:
             spec = {**spec, "priorities": doc["priorities"]}
-    given = [k for k in ("builtin", "python", "table", "numerators") if k in spec]
-    if len(given) != 1:
-        raise InvalidInput(
-            f"give exactly one of 'builtin', 'python', 'table' or 'numerators', got {given}", "mechanism"
-        )
-    kind = given[0]
     name = spec.get("name")
-    if name is not None and not isinstance(name, str):
-        raise InvalidInput(f"must be a string, got {name!r}", "mechanism.name")
+    if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 1000):
+        raise InvalidInput(f"must be a non-empty string, got {show(name)}", "mechanism.name")
     mechanism: Mechanism | TabulatedMechanism
     if kind == "builtin":
         mechanism = builtin_mechanism(problem, spec)
@@ -160,7 +176,7 @@ def parse_subject(
     elif kind == "python":
         ref = spec["python"]
         if not isinstance(ref, str):
-            raise InvalidInput(f"must be 'module:function', got {ref!r}", "mechanism.python")
+            raise InvalidInput(f"must be 'module:function', got {show(ref)}", "mechanism.python")
         function = load_callable(ref, base_dir, "mechanism.python")
         mechanism = python_mechanism(problem, function, name or ref, allow_float=allow_float)
         description = {"python": ref}
@@ -182,95 +198,148 @@ def _renamed(mechanism: Mechanism, name: str) -> Mechanism:
 
 
 def _problem(spec: Any) -> Problem:
-    if not isinstance(spec, Mapping):
-        raise InvalidInput("must be an object/table", "problem")
-    agents = _require(spec, "agents", "problem")
-    objects = _require(spec, "objects", "problem")
+    spec = fields(spec, "problem", ("agents", "objects"), ("capacities",))
+    for key in ("agents", "objects"):
+        value = spec[key]
+        if not isinstance(value, (int, str, list)):
+            raise InvalidInput(f"expected a count or a list of names, got {show(value)}", f"problem.{key}")
     caps = spec.get("capacities")
     if caps is not None and not isinstance(caps, (Mapping, list)):
         raise InvalidInput(
-            f"must be a list or a mapping object -> integer, got {caps!r}", "problem.capacities"
+            f"must be a list or a mapping object -> integer, got {show(caps)}", "problem.capacities"
         )
-    if isinstance(caps, Mapping):
-        caps = dict(caps)
-    return Problem.make(agents, objects, caps)
+    try:
+        return Problem.make(
+            spec["agents"], spec["objects"], dict(caps) if isinstance(caps, Mapping) else caps
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc), "problem") from None
 
 
 def _domain(problem: Problem, spec: Any) -> Domain:
     if not isinstance(spec, Mapping):
-        raise InvalidInput("must be an object/table", "domain")
+        raise InvalidInput(f"must be an object/table, got {show(spec)}", "domain")
     kind = spec.get("kind", "full")
     if kind == "full":
+        fields(spec, "domain", (), ("kind",))
         return Domain.full(problem)
     if kind == "restricted":
-        prefs = _require(spec, "preferences", "domain")
+        fields(spec, "domain", ("kind", "preferences"))
+        prefs = spec["preferences"]
         if not isinstance(prefs, list):
             raise InvalidInput("must be a list (one list of rankings per agent)", "domain.preferences")
-        return Domain.restricted(problem, prefs)
-    raise InvalidInput(f"unknown domain kind {kind!r}; use 'full' or 'restricted'", "domain.kind")
+        try:
+            return Domain.restricted(problem, prefs)
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc), "domain.preferences") from None
+    raise InvalidInput(f"unknown domain kind {show(kind)}; use 'full' or 'restricted'", "domain.kind")
+
+
+def _rows(problem: Problem, rows: Any, where: str) -> list[Any]:
+    """One row per agent: a mapping by agent name, or a list in agent order; each row a
+    mapping ``{column: rational}`` or a list over the objects then outside."""
+    if isinstance(rows, Mapping):
+        extra = [str(a) for a in rows if a not in problem.agents]
+        if extra:
+            raise InvalidInput(f"unknown agents {extra}; agents are {list(problem.agents)}", where)
+        rows = [rows.get(a, {}) for a in problem.agents]
+    elif not isinstance(rows, list):
+        raise InvalidInput(f"expected rows by agent (an object or a list), got {show(rows)}", where)
+    elif len(rows) != problem.n:
+        raise InvalidInput(f"{len(rows)} rows for {problem.n} agents", where)
+    for i, row in enumerate(rows):
+        at = f"{where}[{problem.agents[i]!r}]"
+        if isinstance(row, Mapping):
+            unknown = [str(c) for c in row if c not in problem.columns]
+            if unknown:
+                raise InvalidInput(f"unknown columns {unknown}; columns are {list(problem.columns)}", at)
+        elif not isinstance(row, list):
+            raise InvalidInput(f"expected a row (an object or a list), got {show(row)}", at)
+        elif len(row) != problem.m + 1:
+            raise InvalidInput(f"{len(row)} entries, expected {problem.m + 1} (objects, then outside)", at)
+    return rows
 
 
 def _table_from_entries(domain: Domain, entries: Any, name: str, allow_float: bool) -> TabulatedMechanism:
     problem = domain.problem
     if not isinstance(entries, list):
         raise InvalidInput("must be a list of {profile, assignment} entries", "mechanism.table")
+    if len(entries) != len(domain):
+        domain.require_table()
     by_index: dict[int, StochasticAssignment] = {}
+    common = 1
+    cap = max_digits()
     for k, entry in enumerate(entries):
         where = f"mechanism.table[{k}]"
-        if not isinstance(entry, Mapping):
-            raise InvalidInput("must be an object with 'profile' and 'assignment'", where)
+        entry = fields(entry, where, ("profile", "assignment"))
         try:
-            profile = problem.profile(_require(entry, "profile", where))
+            profile = problem.profile(entry["profile"])
         except InvalidInput as exc:
-            raise InvalidInput(str(exc), where) from None
+            raise InvalidInput(str(exc), f"{where}.profile") from None
         if profile not in domain:
-            raise InvalidInput(f"profile {[list(p) for p in profile]} is not in the domain", where)
+            raise InvalidInput(
+                f"profile {[list(p) for p in profile]} is not in the domain", f"{where}.profile"
+            )
         idx = domain.index(profile)
         if idx in by_index:
-            raise InvalidInput(f"profile {[list(p) for p in profile]} is listed twice", where)
-        rows = _require(entry, "assignment", where)
-        if isinstance(rows, Mapping):
-            extra = sorted(set(map(str, rows)) - set(problem.agents))
-            if extra:
-                raise InvalidInput(f"unknown agents {extra}", f"{where}.assignment")
-            rows = [rows.get(a, {}) for a in problem.agents]
+            raise InvalidInput(f"profile {[list(p) for p in profile]} is listed twice", f"{where}.profile")
+        rows = _rows(problem, entry["assignment"], f"{where}.assignment")
         try:
             by_index[idx] = StochasticAssignment.from_rows(problem, rows, allow_float=allow_float)
         except InvalidInput as exc:
-            raise InvalidInput(str(exc), where) from None
-    missing = [i for i in range(len(domain)) if i not in by_index]
-    if missing:
-        first = [list(p) for p in domain.profile(missing[0])]
+            raise InvalidInput(str(exc), f"{where}.assignment") from None
+        for row in by_index[idx].matrix:
+            for v in row:
+                common = lcm(common, v.denominator)
+        if integer_digits(common) > cap:
+            raise InvalidInput(
+                f"the table's common denominator exceeds {cap:,} digits (VERIFIED_MAX_DIGITS)", where
+            )
+    if len(by_index) != len(domain):
+        missing = next(i for i in range(len(domain)) if i not in by_index)
+        first = [list(p) for p in domain.profile(missing)]
         raise InvalidInput(
-            f"{len(missing)} profiles of the domain have no entry, e.g. {first}", "mechanism.table"
+            f"{len(domain) - len(by_index)} profiles of the domain have no entry, e.g. {first}",
+            "mechanism.table",
         )
+    domain.require_table()
     return TabulatedMechanism.from_assignments(domain, (by_index[i] for i in range(len(domain))), name)
 
 
 def _table_from_numerators(domain: Domain, spec: Mapping[str, Any], name: str) -> TabulatedMechanism:
-    den = _require(spec, "denominator", "mechanism")
+    den = spec["denominator"]
     if isinstance(den, bool) or not isinstance(den, int) or den < 1:
-        raise InvalidInput(f"must be a positive integer, got {den!r}", "mechanism.denominator")
+        raise InvalidInput(f"must be a positive integer, got {show(den)}", "mechanism.denominator")
+    bounded_int(den, "mechanism.denominator")
     nums = spec["numerators"]
     p = domain.problem
     if not isinstance(nums, list) or len(nums) != len(domain):
         got = len(nums) if isinstance(nums, list) else type(nums).__name__
-        raise InvalidInput(f"expected {len(domain)} profiles, got {got}", "mechanism.numerators")
+        raise InvalidInput(f"expected {_count(len(domain))} profiles, got {got}", "mechanism.numerators")
+    domain.require_table()
     raw = np.empty((len(domain), p.n, p.m + 1), dtype=object)
     for pi, block in enumerate(nums):
         if not isinstance(block, list) or len(block) != p.n:
-            raise InvalidInput(f"expected {p.n} rows", f"mechanism.numerators[{pi}]")
+            raise InvalidInput(f"expected {p.n} rows (one per agent)", f"mechanism.numerators[{pi}]")
         for i, row in enumerate(block):
             where = f"mechanism.numerators[{pi}][{i}] (agent {p.agents[i]!r})"
             if not isinstance(row, list) or len(row) != p.m + 1:
                 raise InvalidInput(f"expected {p.m + 1} integers (objects, then outside)", where)
             for k, v in enumerate(row):
                 if isinstance(v, bool) or not isinstance(v, int):
-                    raise InvalidInput(f"numerator {v!r} is not an integer", f"{where}[{k}]")
+                    raise InvalidInput(f"numerator {show(v)} is not an integer", f"{where}[{k}]")
+                if not 0 <= v <= den:
+                    raise InvalidInput(
+                        f"numerator {v} is outside 0..{den} (the denominator)", f"{where}[{k}]"
+                    )
                 raw[pi, i, k] = v
     biggest = max((abs(int(v)) for v in raw.flat), default=0)
     array = raw.astype(np.int64) if biggest * (p.m + 1) * max(p.n, 1) < 2**62 and den < 2**62 else raw
     return TabulatedMechanism(domain, array, den, name)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}" if number < 10**15 else f"about 10^{len(str(number)) - 1}"
 
 
 def subject_encoding(subject: AssignmentSubject | TradingSubject) -> dict[str, Any]:

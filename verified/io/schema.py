@@ -1,10 +1,26 @@
-"""The JSON Schemas shipped with the package (``verified/io/schemas/*.json``)."""
+"""What a well-formed mechanism document is: the JSON Schemas shipped with the package
+(``verified/io/schemas/*.json``), and the safe reader every file goes through.
+
+Everything that can go wrong while reading becomes `InvalidInput` naming the file:
+a missing or unreadable file, bytes that are not UTF-8, an empty file, syntax errors,
+duplicate keys (JSON readers disagree on which one wins), numbers with more digits than
+`verified.numbers.max_digits` (integers are parsed without Python's 4,300-digit guard),
+``NaN``/``Infinity``, nesting deeper than `MAX_DEPTH` (100,000 brackets would otherwise
+raise ``RecursionError``) and a top level that is not an object/table. `fields` checks
+the keys of one table: required ones present, unknown ones refused by name.
+"""
 
 from __future__ import annotations
 
 import json
+import tomllib
+from collections.abc import Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from verified.errors import InvalidInput
+from verified.numbers import max_digits
 
 SCHEMAS = ("assignment", "certificate", "trading")
 
@@ -15,3 +31,170 @@ def load_schema(name: str) -> dict[str, Any]:
         raise KeyError(f"unknown schema {name!r}; known: {list(SCHEMAS)}")
     text = resources.files("verified.io").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
     return json.loads(text)
+
+
+def fields(
+    value: Any, where: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+) -> Mapping[str, Any]:
+    """``value`` if it is an object/table with every ``required`` key and no key outside
+    ``required + optional``; otherwise `InvalidInput` naming ``where`` and the keys."""
+    if not isinstance(value, Mapping):
+        from verified.names import show
+
+        raise InvalidInput(f"expected an object/table, got {show(value)}", where)
+    unknown = [str(k) for k in value if k not in required and k not in optional]
+    if unknown:
+        allowed = ", ".join(repr(k) for k in (*required, *optional))
+        raise InvalidInput(f"unknown field(s) {unknown}; allowed here: {allowed}", where)
+    missing = [k for k in required if k not in value]
+    if missing:
+        raise InvalidInput(f"missing field(s) {missing}", where)
+    return value
+
+
+#: Deepest nesting of lists and objects accepted in a mechanism file (the formats need 7).
+MAX_DEPTH = 64
+
+
+class _Refused(Exception):
+    """Raised inside the JSON decoder's hooks; turned into `InvalidInput` by `parse_text`."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Refused(f"duplicate key {key!r} (JSON readers disagree on which one wins)")
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-").lstrip("0"))
+    cap = max_digits()
+    if digits > cap:
+        raise _Refused(
+            f"an integer with {digits:,} digits exceeds the limit of {cap:,} digits "
+            "(raise it with the environment variable VERIFIED_MAX_DIGITS if this is intended)"
+        )
+    from verified.numbers import parse_rational_text
+
+    return int(parse_rational_text(text, "integer"))  # chunked: no int_max_str_digits error
+
+
+def _json_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number in this format")
+
+
+def _json_float(text: str) -> float:
+    if len(text) > 400:  # a float literal never needs that many characters
+        raise _Refused(f"a number literal of {len(text):,} characters")
+    return float(text)
+
+
+def depth(doc: Any, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of lists and dicts (iterative; stops counting above ``limit``)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, (list, dict)):
+            deepest = max(deepest, d)
+            if deepest > limit:
+                return deepest
+            stack.extend((v, d + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _bracket_depth(text: str) -> int:
+    """An upper bound on the nesting depth of ``text`` (brackets outside strings are
+    overcounted inside strings too: cheap, and only used to refuse before parsing)."""
+    level = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            level += 1
+            deepest = max(deepest, level)
+        elif ch in "]}":
+            level -= 1
+    return deepest
+
+
+def parse_text(text: str, suffix: str, where: str) -> dict[str, Any]:
+    """Parse ``text`` as JSON (``.json``) or TOML (``.toml``) into a dict (see module docstring)."""
+    suffix = suffix.lower()
+    if suffix not in (".json", ".toml"):
+        raise InvalidInput(f"unknown file type {suffix!r}; use .json or .toml", where)
+    kind = "JSON" if suffix == ".json" else "TOML"
+    if not text.strip():
+        raise InvalidInput(f"the file is empty; expected a {kind} document with a 'format' field", where)
+    if _bracket_depth(text) > MAX_DEPTH and depth_of_parsed(text, suffix) > MAX_DEPTH:
+        raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep", where)
+    try:
+        if suffix == ".toml":
+            doc = tomllib.loads(text)
+        else:
+            doc = json.loads(
+                text,
+                object_pairs_hook=_no_duplicates,
+                parse_int=_json_int,
+                parse_float=_json_float,
+                parse_constant=_json_constant,
+            )
+    except _Refused as exc:
+        raise InvalidInput(f"not a valid document: {exc}", where) from None
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"not valid {kind}: {exc}", where) from None
+    except RecursionError:
+        raise InvalidInput(f"nested too deeply (more than {MAX_DEPTH} levels)", where) from None
+    except (ValueError, OverflowError) as exc:  # e.g. TOML integers beyond Python's 4,300 digits
+        raise InvalidInput(f"not valid {kind}: {exc}", where) from None
+    if not isinstance(doc, dict):
+        raise InvalidInput(
+            f"the document must be an object/table at top level, got a {type(doc).__name__}", where
+        )
+    if depth(doc) > MAX_DEPTH:
+        raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep", where)
+    return doc
+
+
+def depth_of_parsed(text: str, suffix: str) -> int:
+    """Exact nesting depth of ``text`` when the cheap bracket count is inconclusive:
+    scans JSON/TOML strings so that brackets inside them are not counted."""
+    level = deepest = 0
+    quote: str | None = None
+    escaped = False
+    for ch in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = None
+        elif ch == '"' or (ch == "'" and suffix == ".toml"):
+            quote = ch
+        elif ch in "[{":
+            level += 1
+            deepest = max(deepest, level)
+        elif ch in "]}":
+            level -= 1
+    return deepest
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Read and parse the ``.json`` or ``.toml`` file ``path`` (format chosen by suffix)."""
+    path = Path(path)
+    where = str(path)
+    if not path.is_file():
+        raise InvalidInput(f"no such file {where!r}", where)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the file: {exc.strerror or exc}", where) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})", where
+        ) from None
+    return parse_text(text, path.suffix, where)
