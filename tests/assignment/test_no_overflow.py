@@ -346,3 +346,12 @@ def test_validation_catches_rows_and_columns_whose_fixed_width_sums_would_wrap(d
         table = TabulatedMechanism(domain, np.array(good, dtype=np.int64), d)
         assert table.numerators.dtype == object or d * 2 <= 2**63 - 1
         assert [table.entry(3, i, 0) for i in range(2)] == [r[0] for r in _rows(_priority_rule, d, q)[(A, A)]]
+
+
+def test_orbit_ranks_of_many_agents_over_few_rankings_do_not_overflow() -> None:
+    # 70 others over 2 rankings: 71 multisets, but C(71, 35) > 2**63 would have been tabulated.
+    from verified.assignment.anonymous import all_multisets, multiset_count, multiset_rank
+
+    rows = all_multisets(2, 70)
+    assert len(rows) == multiset_count(2, 70) == 71
+    assert [multiset_rank(r) for r in rows.tolist()] == list(range(71))  # pure-Python ranks, in order

@@ -67,7 +67,12 @@ def _rank_rows(sorted_rows: np.ndarray, k: int) -> np.ndarray:
     n_rows, r = sorted_rows.shape
     if r == 0:
         return np.zeros(n_rows, dtype=np.int64)
-    table = np.array([[comb(b, j) for j in range(r + 1)] for b in range(k + r)], dtype=np.int64)
+    # Only the terms C(a + j, j + 1) with a < k are ever looked up; each is at most the rank,
+    # hence below multiset_count(k, r): int64 when that count fits (`intbounds`), else Python ints.
+    table = np.zeros((k + r, r + 1), dtype=int_dtype(multiset_count(k, r)))
+    for j in range(r):
+        for a in range(k):
+            table[a + j, j + 1] = comb(a + j, j + 1)
     shift = np.arange(r, dtype=np.int64)
     return table[sorted_rows + shift, shift + 1].sum(axis=1)
 
