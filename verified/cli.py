@@ -7,7 +7,11 @@
 
 Exit codes a CI can gate on: 0 every requested property holds (recheck: every
 certificate verified), 1 some property fails (recheck: a certificate is
-rejected), 2 bad input, 3 unknown (time-out or resource limit).
+rejected or unreadable), 2 bad input, 3 unknown (time or memory limit), 4 an
+internal error (a bug: reported in one line, never a traceback).
+
+``check`` runs in a child process (`verified.run`) killed at ``--timeout`` (the
+total for the run), ``--property-timeout`` (each property) or ``--max-memory``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +26,16 @@ from typing import Any
 
 from verified.errors import InvalidInput, VerifiedError
 
-EXIT_HOLDS, EXIT_FAILS, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_HOLDS, EXIT_FAILS, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+ISSUES = "the project's issue tracker, with the command line and the input files"
+EPILOG = """exit codes:
+  0  every requested property holds (recheck: every certificate verified)
+  1  some property fails (recheck: some certificate rejected or unreadable)
+  2  bad input: a malformed file or argument, or a user's mechanism that raises, exits,
+     has the wrong signature or fails to import (the message names the file and place)
+  3  unknown: a time or memory limit ended the run before every verdict
+     (--timeout is the total for the run; finished properties keep their verdicts)
+  4  internal error: a bug in verified; please report it"""
 
 
 class Progress:
@@ -66,125 +78,127 @@ class Progress:
             print("\r" + " " * (len(self.label) + 30) + "\r", end="", file=sys.stderr, flush=True)
 
 
-def _run_with_limit(label: str, work: Any, timeout: float | None, quiet: bool) -> tuple[bool, Any]:
-    """Run ``work()`` in a worker thread: ``(True, value)``, or ``(False, None)`` past
-    ``timeout`` seconds (the worker is abandoned; it is a daemon thread)."""
-    box: dict[str, Any] = {}
+def _seconds(where: str) -> Any:
+    """An argparse type: positive finite seconds (``nan``, ``inf``, ``0``, ``-1`` are usage errors)."""
 
-    def target() -> None:
+    def parse(text: str) -> float:
+        from verified.run.limits import parse_seconds
+
         try:
-            box["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
-            box["error"] = exc
+            return parse_seconds(text, where)
+        except InvalidInput as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-    worker = threading.Thread(target=target, daemon=True)
-    started = time.monotonic()
-    worker.start()
-    progress = Progress(label, not quiet)
+    return parse
+
+
+def _memory(text: str) -> int:
+    from verified.run.limits import parse_memory
+
     try:
-        while worker.is_alive():
-            remaining = None if timeout is None else timeout - (time.monotonic() - started)
-            if remaining is not None and remaining <= 0:
-                return False, None
-            worker.join(0.25 if remaining is None else min(0.25, remaining))
-            progress.tick()
-    finally:
-        progress.close()
-    if "error" in box:
-        raise box["error"]
-    return True, box["value"]
+        return parse_memory(text)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _check(args: argparse.Namespace) -> int:
-    from verified.certificates import build_certificate, certificate_name, write_certificate
-    from verified.explain import explain
-    from verified.io import TradingSubject, load_subject, subject_encoding
-    from verified.registry import BY_NAME, available, run_check, spec, subject_for
-    from verified.results import unknown
+    from verified.certificates import certificate_name, write_certificate
+    from verified.registry import BY_NAME, spec
+    from verified.run.check import check_file
+    from verified.run.limits import Limits, default_max_memory
 
-    subject = load_subject(args.file, allow_float=args.allow_float)
-    family = "trading" if isinstance(subject, TradingSubject) else "assignment"
     if args.all:
-        names = available(family)
-        if getattr(subject, "priorities", True) is None:
-            names = [n for n in names if n != "ex-post-stable"]
-        names = [n for n in names if n != "sp-anonymous"]  # a faster route to "sp", for anonymous tables
-        if family == "assignment" and not subject.domain.is_symmetric:  # anonymity needs one
-            names = [n for n in names if n != "anonymous"]
+        requested = None
     elif args.property:
-        names = [p.strip() for p in args.property.split(",") if p.strip()]
-        for name in names:
+        requested = list(dict.fromkeys(p.strip() for p in args.property.split(",") if p.strip()))
+        if not requested:
+            raise InvalidInput("name at least one property, e.g. --property sp,ir", "--property")
+        for name in requested:
             spec(name)
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
     quiet = args.quiet or args.json
+    limits = Limits(args.timeout, args.property_timeout, args.max_memory or default_max_memory())
+    progress = Progress("verified check", not quiet)
 
-    def prepare() -> dict[str, Any] | None:
-        needed = [n for n in names if n not in ("sp-anonymous", "ex-post-stable")]
-        return subject_encoding(subject) if needed else None
+    def tick(report: Any) -> None:
+        progress.label = report.stage
+        progress.tick()
 
-    ready, encoding = _run_with_limit("tabulating", prepare, args.timeout, quiet)
-    if not ready:
-        reason = f"time-out after {args.timeout:g} s while tabulating the mechanism"
-        if args.json:
-            results = [{"property": n, "verdict": "unknown", "reason": reason} for n in names]
-            print(json.dumps({"file": str(args.file), "results": results}, indent=1))
-        else:
-            print(f"{subject.name} ({args.file}): every property UNKNOWN ({reason}); no certificate written")
-        return EXIT_UNKNOWN
-    rows, docs = [], []
-    for name in names:
-        left = args.timeout
-        done, result = _run_with_limit(
-            f"checking {name}",
-            lambda name=name, left=left: run_check(name, subject, timeout=left),
-            left,
-            quiet,
+    try:
+        report = check_file(
+            str(args.file),
+            requested,
+            limits,
+            allow_float=args.allow_float,
+            certificates=bool(args.certificate_dir),
+            on_tick=tick,
         )
-        if not done:
-            result = unknown(name, f"time-out after {args.timeout:g} s")
-        own_subject = ("sp-anonymous", "ex-post-stable", "osp")  # certificates about more than the file
-        about = encoding if name not in own_subject else subject_for(name, subject)
-        doc = build_certificate(name, result, about)
-        docs.append(doc)
-        rows.append((name, result.verdict.value, BY_NAME[name].description))
-        if args.certificate_dir:
-            stem = Path(args.file).name.split(".")[0]
-            write_certificate(doc, Path(args.certificate_dir) / certificate_name(stem, name))
+    finally:
+        progress.close()
+    names = report.names or []
+    docs = [report.docs[n] for n in names if n in report.docs]
+    if args.certificate_dir:
+        stem = Path(args.file).name.split(".")[0]
+        for doc in docs:
+            if "encoding" in doc.get("subject", {}):
+                write_certificate(doc, Path(args.certificate_dir) / certificate_name(stem, doc["property"]))
     verdicts = [d["verdict"] for d in docs]
     if args.json:
-        summary = [{k: d[k] for k in ("property", "verdict", "evidence") if k in d} for d in docs]
-        print(json.dumps({"file": str(args.file), "mechanism": subject.name, "results": summary}, indent=1))
+        keys = ("property", "verdict", "evidence", "reason")
+        summary = [{k: d[k] for k in keys if k in d} for d in docs]
+        name = report.header["name"] if report.header else None
+        print(json.dumps({"file": str(args.file), "mechanism": name, "results": summary}, indent=1))
+    elif report.header is None:
+        reason = docs[0].get("reason", "no verdict") if docs else "no verdict"
+        print(f"{args.file}: every property UNKNOWN ({reason}); no certificate written")
+        return EXIT_UNKNOWN
     else:
-        size = f"{len(subject.domain)} profiles" if family == "assignment" else f"{len(subject.menus)} menus"
-        print(f"{subject.name} on {size} ({args.file})")
-        width = max(len(r[0]) for r in rows)
-        for (name, verdict, text), doc in zip(rows, docs, strict=True):
-            print(f"  {name.ljust(width)}  {verdict.upper():7}  {text}")
-            if verdict != "holds":
-                body = explain(doc).splitlines()[1:]
-                for line in body[:-2] if "subject" in doc else body:
-                    print(f"      {line}")
+        print(f"{report.header['name']} on {report.header['size']} ({args.file})")
+        width = max((len(n) for n in names), default=0)
+        for doc in docs:
+            name, verdict = doc["property"], doc["verdict"]
+            print(f"  {name.ljust(width)}  {verdict.upper():7}  {BY_NAME[name].description}")
+            for line in report.lines.get(name, []):
+                print(f"      {line}")
         if args.certificate_dir:
             print(f"certificates written to {args.certificate_dir}")
     if "fails" in verdicts:
         return EXIT_FAILS
-    if "unknown" in verdicts:
+    if "unknown" in verdicts or not docs:
         return EXIT_UNKNOWN
     return EXIT_HOLDS
 
 
 def _recheck(args: argparse.Namespace) -> int:
+    """Each certificate on its own: OK, REJECTED (the checker refused it) or UNREADABLE (no such
+    file, unreadable); any exception while checking one file is that file's rejection, and the
+    batch goes on."""
     from verified.recheck import RecheckError, recheck_file
 
     status = EXIT_HOLDS
     for path in args.certificates:
         try:
-            print(f"OK       {path}: {recheck_file(path)}")
+            print(f"OK         {path}: {recheck_file(path)}")
         except RecheckError as exc:
-            print(f"REJECTED {exc}")
+            print(f"REJECTED   {path}: {_one_line(exc)}")
+            status = EXIT_FAILS
+        except OSError as exc:
+            print(f"UNREADABLE {path}: {exc.strerror or exc}")
+            status = EXIT_FAILS
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a hostile file must not stop the batch
+            print(
+                f"REJECTED   {path}: the checker could not read it ({type(exc).__name__}: {_one_line(exc)})"
+            )
             status = EXIT_FAILS
     return status
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -205,10 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="verified",
         description="Certify mechanism-design properties exactly; re-check certificates independently.",
-        epilog="Exit codes: 0 all hold, 1 some property fails, 2 bad input, 3 unknown (time-out).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="check properties of a mechanism file (.json/.toml)")
+    check = sub.add_parser(
+        "check",
+        help="check properties of a mechanism file (.json/.toml)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument("file", help="mechanism file (see docs/formats.md)")
     check.add_argument("--property", "-p", help="comma-separated property names (see --list)")
     check.add_argument("--all", action="store_true", help="every property available for the file")
@@ -216,13 +236,30 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.add_argument(
         "--timeout",
-        type=float,
-        help="seconds per property (and for tabulating); past it the verdict is unknown",
+        type=_seconds("--timeout"),
+        help="seconds for the whole run (loading, tabulating, every property); the properties not "
+        "finished by then are UNKNOWN (exit 3), the finished ones keep their verdicts",
+    )
+    check.add_argument(
+        "--property-timeout",
+        type=_seconds("--property-timeout"),
+        help="seconds for each property; past it that property is UNKNOWN and the run goes on",
+    )
+    check.add_argument(
+        "--max-memory",
+        type=_memory,
+        help="memory for the run, e.g. 4G or 512M (default: half of the machine's memory); "
+        "past it the unfinished properties are UNKNOWN",
     )
     check.add_argument("--allow-float", action="store_true", help="read floats as the decimals they print as")
     check.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")
     check.set_defaults(run=_check)
-    recheck = sub.add_parser("recheck", help="re-verify certificates with the independent checker")
+    recheck = sub.add_parser(
+        "recheck",
+        help="re-verify certificates with the independent checker",
+        epilog="Each file is reported (OK, REJECTED or UNREADABLE); exit 0 when every one is verified, "
+        "1 when any is rejected or unreadable.",
+    )
     recheck.add_argument("certificates", nargs="+", help="certificate files (.json or .json.gz)")
     recheck.set_defaults(run=_recheck)
     explain = sub.add_parser("explain", help="a certificate's evidence in words")
@@ -250,20 +287,32 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code (see `EPILOG`). Bad input is 2;
+    any other exception is a bug: exit 4 with a one-line message, never a traceback."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help, 2 for usage errors
-        return int(exc.code or 0)
+        return exc.code if isinstance(exc.code, int) and exc.code in (0, EXIT_BAD_INPUT) else EXIT_BAD_INPUT
     try:
         return int(args.run(args))
     except VerifiedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:  # an input or output file: missing, unreadable, a directory, ...
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{exc.strerror or _one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BaseException as exc:  # noqa: BLE001 - the contract: a bug is exit 4, never a traceback
+        print(
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} -- this is a bug in verified; "
+            f"please report it on {ISSUES}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

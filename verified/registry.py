@@ -340,9 +340,31 @@ def _time_arguments(function: Callable[..., Any], timeout: float | None) -> dict
     return {}
 
 
-def run_check(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
+def run_check(
+    name: str, subject: Any, *, timeout: float | None = None, max_memory: int | str | None = None
+) -> CheckResult:
     """Check property ``name`` on a subject: an `~verified.io.AssignmentSubject` (on its table)
-    or a `~verified.io.TradingSubject`."""
+    or a `~verified.io.TradingSubject`.
+
+    With a limit (``timeout`` seconds, ``max_memory`` bytes or ``"4G"``), the check (tabulating
+    included) runs in a child process that is killed at the limit: past it the result is UNKNOWN
+    with the reason, and nothing keeps computing. The child is forked (Linux), so it inherits the
+    subject; where only ``spawn`` exists, the child re-loads the subject from its source file, and a
+    subject with no source file (built in memory) is checked in this process, where only the z3
+    checks honour ``timeout``. ``max_memory`` defaults (when a child is used) to half the machine's
+    memory. Without a limit the check runs here.
+    """
+    from verified.run.child import in_child
+
+    if (timeout is None and max_memory is None) or in_child():
+        return check_here(name, subject, timeout=timeout)
+    from verified.run.api import run_limited_check
+
+    return run_limited_check(name, subject, timeout=timeout, max_memory=max_memory)
+
+
+def check_here(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
+    """`run_check` in this process: ``timeout`` reaches only the checks that take one (z3)."""
     entry = spec(name)
     family = "trading" if hasattr(subject, "economy") else "assignment"
     if entry.family != family:

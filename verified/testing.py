@@ -11,7 +11,9 @@
 A failing property raises AssertionError whose message is the counterexample in
 words (agent, misreport, prefix, the numbers). Every verdict is re-verified by the
 independent checker (`verified.recheck`) before the assertion passes, unless
-``recheck=False``; ``certificate_dir`` also writes the certificates.
+``recheck=False``; ``certificate_dir`` also writes the certificates. ``timeout=`` (seconds for the
+whole call) and ``max_memory=`` run the work in a child process killed at the limit; a property
+left without a verdict is UNKNOWN, so ``assert_holds`` fails with the reason.
 """
 
 from __future__ import annotations
@@ -43,35 +45,66 @@ def _subject(target: Any) -> Any:
     )
 
 
+def check_one_property(subject: Any, name: str, options: dict[str, Any]) -> CheckResult:
+    """Check one property here (``options``: ``recheck``, ``certificate_dir``, ``timeout``)."""
+    from verified.certificates import build_certificate, write_certificate
+    from verified.recheck import recheck as independent_recheck
+    from verified.registry import check_here, subject_for
+
+    result = check_here(name, subject, timeout=options.get("timeout"))
+    recheck, certificate_dir = options.get("recheck", True), options.get("certificate_dir")
+    if recheck or certificate_dir is not None:
+        doc = build_certificate(name, result, subject_for(name, subject))
+        if recheck:
+            independent_recheck(doc)
+        if certificate_dir is not None:
+            write_certificate(doc, Path(certificate_dir) / f"{subject.name}.{name}.cert.json")
+    return result
+
+
+def _check(
+    target: Any, properties: tuple[str, ...], options: dict[str, Any], max_memory: int | str | None
+) -> tuple[dict[str, CheckResult], list[str] | None]:
+    """The results, and the agents' names for messages (None when unknown here)."""
+    from verified.registry import spec
+    from verified.run.api import check_properties_limited
+
+    if not properties:
+        raise ValueError("name at least one property, e.g. assert_holds(target, 'sp')")
+    for name in properties:
+        spec(name)
+    if options.get("timeout") is not None or max_memory is not None:
+        limited = check_properties_limited(
+            target if isinstance(target, (str, Path)) else _subject(target), properties, options, max_memory
+        )
+        if limited is not None:
+            return limited[0], limited[1] or None
+    subject = _subject(target)
+    out = {name: check_one_property(subject, name, options) for name in properties}
+    return out, list(subject.problem.agents) if hasattr(subject, "problem") else None
+
+
 def check_properties(
     target: Any,
     *properties: str,
     recheck: bool = True,
     certificate_dir: str | Path | None = None,
     timeout: float | None = None,
+    max_memory: int | str | None = None,
 ) -> dict[str, CheckResult]:
-    """Check each property (registry names, e.g. ``"sp"``); certificates re-verified if ``recheck``."""
-    from verified.certificates import build_certificate, write_certificate
-    from verified.recheck import recheck as independent_recheck
-    from verified.registry import run_check, subject_for
+    """Check each property (registry names, e.g. ``"sp"``); certificates re-verified if ``recheck``.
 
-    if not properties:
-        raise ValueError("name at least one property, e.g. assert_holds(target, 'sp')")
-    subject = _subject(target)
-    out: dict[str, CheckResult] = {}
-    for name in properties:
-        result = run_check(name, subject, timeout=timeout)
-        if recheck or certificate_dir is not None:
-            doc = build_certificate(name, result, subject_for(name, subject))
-            if recheck:
-                independent_recheck(doc)
-            if certificate_dir is not None:
-                write_certificate(doc, Path(certificate_dir) / f"{subject.name}.{name}.cert.json")
-        out[name] = result
-    return out
+    With ``timeout`` (seconds, for the whole call) or ``max_memory`` (bytes or ``"4G"``; default
+    half the machine once a child is used), the work -- loading a file, tabulating, every check and
+    re-check -- runs in a child process killed at the limit: the properties finished before it keep
+    their results, the others are UNKNOWN with the reason (so `assert_holds` fails saying why).
+    Under ``spawn`` (no ``fork``), a subject built in memory without a source file is checked in
+    this process, where only the z3 checks honour ``timeout``."""
+    options = {"recheck": recheck, "certificate_dir": certificate_dir, "timeout": timeout}
+    return _check(target, properties, options, max_memory)[0]
 
 
-def _message(name: str, result: CheckResult, agents: list[str]) -> str:
+def _message(name: str, result: CheckResult, agents: list[str] | None) -> str:
     from verified.explain import explain
 
     return explain({**result.to_json(), "property": name}, agents)
@@ -81,11 +114,15 @@ def _assert_every(
     target: Any, properties: tuple[str, ...], options: dict[str, Any], wanted: Callable[[CheckResult], bool]
 ) -> dict[str, CheckResult]:
     """Check ``properties``; raise AssertionError explaining each result that is not ``wanted``."""
-    subject = _subject(target)
-    results = check_properties(subject, *properties, **options)
+    known = {"recheck", "certificate_dir", "timeout", "max_memory"}
+    if set(options) - known:
+        raise TypeError(f"unknown options {sorted(set(options) - known)}; known: {sorted(known)}")
+    settings = {"recheck": True, "certificate_dir": None, "timeout": None, **options}
+    max_memory = settings.pop("max_memory", None)
+    results, agents = _check(target, properties, settings, max_memory)
     bad = [(n, r) for n, r in results.items() if not wanted(r)]
     if bad:
-        raise AssertionError("\n\n".join(_message(n, r, list(subject.problem.agents)) for n, r in bad))
+        raise AssertionError("\n\n".join(_message(n, r, agents) for n, r in bad))
     return results
 
 

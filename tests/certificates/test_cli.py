@@ -110,7 +110,8 @@ def test_timeout_gives_exit_3(tmp_path, capsys):
 
 
 def test_console_entry_points_run():
-    for argv in (["-m", "verified", "properties"], ["-m", "verified.recheck"]):
+    stored = "certificates/bilateral_trade.improving-trade.cert.json"
+    for argv in (["-m", "verified", "properties"], ["-m", "verified.recheck", stored]):
         run = subprocess.run([sys.executable, *argv], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert run.returncode == 0, run.stderr
     listed = subprocess.run(

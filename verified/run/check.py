@@ -1,0 +1,285 @@
+"""The work of ``verified check`` and of the Python API's limited checks, run in a child process
+(`verified.run.child`) that is killed at the limit.
+
+The child loads the file, tabulates the mechanism and checks each property in turn, streaming
+messages to the parent as it goes:
+
+``("python", ref)``         the file names a user's Python mechanism (sent before importing it)
+``("header", info)``        the subject's name, size and the property names to check
+``("encoding", key, enc)``  a subject encoding that certificates refer to (only when written)
+``("start", name)``         property ``name`` starts
+``("result", name, doc, lines, key)``  its certificate (its subject's encoding left out: it is the
+                            one sent under ``key``) and the explanation lines to print
+
+so every property finished before the limit keeps its verdict. With a per-property limit, each
+property runs in a grandchild (forked after tabulating, so it inherits the table) killed at that
+limit; the run goes on with the next property.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from verified.errors import InvalidInput
+from verified.results import CheckResult, unknown
+from verified.run.child import ChildFailed, Outcome, run_in_child, start_method
+from verified.run.limits import Limits
+
+OWN_SUBJECT = ("sp-anonymous", "ex-post-stable", "osp")  # certificates about more than the file
+MAIN = "main"
+
+
+def property_names(subject: Any, requested: list[str] | None) -> list[str]:
+    """The requested names, or (``None``) every property available for the subject."""
+    from verified.io import TradingSubject
+    from verified.registry import available
+
+    if requested is not None:
+        return requested
+    family = "trading" if isinstance(subject, TradingSubject) else "assignment"
+    names = available(family)
+    if getattr(subject, "priorities", True) is None:
+        names = [n for n in names if n != "ex-post-stable"]
+    names = [n for n in names if n != "sp-anonymous"]  # a faster route to "sp", for anonymous tables
+    if family == "assignment" and not subject.domain.is_symmetric:  # anonymity needs one
+        names = [n for n in names if n != "anonymous"]
+    return names
+
+
+def _size(subject: Any) -> str:
+    from verified.io import TradingSubject
+
+    if isinstance(subject, TradingSubject):
+        return f"{len(subject.menus)} menus"
+    return f"{len(subject.domain)} profiles"
+
+
+def load_reporting(path: str, allow_float: bool, send: Any) -> Any:
+    """Load a mechanism file; first say whether it names a user's Python mechanism."""
+    from verified.io import load_document, load_subject
+
+    doc = load_document(path)
+    mechanism = doc.get("mechanism")
+    if isinstance(mechanism, dict) and isinstance(mechanism.get("python"), str):
+        send(("python", mechanism["python"]))
+    return load_subject(path, allow_float=allow_float)
+
+
+def limit_outcome_result(name: str, outcome: Outcome, limit: str, python: str | None) -> CheckResult:
+    """The result of property ``name`` whose (grand)child ended with ``outcome`` without a result:
+    UNKNOWN past a limit; bad input or internal errors are raised."""
+    if outcome.status == "timeout":
+        return unknown(name, f"time-out: {limit}")
+    if outcome.status == "memory" or (outcome.status == "error" and outcome.kind == "memory"):
+        return unknown(name, outcome.message)
+    raise_failure(outcome, python)
+    raise ChildFailed(f"the checking process ended with {outcome.status}")  # pragma: no cover
+
+
+def raise_failure(outcome: Outcome, python: str | None) -> None:
+    """Raise what an ``error`` or ``died`` outcome means: `InvalidInput` for bad input (or a death
+    while running a user's Python mechanism), `ChildFailed` for a bug."""
+    if outcome.status == "error":
+        if outcome.kind == "bad_input":
+            raise InvalidInput(outcome.message)
+        raise ChildFailed(outcome.message)
+    if outcome.status == "died":
+        if python is not None:
+            raise InvalidInput(
+                f"the process running the user's mechanism {python!r} {outcome.describe_death()}",
+                "mechanism.python",
+            )
+        raise ChildFailed(f"the checking process {outcome.describe_death()}")
+
+
+def property_worker(send: Any, source: Any, name: str, timeout: float | None, allow_float: bool) -> None:
+    """Child entry: check one property of ``source`` (a subject, under fork, or a file path)."""
+    from verified.registry import check_here
+
+    subject = load_reporting(source, allow_float, send) if isinstance(source, str) else source
+    send(("checked", name, check_here(name, subject, timeout=timeout)))
+
+
+def check_one(
+    name: str, subject: Any, source: Any, timeout: float | None, property_timeout: float | None, options: dict
+) -> CheckResult:
+    """Check ``name`` here, or in a grandchild killed after ``property_timeout`` seconds."""
+    from verified.registry import check_here
+
+    if property_timeout is None:
+        return check_here(name, subject, timeout=timeout)
+    limit = property_timeout if timeout is None else min(property_timeout, timeout)
+    box: dict[str, CheckResult] = {}
+
+    def receive(message: tuple[Any, ...]) -> None:
+        if message[0] == "checked":
+            box["result"] = message[2]
+
+    worker_source = subject if start_method() == "fork" else source
+    outcome = run_in_child(
+        property_worker,
+        (worker_source, name, limit, options.get("allow_float", False)),
+        timeout=limit,
+        on_message=receive,
+        new_group=False,
+    )
+    if "result" in box:
+        return box["result"]
+    text = f"the per-property limit of {property_timeout:g} s was reached"
+    if limit < property_timeout:
+        text = f"the run's limit was reached while checking {name}"
+    return limit_outcome_result(name, outcome, text, options.get("python"))
+
+
+def check_worker(send: Any, path: str, requested: list[str] | None, options: dict[str, Any]) -> None:
+    """Child entry of ``verified check``: load, tabulate, check each property, stream the results.
+    ``options``: ``allow_float``, ``timeout`` (the whole run), ``property_timeout``, ``certificates``
+    (send the subject encodings the certificates need)."""
+    from verified.certificates import build_certificate
+    from verified.explain import explain
+    from verified.io import subject_encoding
+    from verified.registry import subject_for
+
+    started = time.monotonic()
+    total = options.get("timeout")
+    python: list[str] = []
+
+    def tell(message: tuple[Any, ...]) -> None:
+        if message[0] == "python":
+            python.append(message[1])
+        send(message)
+
+    subject = load_reporting(path, options.get("allow_float", False), tell)
+    names = property_names(subject, requested)
+    agents = list(getattr(getattr(subject, "problem", None), "agents", []) or []) or None
+    send(("header", {"name": subject.name, "size": _size(subject), "names": names, "agents": agents}))
+    encoding = subject_encoding(subject) if any(n not in OWN_SUBJECT for n in names) else None
+    certificates = bool(options.get("certificates"))
+    if certificates and encoding is not None:
+        send(("encoding", MAIN, encoding))
+    inner = {**options, "python": python[0] if python else None}
+    for name in names:
+        key = MAIN if name not in OWN_SUBJECT else name
+        about = encoding if key == MAIN else None
+        if key != MAIN and name != "sp-anonymous":  # cheap: known before the check runs
+            about = subject_for(name, subject)
+            if certificates:
+                send(("encoding", key, about))
+        send(("start", name))
+        left = None if total is None else max(0.001, total - (time.monotonic() - started))
+        result = check_one(name, subject, path, left, options.get("property_timeout"), inner)
+        if about is None:
+            about = subject_for(name, subject)
+            if certificates:
+                send(("encoding", key, about))
+        doc = build_certificate(name, result, about)
+        lines: list[str] = []
+        if doc["verdict"] != "holds":
+            body = explain(doc, agents).splitlines()[1:]
+            lines = body[:-2] if "subject" in doc else body
+        doc["subject"] = {"sha256": doc["subject"]["sha256"]}
+        send(("result", name, doc, lines, key))
+
+
+@dataclass
+class FileReport:
+    """What the parent learnt from a ``verified check`` child: the header (None when the child
+    never got that far), each finished property's certificate (``docs``, in order, its subject
+    encoding attached when the child sent it) and explanation lines, and how the run ended."""
+
+    path: str
+    requested: list[str] | None
+    header: dict[str, Any] | None = None
+    python: str | None = None
+    encodings: dict[str, Any] = field(default_factory=dict)
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    current: str | None = None
+    stage: str = "loading the file"
+
+    def receive(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "python":
+            self.python = message[1]
+        elif kind == "header":
+            self.header = message[1]
+            self.stage = "tabulating the mechanism"
+        elif kind == "encoding":
+            self.encodings[message[1]] = message[2]
+        elif kind == "start":
+            self.current = message[1]
+            self.stage = f"checking {message[1]}"
+        elif kind == "result":
+            _, name, doc, lines, key = message
+            if key in self.encodings:
+                doc["subject"]["encoding"] = self.encodings[key]
+            self.docs[name], self.lines[name], self.keys[name] = doc, lines, key
+            self.current, self.stage = None, "preparing the next property"
+
+    @property
+    def names(self) -> list[str] | None:
+        return self.header["names"] if self.header is not None else self.requested
+
+    def close_unfinished(self, reason: str) -> None:
+        """Every property without a verdict becomes UNKNOWN with ``reason`` (the one running says
+        so); its certificate is written only when its subject encoding is known."""
+        from verified.certificates import build_certificate
+        from verified.results import unknown
+
+        for name in self.names or []:
+            if name in self.docs:
+                continue
+            if name == self.current:
+                why = f"{reason} while checking {name}"
+            else:
+                why = f"{reason} before {name} started (while {self.stage})"
+            result = unknown(name, why)
+            key = "main" if name not in OWN_SUBJECT else name
+            if key in self.encodings:
+                doc = build_certificate(name, result, self.encodings[key])
+            else:
+                doc = {"property": name, "verdict": "unknown", "evidence": {"kind": "unknown"}, "reason": why}
+            self.docs[name], self.lines[name] = doc, [f"No verdict: {why}."]
+
+
+def check_file(
+    path: str,
+    requested: list[str] | None,
+    limits: Limits,
+    *,
+    allow_float: bool = False,
+    certificates: bool = False,
+    on_tick: Callable[[FileReport], None] | None = None,
+) -> FileReport:
+    """Run ``verified check`` on ``path`` in a child process bounded by ``limits``. Raises
+    `InvalidInput` for bad input (including a user mechanism that kills its process) and
+    `ChildFailed` for a bug; past a limit the unfinished properties are UNKNOWN with the reason."""
+    report = FileReport(path, requested)
+    options = {
+        "allow_float": allow_float,
+        "timeout": limits.timeout,
+        "property_timeout": limits.property_timeout,
+        "certificates": certificates,
+    }
+    outcome = run_in_child(
+        check_worker,
+        (path, requested, options),
+        timeout=limits.timeout,
+        max_memory=limits.max_memory,
+        on_message=report.receive,
+        on_tick=None if on_tick is None else (lambda: on_tick(report)),
+    )
+    if outcome.status == "done":
+        return report
+    if outcome.status == "timeout":
+        report.close_unfinished(f"time-out: the run's limit of {limits.timeout:g} s was reached")
+        return report
+    if outcome.status == "memory" or outcome.kind == "memory":
+        report.close_unfinished(outcome.message)
+        return report
+    raise_failure(outcome, report.python)
+    raise ChildFailed(f"the checking process ended with {outcome.status}")  # pragma: no cover
