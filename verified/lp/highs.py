@@ -85,7 +85,11 @@ def stdout_silenced() -> Iterator[None]:
                 except (OSError, ValueError):
                     pass
         _flush_c_stdio()
-        saved = os.dup(1)
+        try:
+            saved = os.dup(1)
+        except OSError:  # descriptor 1 is closed: nothing can reach stdout anyway
+            yield
+            return
         null = os.open(os.devnull, os.O_WRONLY)
         try:
             os.dup2(null, 1)
