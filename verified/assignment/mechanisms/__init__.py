@@ -15,6 +15,7 @@ from verified.assignment.mechanisms.random_priority import (
     rp_type_rows,
 )
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
+from verified.assignment.mechanisms.tables import tabulate_builtin
 from verified.assignment.mechanisms.top_trading_cycles import top_trading_cycles
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "random_priority_counts",
     "rp_type_rows",
     "serial_dictatorship",
+    "tabulate_builtin",
     "top_trading_cycles",
 ]
