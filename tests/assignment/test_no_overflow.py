@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verified.assignment.anonymous import OrbitTable, check_strategyproof_anonymous
 from verified.assignment.domain import Domain
@@ -355,3 +357,36 @@ def test_orbit_ranks_of_many_agents_over_few_rankings_do_not_overflow() -> None:
     rows = all_multisets(2, 70)
     assert len(rows) == multiset_count(2, 70) == 71
     assert [multiset_rank(r) for r in rows.tolist()] == list(range(71))  # pure-Python ranks, in order
+
+
+@st.composite
+def _huge_tables(draw: st.DrawFn) -> tuple[dict[tuple, tuple[int, int]], int, int, str]:
+    """Random valid tables with denominators around 2**62 .. 10**40 and capacities 1 .. 10**30."""
+    d = draw(st.sampled_from([2**62, 2**62 + 1, 2**63 - 1, 2**63, 2**63 + 1, 2**64, 10**40, 2**60]))
+    q = draw(st.sampled_from([1, 2, 3, 8, 2**40, 10**30]))
+    near = st.sampled_from([0, 1, d // 2, d - 1, d]) | st.integers(0, d)
+    shares = {}
+    for r1 in RANKINGS:
+        for r2 in RANKINGS:
+            s1 = draw(near)
+            s2 = draw(near.filter(lambda s, s1=s1: s1 + s <= q * d))
+            shares[(r1, r2)] = (s1, s2)
+    dtype = draw(st.sampled_from(["object", "int64"] if d <= 2**63 - 1 else ["object"]))
+    return shares, d, q, dtype
+
+
+@settings(max_examples=40, deadline=None)
+@given(_huge_tables())
+def test_random_huge_tables_agree_with_the_fraction_oracle(drawn) -> None:
+    shares, d, q, dtype = drawn
+
+    def rule(profile, d_, q_):
+        return shares[profile]
+
+    table = _table(rule, d, q, dtype)
+    rows = _rows(rule, d, q)
+    for prop, check in _checks(q).items():
+        result = check(table)
+        assert result.holds == oracle(prop, rows, q), (prop, result.verdict, dict(result.evidence))
+        if result.fails:
+            witness_is_real(prop, dict(result.evidence), rows, q)
