@@ -28,14 +28,21 @@ def show(value: object, width: int = 60) -> str:
     return text if len(text) <= width else f"{text[: width - 10]}... ({type(value).__name__})"
 
 
+def _count_text(value: int) -> str:
+    if abs(value).bit_length() > 200:
+        sign = "-" if value < 0 else ""
+        return f"{sign}an integer of about {int(abs(value).bit_length() * 0.30103) + 1:,} digits"
+    return f"{value:,}"
+
+
 def validated_count(value: object, what: str, *, low: int = 1, high: int = MAX_COUNT) -> int:
     """A count given as an integer (not a bool) with ``low <= value <= high``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"expected a count (an integer), got {show(value)}", what)
     if value < low:
-        raise InvalidInput(f"need at least {low}, got {value}", what)
+        raise InvalidInput(f"need at least {low}, got {_count_text(value)}", what)
     if value > high:
-        raise InvalidInput(f"at most {high:,} supported, got {value:,}", what)
+        raise InvalidInput(f"at most {high:,} supported, got {_count_text(value)}", what)
     return value
 
 

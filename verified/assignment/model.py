@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from verified.errors import InvalidInput
-from verified.names import show, validated_count, validated_names
+from verified.names import show, validated_count, validated_name, validated_names
 from verified.numbers import bounded_int
 
 #: Column label of the outside option in assignment rows (Erdil writes it ``i``).
@@ -33,7 +33,7 @@ def _capacity(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"capacity must be an integer, got {show(value)}", where)
     if value < 1:
-        raise InvalidInput(f"capacity must be at least 1, got {value}", where)
+        raise InvalidInput(f"capacity must be at least 1, got {show(value)}", where)
     return bounded_int(value, where)
 
 
@@ -157,7 +157,7 @@ class Problem:
         for k, item in enumerate(items):
             if isinstance(item, bool) or not isinstance(item, (str, int)):
                 raise InvalidInput(f"expected an object name, got {show(item)}", f"{where}[{k}]")
-            name = str(item)
+            name = validated_name(item, f"{where}[{k}]")
             if name == OUTSIDE:
                 raise InvalidInput(
                     f"{OUTSIDE!r} must not be listed: list only the acceptable objects", f"{where}[{k}]"

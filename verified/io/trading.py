@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from verified.errors import InvalidInput
+from verified.io.schema import fields
+from verified.names import show, validated_name, validated_names
 
 FORMAT_TRADING = "verified/trading/1"
 FORMAT_TRADING_2 = "verified/trading/2"
@@ -63,6 +65,7 @@ class TradingSubject:
             from verified.trading.mechanism_osp import TradingMechanism
             from verified.trading.protocol import MyopicStrategy, TradingProtocol
 
+            require_selection_table(self.economy, self.menus)
             protocol = TradingProtocol.make(self.economy, self.menus, self.selection)
             strategies = self.strategies or tuple(MyopicStrategy() for _ in self.menus)
             cached = TradingMechanism(protocol, strategies)
@@ -74,11 +77,32 @@ class TradingSubject:
         return f"trading protocol with {len(self.economy.agents)} agents"
 
 
-def _vec(value: Any, where: str, allow_float: bool) -> tuple:
+def require_selection_table(economy: Any, menus: tuple[tuple[Any, ...], ...]) -> int:
+    """The number of profiles of menu indices (the product of the menus' sizes), if a
+    selection table over them fits the cell limit (profiles x agents x tasks,
+    `verified.assignment.domain.max_table_cells`); `DomainTooLarge` otherwise."""
+    from verified.assignment.domain import max_table_cells, require_cells
+
+    cap = max_table_cells()
+    profiles = 1
+    for menu in menus:
+        profiles *= max(len(menu), 1)
+        if profiles > cap:  # stop before the product grows huge
+            break
+    require_cells(
+        profiles * max(len(menus), 1) * max(economy.n_tasks, 1),
+        f"the selection table over the menus' product ({profiles:,}{'+' if profiles > cap else ''} profiles)",
+    )
+    return profiles
+
+
+def _vec(value: Any, where: str, allow_float: bool, n: int | None = None) -> tuple:
     from verified.numbers import to_fraction
 
     if not isinstance(value, list):
-        raise InvalidInput(f"expected a list of rationals, got {value!r}", where)
+        raise InvalidInput(f"expected a list of rationals, got {show(value)}", where)
+    if n is not None and len(value) != n:
+        raise InvalidInput(f"expected {n} entries (one per task), got {len(value)}", where)
     return tuple(to_fraction(v, f"{where}[{k}]", allow_float=allow_float) for k, v in enumerate(value))
 
 
@@ -86,40 +110,60 @@ def _costs(spec: Any, n: int, where: str, allow_float: bool) -> Any:
     from verified.trading.model import CostDomain
 
     if not isinstance(spec, Mapping):
-        raise InvalidInput("expected {kind = ...}", where)
+        raise InvalidInput(f"expected {{kind = ...}}, got {show(spec)}", where)
     kind = spec.get("kind")
     if kind == "box":
+        fields(spec, where, ("kind", "lo", "hi"))
         return CostDomain.box(
-            _vec(spec.get("lo"), f"{where}.lo", allow_float), _vec(spec.get("hi"), f"{where}.hi", allow_float)
+            _vec(spec["lo"], f"{where}.lo", allow_float, n),
+            _vec(spec["hi"], f"{where}.hi", allow_float, n),
+            where,
         )
     if kind == "orthant":
+        fields(spec, where, ("kind",))
         return CostDomain.orthant(n)
     if kind == "positive_orthant":
+        fields(spec, where, ("kind",))
         return CostDomain.positive_orthant(n)
-    raise InvalidInput(f"unknown kind {kind!r}; use 'box', 'orthant' or 'positive_orthant'", f"{where}.kind")
+    raise InvalidInput(
+        f"unknown kind {show(kind)}; use 'box', 'orthant' or 'positive_orthant'", f"{where}.kind"
+    )
 
 
 def _set(spec: Any, eta: tuple, where: str, allow_float: bool, version: int = 1) -> Any:
     from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet
 
+    n = len(eta)
     if not isinstance(spec, Mapping) or len(spec) != 1:
-        raise InvalidInput("each menu item is one of {point}, {ray}, {polytope}, {remedial}", where)
+        items = (
+            "{point}, {points}, {ray}, {polytope}, {remedial}"
+            if version == 2
+            else "{point}, {ray}, {polytope}, {remedial}"
+        )
+        raise InvalidInput(f"each menu item is one of {items}, got {show(spec)}", where)
     ((key, value),) = spec.items()
     if key == "point":
-        return PointSet((_vec(value, f"{where}.point", allow_float),))
+        return PointSet((_vec(value, f"{where}.point", allow_float, n),))
     if key == "points" and version == 2:
         if not isinstance(value, list) or not value:
             raise InvalidInput("a finite set needs a non-empty list of points", f"{where}.points")
-        return PointSet(tuple(_vec(v, f"{where}.points[{k}]", allow_float) for k, v in enumerate(value)))
+        return PointSet(tuple(_vec(v, f"{where}.points[{k}]", allow_float, n) for k, v in enumerate(value)))
     if key == "ray":
-        return Ray(eta, _vec(value, f"{where}.ray", allow_float))
+        return Ray(eta, _vec(value, f"{where}.ray", allow_float, n))
     if key == "polytope":
         if not isinstance(value, list) or not value:
-            raise InvalidInput("a polytope needs a list of vertices", where)
-        return Polytope(tuple(_vec(v, f"{where}.polytope[{k}]", allow_float) for k, v in enumerate(value)))
-    if key == "remedial" and value is True:
+            raise InvalidInput("a polytope needs a non-empty list of vertices", f"{where}.polytope")
+        return Polytope(tuple(_vec(v, f"{where}.polytope[{k}]", allow_float, n) for k, v in enumerate(value)))
+    if key == "remedial":
+        if value is not True:
+            raise InvalidInput(f"write remedial = true, got {show(value)}", f"{where}.remedial")
         return RemedialSet(eta)
-    raise InvalidInput(f"unknown menu item {key!r}", where)
+    raise InvalidInput(f"unknown menu item {show(key)}", where)
+
+
+_TOP = ("format", "tasks", "agents")
+_TOP_OPTIONAL = ("allow_float", "selection")
+_AGENT_OPTIONAL = ("name", "performance", "status_quo", "costs", "menu")
 
 
 def parse_trading(
@@ -129,40 +173,45 @@ def parse_trading(
     from verified.trading.model import Economy
     from verified.trading.sets import PointSet
 
-    allow_float = allow_float or doc.get("allow_float") is True
+    fields(doc, "document", _TOP, _TOP_OPTIONAL)
+    flag = doc.get("allow_float", False)
+    if not isinstance(flag, bool):
+        raise InvalidInput(f"must be true or false, got {show(flag)}", "allow_float")
+    allow_float = allow_float or flag
     version = 2 if doc.get("format") == FORMAT_TRADING_2 else 1
     if version == 1 and doc.get("selection", "eopr") != "eopr":
         raise InvalidInput(
-            f"unknown selection rule {doc.get('selection')!r}; format verified/trading/1 supports the "
+            f"unknown selection rule {show(doc.get('selection'))}; format verified/trading/1 supports the "
             "ex-post-optimal rule 'eopr' (explicit selection tables: format verified/trading/2)",
             "selection",
         )
-    tasks = doc.get("tasks")
-    agents = doc.get("agents")
+    tasks = doc["tasks"]
+    agents = doc["agents"]
     if not isinstance(tasks, list) or not tasks:
-        raise InvalidInput("expected a list of task names", "tasks")
+        raise InvalidInput(f"expected a non-empty list of task names, got {show(tasks)}", "tasks")
     if not isinstance(agents, list) or not agents:
-        raise InvalidInput("expected a list of [[agents]] tables", "agents")
+        raise InvalidInput(f"expected a non-empty list of [[agents]] tables, got {show(agents)}", "agents")
+    tasks = list(validated_names(tasks, "tasks"))
     n = len(tasks)
     names, endowments, performance, costs, raw_menus, sigma = [], [], [], [], [], []
+    allowed = _AGENT_OPTIONAL + (("strategy",) if version == 2 else ())
     for j, agent in enumerate(agents):
         where = f"agents[{j}]"
-        if not isinstance(agent, Mapping):
-            raise InvalidInput("expected a table", where)
-        names.append(str(agent.get("name", j + 1)))
-        endowments.append(_vec(agent.get("endowment"), f"{where}.endowment", allow_float))
-        performance.append(_vec(agent.get("performance", [0] * n), f"{where}.performance", allow_float))
+        if version == 1 and isinstance(agent, Mapping) and "strategy" in agent:
+            raise InvalidInput("strategies need format verified/trading/2", f"{where}.strategy")
+        fields(agent, where, ("endowment",), allowed)
+        names.append(validated_name(agent.get("name", j + 1), f"{where}.name"))
+        endowments.append(_vec(agent["endowment"], f"{where}.endowment", allow_float, n))
+        performance.append(_vec(agent.get("performance", [0] * n), f"{where}.performance", allow_float, n))
         costs.append(_costs(agent.get("costs", {"kind": "orthant"}), n, f"{where}.costs", allow_float))
         raw_menus.append(agent.get("menu", []))
-        if version == 1 and "strategy" in agent:
-            raise InvalidInput("strategies need format verified/trading/2", f"{where}.strategy")
         if "status_quo" in agent:
-            sigma.append(_vec(agent["status_quo"], f"{where}.status_quo", allow_float))
+            sigma.append(_vec(agent["status_quo"], f"{where}.status_quo", allow_float, n))
     economy = Economy.make(tasks, names, endowments, performance, costs)
     menus = []
     for j, items in enumerate(raw_menus):
         if not isinstance(items, list):
-            raise InvalidInput("expected a list of menu items", f"agents[{j}].menu")
+            raise InvalidInput(f"expected a list of menu items, got {show(items)}", f"agents[{j}].menu")
         eta = economy.endowment[j]
         where = f"agents[{j}].menu"
         menu = [_set(item, eta, f"{where}[{k}]", allow_float, version) for k, item in enumerate(items)]
@@ -178,6 +227,8 @@ def parse_trading(
     if version == 2:
         from verified.io.trading_mechanism import parse_selection, parse_strategies
 
+        if isinstance(doc.get("selection"), Mapping):
+            require_selection_table(economy, tuple(menus))  # bounds the coverage check of a table
         selection = parse_selection(doc.get("selection", "eopr"), economy, menus, allow_float)
         strategies = parse_strategies(agents, economy, menus, allow_float)
     subject = TradingSubject(

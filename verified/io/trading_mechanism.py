@@ -26,13 +26,14 @@ from fractions import Fraction
 from typing import Any
 
 from verified.errors import InvalidInput
+from verified.names import show
 
 
 def _vec(value: Any, where: str, allow_float: bool, n: int | None = None) -> tuple[Fraction, ...]:
     from verified.numbers import to_fraction
 
     if not isinstance(value, list):
-        raise InvalidInput(f"expected a list of rationals, got {value!r}", where)
+        raise InvalidInput(f"expected a list of rationals, got {show(value)}", where)
     out = tuple(to_fraction(v, f"{where}[{k}]", allow_float=allow_float) for k, v in enumerate(value))
     if n is not None and len(out) != n:
         raise InvalidInput(f"expected {n} entries, got {len(out)}", where)
@@ -41,13 +42,15 @@ def _vec(value: Any, where: str, allow_float: bool, n: int | None = None) -> tup
 
 def _index(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"expected a menu index (an integer), got {value!r}", where)
+        raise InvalidInput(f"expected a menu index (an integer), got {show(value)}", where)
+    if not 0 <= value < 2**31:
+        raise InvalidInput(f"a menu index is a non-negative integer, got {show(value)}", where)
     return value
 
 
 def parse_selection(spec: Any, economy: Any, menus: Sequence[Sequence[Any]], allow_float: bool) -> Any:
     """``"eopr"`` or ``{"table": [{profile, allocation}, ...]}`` -> "eopr" or {profile: allocation}."""
-    if spec == "eopr":
+    if isinstance(spec, str) and spec == "eopr":
         return "eopr"
     if not isinstance(spec, Mapping) or set(spec) != {"table"} or not isinstance(spec["table"], list):
         raise InvalidInput("expected 'eopr' or a table: [[selection.table]] rows", "selection")
@@ -83,6 +86,7 @@ def _strategy(spec: Any, where: str, n: int, allow_float: bool) -> Any:
     if not isinstance(spec, Mapping):
         raise InvalidInput("expected { kind = 'fixed' | 'myopic' | 'regions', ... }", where)
     kind = spec.get("kind")
+    kind = kind if isinstance(kind, str) else show(kind)
     allowed = {
         "fixed": {"kind", "action"},
         "myopic": {"kind", "priority"},
