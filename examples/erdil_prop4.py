@@ -12,7 +12,7 @@ from verified.assignment.domain import Domain
 from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import Problem
-from verified.recheck.search import recheck_search_certificate
+from verified.recheck import recheck
 from verified.search import find_dominating_mechanism
 from verified.search.report import describe, write_certificate
 
@@ -34,22 +34,22 @@ def main(write: bool) -> None:
         relaxed=True,
         base_spec={"mechanism": "random_priority"},
     )
-    recheck_search_certificate(out.result.to_json())
+    recheck(out.certificate)
     print("An SP dominator of RP that is non-wasteful at R, searched with every profile free:")
-    print(describe(out.result))
+    print(describe(out.certificate))
     print("re-checked independently: ok")
     print()
     small = Problem.make(3, "ab")
     out1 = find_dominating_mechanism(
         serial_dictatorship(small), Domain.full(small), base_spec={"mechanism": "serial_dictatorship"}
     )
-    recheck_search_certificate(out1.result.to_json())
+    recheck(out1.certificate)
     print("Proposition 1: serial dictatorship, n = 3, m = 2, full domain:")
-    print(describe(out1.result))
+    print(describe(out1.certificate))
     print("re-checked independently: ok")
     if write:
         for name, res in (("search_prop4", out), ("search_prop1_sd_n3_m2", out1)):
-            write_certificate(ROOT / "certificates" / f"{name}.json", res.result)
+            write_certificate(ROOT / "certificates" / f"{name}.json", res.certificate)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from verified.assignment.domain import Domain
 from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import Problem
-from verified.recheck.search import CertificateError, recheck_search_certificate
+from verified.recheck.search import RecheckError, recheck_search_certificate
 from verified.search import find_dominating_mechanism
 from verified.search.bases import base_mechanism
 
@@ -43,7 +43,7 @@ def test_prop3i_neighbourhood_recovers_erdils_improvement(rp_table):
     nbhd = [(r, *others) for r in D4.preferences[0]]
     out = find_dominating_mechanism(rp_table, D4, neighbourhood=nbhd, base_spec=RP_SPEC)
     assert out.found
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)
     assert out.result.stats["vars"] == 113 and out.result.stats["rows"] == 3039  # the prototype sizes
     profile = P4.profile(["ab", "ca", "cb", "c"])
     f = random_priority(P4)(profile)
@@ -81,7 +81,7 @@ def test_prop3i_neighbourhood_optimum_is_two_thirds(rp_table):
     # each gains Erdil's 1/12, and no other cell can gain: 8/12 = 2/3.
     assert Fraction(ev["value"]) - Fraction(ev["base_value"]) == Fraction(2, 3)
     assert "dual" in ev
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)
 
 
 def test_prop3ii_rda_with_appendix_priorities_is_dominated():
@@ -95,7 +95,7 @@ def test_prop3ii_rda_with_appendix_priorities_is_dominated():
     nbhd = [(r, *others) for r in D4.preferences[0]]
     out = find_dominating_mechanism(rda, D4, neighbourhood=nbhd, base_spec=spec, check_base=False)
     assert out.found
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)
     strict_rankings = {tuple(cell[1][0]) for cell, _ in out.result.evidence["strict"]}
     assert ("a", "b") in strict_rankings and ("b", "a") in strict_rankings
 
@@ -114,7 +114,7 @@ def test_prop4_every_sp_dominator_of_rp_is_wasteful(rp_table):
     )
     assert out.result.fails
     assert len(out.result.evidence["cases"]) == 8  # one per set of exhausted objects
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)
 
 
 @pytest.mark.parametrize("objects", ["ab", "abc"])
@@ -126,8 +126,8 @@ def test_prop1_serial_dictatorship_has_no_sp_dominator(objects):
     out = find_dominating_mechanism(
         sd, domain, neighbourhood=nbhd, base_spec={"mechanism": "serial_dictatorship"}
     )
-    assert out.result.fails and out.result.evidence["mode"] == "explicit"
-    recheck_search_certificate(out.result.to_json())
+    assert out.result.fails and out.subject["mode"] == "explicit"
+    recheck_search_certificate(out.certificate)
 
 
 def test_rp_is_undominated_for_three_agents():
@@ -137,8 +137,8 @@ def test_rp_is_undominated_for_three_agents():
     out = find_dominating_mechanism(
         tabulate_random_priority(domain), domain, objective="total-gain", base_spec=RP_SPEC
     )
-    assert out.result.fails and out.result.evidence["mode"] == "anonymous"
-    recheck_search_certificate(out.result.to_json())
+    assert out.result.fails and out.subject["mode"] == "anonymous"
+    recheck_search_certificate(out.certificate)
 
 
 def test_tampered_certificates_are_rejected(rp_table):
@@ -147,23 +147,21 @@ def test_tampered_certificates_are_rejected(rp_table):
     doc = find_dominating_mechanism(
         rp_table, D4, neighbourhood=nbhd, objective="total-gain", base_spec=RP_SPEC
     )
-    doc = doc.result.to_json()
+    doc = doc.certificate
     bad = copy.deepcopy(doc)
     for _cell, row in bad["evidence"]["g"]:
         if "b" in row and row.get("a") == "3/4":
             row["b"], row["outside"] = "1/3", "-1/12"
             break
-    with pytest.raises(CertificateError):
+    with pytest.raises(RecheckError):
         recheck_search_certificate(bad)
     bad = copy.deepcopy(doc)
     bad["evidence"]["dual"][0][1] = "0"
-    with pytest.raises(CertificateError):
+    with pytest.raises(RecheckError):
         recheck_search_certificate(bad)
-    bad = copy.deepcopy(doc)
-    bad["evidence"]["base_rows"][0][1] = (
-        {"outside": "1"} if bad["evidence"]["base_rows"][0][1] != {"outside": "1"} else {"a": "1"}
-    )
-    with pytest.raises(CertificateError):
+    bad = copy.deepcopy(doc)  # the base is part of the subject: a changed base changes the hash
+    bad["subject"]["encoding"]["base"] = {"mechanism": "serial_dictatorship"}
+    with pytest.raises(RecheckError, match="SHA-256"):
         recheck_search_certificate(bad)
 
 
@@ -199,11 +197,11 @@ def test_prop3i_ex_post_efficient_with_equal_treatment(rp_table):
     )
     ev = out.result.evidence
     assert Fraction(ev["value"]) - Fraction(ev["base_value"]) == Fraction(2, 3)
-    doc = out.result.to_json()
+    doc = out.certificate
     recheck_search_certificate(doc)
     bad = copy.deepcopy(doc)
     bad["evidence"]["lotteries"][0][1][0][1] = "0"
-    with pytest.raises(CertificateError):
+    with pytest.raises(RecheckError):
         recheck_search_certificate(bad)
 
 
@@ -222,9 +220,9 @@ def test_max_min_objective_on_a_symmetric_neighbourhood(rp_table):
                 nbhd.append(tuple(prof))
     out = find_dominating_mechanism(rp_table, D4, neighbourhood=nbhd, objective="max-min", base_spec=RP_SPEC)
     ev = out.result.evidence
-    assert out.found and ev["objective"] == "max-min"
+    assert out.found and out.subject["objective"] == "max-min" and "dual" in ev
     assert Fraction(ev["value"]) >= 4
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)
 
 
 def test_relaxed_search_with_an_agent_who_wants_nothing():
@@ -242,4 +240,4 @@ def test_relaxed_search_with_an_agent_who_wants_nothing():
         base_spec=RP_SPEC,
     )
     assert out.result.fails
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)

@@ -39,7 +39,7 @@ def test_prop1_serial_dictatorship_is_never_dominated(order, picks):
         base_spec={"mechanism": "serial_dictatorship", "order": list(order)},
     )
     assert out.result.fails
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)
 
 
 def _rows(form):

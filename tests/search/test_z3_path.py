@@ -23,13 +23,13 @@ def test_z3_path_agrees_with_highs(rp_table, objective):
             base_spec=RP_SPEC,
             solver=s,
             check_base=False,
-        ).result
+        )
         for s in ("z3", "highs")
     ]
-    assert results[0].verdict == results[1].verdict
-    assert results[0].evidence["value"] == results[1].evidence["value"]
+    assert results[0].result.verdict == results[1].result.verdict
+    assert results[0].result.evidence["value"] == results[1].result.evidence["value"]
     for r in results:
-        recheck_search_certificate(r.to_json())
+        recheck_search_certificate(r.certificate)
 
 
 def test_z3_path_prop4_none_exists(rp_table):
@@ -46,4 +46,4 @@ def test_z3_path_prop4_none_exists(rp_table):
         check_base=False,
     )
     assert out.result.fails
-    recheck_search_certificate(out.result.to_json())
+    recheck_search_certificate(out.certificate)

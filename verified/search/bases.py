@@ -38,7 +38,10 @@ def agent_names(problem: Problem, order: Sequence[object] | None, where: str = "
         return list(problem.agents)
     if isinstance(order, str) or not isinstance(order, Sequence):
         raise InvalidInput(f"must be a list of agent indices, got {order!r}", where)
-    return [_agent(problem, i, f"{where}[{k}]") for k, i in enumerate(order)]
+    names = [_agent(problem, i, f"{where}[{k}]") for k, i in enumerate(order)]
+    if sorted(names) != sorted(problem.agents):
+        raise InvalidInput("must name every agent exactly once", where)
+    return names
 
 
 def weak_priorities(
@@ -47,6 +50,14 @@ def weak_priorities(
     """`Priorities` from, per object, its tiers of agent indices (highest first)."""
     if isinstance(tiers, str) or not isinstance(tiers, Sequence):
         raise InvalidInput("must list, per object, its tiers of agent indices", where)
+    if len(tiers) != problem.m:
+        raise InvalidInput(f"one list of tiers per object: {problem.m} expected, got {len(tiers)}", where)
+    for k, obj_tiers in enumerate(tiers):
+        if isinstance(obj_tiers, str) or not isinstance(obj_tiers, Sequence):
+            raise InvalidInput("must be a list of tiers (lists of agent indices)", f"{where}[{k}]")
+        for t, tier in enumerate(obj_tiers):
+            if isinstance(tier, str) or not isinstance(tier, Sequence):
+                raise InvalidInput("a tier is a list of agent indices", f"{where}[{k}][{t}]")
     classes = [
         [[_agent(problem, i, f"{where}[{k}][{t}]") for i in tier] for t, tier in enumerate(obj_tiers)]
         for k, obj_tiers in enumerate(tiers)
@@ -60,6 +71,8 @@ def weak_priorities(
 def base_mechanism(domain: Domain, spec: Mapping[str, Any]) -> Mechanism:
     """The base named by ``spec`` (module docstring); random priority as a table over ``domain``."""
     problem = domain.problem
+    if not isinstance(spec, Mapping):
+        raise InvalidInput(f"expected an object {{'mechanism': ...}}, got {spec!r}", "base")
     name = spec.get("mechanism")
     if name == "random_priority":
         return tabulate_random_priority(domain)
@@ -69,4 +82,4 @@ def base_mechanism(domain: Domain, spec: Mapping[str, Any]) -> Mechanism:
         if "priorities" not in spec:
             raise InvalidInput("random_deferred_acceptance needs priorities", "base.priorities")
         return random_deferred_acceptance(problem, weak_priorities(problem, spec["priorities"]))
-    raise InvalidInput(f"unknown base mechanism {name!r}; known: {list(BASE_NAMES)}", "base.mechanism")
+    raise InvalidInput(f"unknown base mechanism {name!r}; known: {', '.join(BASE_NAMES)}", "base.mechanism")

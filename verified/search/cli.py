@@ -1,26 +1,41 @@
-"""``verified search FILE --dominate``: argument parsing and printing only.
+"""``verified search FILE --dominate``: reading the problem file, printing, exit codes.
 
-FILE is JSON: ``{"agents": 4, "objects": "abc", "capacities": {...} (optional),
+FILE is JSON: ``{"agents": 4, "objects": "abc", "capacities": [1, 1, 1] (optional),
 "base": {"mechanism": "random_priority" | "serial_dictatorship" (+ "order") |
 "random_deferred_acceptance" (+ "priorities": per object, tiers of agent indices)},
 "neighbourhood": [profiles] (optional), "nonwasteful_at": [profiles], "relaxed": false,
 "equal_treatment": false, "ex_post_efficient": false}``; a profile is a list of rankings
-such as ``["ab", "ca", "cb", "c"]``.
+such as ``["ab", "ca", "cb", "c"]``. Every field is validated before use: bad input raises
+`InvalidInput` naming the file and the field (exit 2), never a traceback.
 Exit codes: 0 found / optimum, 1 none exists, 2 bad input, 3 unknown.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from verified.assignment.domain import Domain
-from verified.assignment.model import Problem
-from verified.errors import InvalidInput, MissingExtra
-from verified.search.bases import base_mechanism
+from verified.assignment.model import Problem, Profile
+from verified.errors import InvalidInput, VerifiedError
+from verified.io.schema import parse_text
+from verified.search.bases import BASE_NAMES, base_mechanism
 from verified.search.dominate import OBJECTIVES, find_dominating_mechanism
 from verified.search.report import describe, write_certificate
+
+FIELDS = ("agents", "objects", "capacities", "base", "neighbourhood", "nonwasteful_at")
+FLAGS = ("relaxed", "equal_treatment", "ex_post_efficient")
+BASE_FIELDS = {
+    "random_priority": ("mechanism",),
+    "serial_dictatorship": ("mechanism", "order"),
+    "random_deferred_acceptance": ("mechanism", "priorities"),
+}
+#: Largest domain (profiles x agents) whose base the CLI tabulates.
+MAX_PAIRS = 2_000_000
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,39 +51,136 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per LP")
 
 
-def load(path: str) -> tuple:
-    data = json.loads(Path(path).read_text())
-    problem = Problem.make(data["agents"], data["objects"], data.get("capacities"))
+@dataclass(frozen=True)
+class SearchSpec:
+    """A validated problem file: the base, its domain, its spec and the search options."""
+
+    base: Any
+    domain: Domain
+    spec: dict[str, Any]
+    options: dict[str, Any]
+
+
+def _names(value: object, where: str) -> object:
+    if isinstance(value, bool) or not isinstance(value, (int, str, list)):
+        raise InvalidInput(
+            f"expected a count, a string or a list of names, got {type(value).__name__}", where
+        )
+    if isinstance(value, int) and not 1 <= value <= 26:
+        raise InvalidInput(f"expected 1 to 26, got {value}", where)
+    if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+        raise InvalidInput("every name must be a string", where)
+    return value
+
+
+def _problem(data: Mapping[str, Any]) -> Problem:
+    for key in ("agents", "objects"):
+        if key not in data:
+            raise InvalidInput("missing field", key)
+    caps = data.get("capacities")
+    if caps is not None:
+        ok = isinstance(caps, list) and all(isinstance(q, int) and not isinstance(q, bool) for q in caps)
+        ok = ok or (
+            isinstance(caps, dict)
+            and all(isinstance(q, int) and not isinstance(q, bool) for q in caps.values())
+        )
+        if not ok:
+            raise InvalidInput("expected a list of integers or {object: integer}", "capacities")
+    return Problem.make(_names(data["agents"], "agents"), _names(data["objects"], "objects"), caps)
+
+
+def _profiles(problem: Problem, value: object, where: str) -> list[Profile]:
+    if not isinstance(value, list):
+        raise InvalidInput(f"expected a list of profiles, got {type(value).__name__}", where)
+    out = []
+    for k, prof in enumerate(value):
+        here = f"{where}[{k}]"
+        if not isinstance(prof, list) or not all(
+            isinstance(r, str) or (isinstance(r, list) and all(isinstance(x, str) for x in r)) for r in prof
+        ):
+            raise InvalidInput("a profile is a list of rankings (strings or lists of object names)", here)
+        try:
+            out.append(problem.profile(prof))
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc), here) from None
+    return out
+
+
+def _base_spec(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f'expected an object {{"mechanism": ...}}, got {type(value).__name__}', "base")
+    name = value.get("mechanism")
+    if name not in BASE_NAMES:
+        raise InvalidInput(
+            f"unknown base mechanism {name!r}; known: {', '.join(BASE_NAMES)}", "base.mechanism"
+        )
+    unknown = sorted(set(value) - set(BASE_FIELDS[name]))
+    if unknown:
+        raise InvalidInput(f"unknown field(s) {unknown} for {name}", "base")
+    return dict(value)
+
+
+def read_spec(data: object) -> SearchSpec:
+    """Validate a parsed problem file (every field, before any use)."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"the file must hold a JSON object, got {type(data).__name__}", "(top level)")
+    unknown = sorted(set(data) - set(FIELDS) - set(FLAGS))
+    if unknown:
+        raise InvalidInput(f"unknown field(s) {unknown}; known: {list(FIELDS + FLAGS)}", "(top level)")
+    for flag in FLAGS:
+        if not isinstance(data.get(flag, False), bool):
+            raise InvalidInput(f"expected true or false, got {data[flag]!r}", flag)
+    problem = _problem(data)
     domain = Domain.full(problem)
-    spec = data.get("base", {"mechanism": "random_priority"})
-    name = spec.get("mechanism")
-    base = base_mechanism(domain, spec)
+    if len(domain) * problem.n > MAX_PAIRS:
+        raise InvalidInput(
+            f"the full domain has {len(domain):,} profiles x {problem.n} agents, more than {MAX_PAIRS:,}",
+            "agents",
+        )
+    spec = _base_spec(data.get("base", {"mechanism": "random_priority"}))
+    nbhd = data.get("neighbourhood")
     options = {
-        "neighbourhood": data.get("neighbourhood"),
-        "nonwasteful_at": data.get("nonwasteful_at", []),
-        "relaxed": bool(data.get("relaxed", False)),
-        "equal_treatment": bool(data.get("equal_treatment", False)),
-        "ex_post_efficient": bool(data.get("ex_post_efficient", False)),
-        "check_base": name != "random_deferred_acceptance" or len(domain) <= 5000,
+        "neighbourhood": None if nbhd is None else _profiles(problem, nbhd, "neighbourhood"),
+        "nonwasteful_at": _profiles(problem, data.get("nonwasteful_at", []), "nonwasteful_at"),
+        **{flag: data.get(flag, False) for flag in FLAGS},
+        "check_base": spec["mechanism"] != "random_deferred_acceptance" or len(domain) <= 5000,
     }
-    return base, domain, spec, options
+    return SearchSpec(base_mechanism(domain, spec), domain, spec, options)
+
+
+def load(path: str) -> SearchSpec:
+    """Read and validate the problem file; `InvalidInput` names the file and the field."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the file: {exc}", path) from None
+    try:
+        return read_spec(parse_text(text, ".json", path))
+    except InvalidInput as exc:
+        message = str(exc)
+        raise InvalidInput(message if message.startswith(f"{path}:") else f"{path}: {message}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        base, domain, spec, options = load(args.file)
+        if not (math.isfinite(args.time_limit) and args.time_limit > 0):
+            raise InvalidInput(f"must be a positive number of seconds, got {args.time_limit}", "--time-limit")
+        spec = load(args.file)
         out = find_dominating_mechanism(
-            base, domain, objective=args.objective, base_spec=spec, time_limit=args.time_limit, **options
+            spec.base,
+            spec.domain,
+            objective=args.objective,
+            base_spec=spec.spec,
+            time_limit=args.time_limit,
+            **spec.options,
         )
-    except (InvalidInput, KeyError, ValueError, OSError) as exc:
+    except VerifiedError as exc:
         print(f"error: {exc}")
         return 2
-    except MissingExtra as exc:
-        print(f"error: {exc}")
-        return 2
-    print(describe(out.result))
+    doc = out.certificate
+    print(describe(doc))
     if args.certificate:
-        write_certificate(args.certificate, out.result)
+        write_certificate(args.certificate, doc)
         print(f"certificate written to {args.certificate}")
     if out.result.unknown:
         return 3

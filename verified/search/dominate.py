@@ -35,13 +35,15 @@ from verified.errors import InvalidInput
 from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds, unknown
 from verified.search.anonymous_lp import build_anonymous
-from verified.search.encode import cell_json, group_json, multipliers_json
+from verified.search.encode import cell_json, group_json, multipliers_json, profile_json
 from verified.search.exact_lp import solve
 from verified.search.formulation import Formulation, build
 from verified.search.spaces import anonymous_space, explicit_space
 from verified.search.symmetry import check_anonymous
 
-PROPERTY = "dominated_by_strategyproof"
+#: The property a search certificate claims (`verified.recheck.search`): an SD-strategy-proof
+#: mechanism dominating the base exists (holds) or none exists (fails).
+PROPERTY = "sp-dominator"
 OBJECTIVES = ("strict", "total-gain", "max-min")
 #: Largest number of (profile, agent, report) triples the explicit (unreduced) formulation takes on.
 EXPLICIT_LIMIT = 2_000_000
@@ -54,6 +56,16 @@ class SearchOutcome:
 
     result: CheckResult
     _tabulate: Callable[[], TabulatedMechanism | None] | None = field(default=None, repr=False)
+    subject: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def certificate(self) -> dict[str, Any]:
+        """The certificate document (`verified.certificates` envelope, family "search")."""
+        from verified.certificates import build_certificate
+
+        if self.subject is None:
+            raise ValueError("this outcome has no subject to certify")
+        return build_certificate(PROPERTY, self.result, self.subject)
 
     @cached_property
     def mechanism(self) -> TabulatedMechanism | None:
@@ -77,7 +89,7 @@ def _problem_json(domain: Domain) -> dict[str, Any]:
 def _domain_json(domain: Domain) -> dict[str, Any]:
     if domain.is_full:
         return {"full": True}
-    return {"full": False, "preferences": [[list(r) for r in ps] for ps in domain.preferences]}
+    return {"preferences": [[list(r) for r in ps] for ps in domain.preferences]}
 
 
 def _base_table(base: Mechanism | TabulatedMechanism, domain: Domain) -> TabulatedMechanism:
@@ -228,16 +240,25 @@ def find_dominating_mechanism(
             raise InvalidInput(f"the base mechanism is not SD-strategy-proof: {bad}", "base")
     anonymous = False
     if nbhd is None and not nonwaste and domain.is_symmetric and table is not None:
-        anonymous = check_anonymous(table).holds
+        # the orbit LP packs f into int64 arrays: only when every product with a capacity fits
+        small = int(table.denominator) * max(problem.capacities) * problem.n < 2**62
+        anonymous = small and check_anonymous(table).holds
     base_at = table if table is not None else base
     if ex_post_efficient and nbhd is None:
         raise InvalidInput(
             "ex post efficiency is supported with a neighbourhood of profiles", "ex_post_efficient"
         )
+    options = {
+        "neighbourhood": None if nbhd is None else [profile_json(domain, p) for p in nbhd],
+        "nonwasteful_at": [profile_json(domain, p) for p in nonwaste],
+        "relaxed": bool(relaxed),
+        "equal_treatment": bool(equal_treatment),
+        "ex_post_efficient": bool(ex_post_efficient),
+    }
     if anonymous:
         space = anonymous_space(domain, lambda digits: _row0(table, _index(domain, digits)))
         free = [c for c in _orbit_free(domain, space)]
-        mode = "explicit" if False else "anonymous"
+        mode = "anonymous"
         ett: list = []
     else:
         mode = "explicit"
@@ -249,7 +270,9 @@ def find_dominating_mechanism(
                 f"the explicit formulation would compare about {pairs:,} (profile, agent, report) pairs "
                 f"(limit {EXPLICIT_LIMIT:,}); give a neighbourhood or an anonymous base (symmetric domain)"
             )
-            return SearchOutcome(unknown(PROPERTY, reason, {"kind": "unknown"}))
+            base_json = dict(base_spec) if base_spec else {"mechanism": "table", "rows": []}
+            subject = _subject(domain, base_json, mode, objective, options)
+            return SearchOutcome(unknown(PROPERTY, reason, {"kind": "unknown"}), None, subject)
         space = explicit_space(domain, base_at, profiles)
         free = [(p, i) for p in profiles for i in range(problem.n) if domain.profile(p)[i]]
         ett = []
@@ -266,22 +289,17 @@ def find_dominating_mechanism(
 
         for group, members in space.groups:
             lotteries.append((group, members, efficient_assignments(problem, domain.profile(group[1]))))
-    header: dict[str, Any] = {
-        "problem": _problem_json(domain),
-        "domain": _domain_json(domain),
-        "base": dict(base_spec) if base_spec else {"mechanism": "table"},
-        "mode": mode,
-        "options": {
-            "neighbourhood": None if nbhd is None else [[list(r) for r in domain.profile(p)] for p in nbhd],
-            "equal_treatment": bool(equal_treatment),
-            "relaxed": bool(relaxed),
-            "ex_post_efficient": bool(ex_post_efficient),
-            # g = f outside the changed cells, so g's strategy-proofness there is f's: True when it
-            # was checked exhaustively here, False when assumed (e.g. RDA, SP by Erdil, section 3)
-            "base_strategyproof_checked": bool(check_base and table is not None),
-            "nonwasteful_at": [[list(r) for r in domain.profile(p)] for p in nonwaste],
-        },
-    }
+    base_json = dict(base_spec) if base_spec else None
+    if base_json is None:  # no name the checker can rebuild: the base is carried in full
+        rows = [
+            [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(space, free)
+        ]
+        base_json = {"mechanism": "table", "rows": rows}
+    subject = _subject(domain, base_json, mode, objective, options)
+
+    def outcome(result: CheckResult, make: Callable | None = None) -> SearchOutcome:
+        return SearchOutcome(result, make, subject)
+
     stats: dict[str, Any] = {"mode": mode, "cases": len(cases)}
     goal = objective
     if mode == "anonymous" and objective == "max-min":
@@ -294,7 +312,7 @@ def find_dominating_mechanism(
         sol = solve(form.lp, time_limit=time_limit, method=solver)
         stats.setdefault("lp", []).append(sol.stats)
         if sol.status == "unknown":
-            return SearchOutcome(unknown(PROPERTY, sol.reason, {"kind": "unknown", **header}))
+            return outcome(unknown(PROPERTY, sol.reason, {"kind": "unknown"}))
         case_json = {"exhausted": _case_json(domain, exhausted)}
         if sol.status == "infeasible":
             case_certs.append(
@@ -312,9 +330,7 @@ def find_dominating_mechanism(
                 form = _build(space, free, "strict", ett, exhausted, relaxed, mode, domain, table, lotteries)
                 sol = solve(form.lp, time_limit=time_limit, method=solver)
                 if sol.status != "optimal":
-                    return SearchOutcome(
-                        unknown(PROPERTY, sol.reason or sol.status, {"kind": "unknown", **header})
-                    )
+                    return outcome(unknown(PROPERTY, sol.reason or sol.status, {"kind": "unknown"}))
                 rows = _decode(form, sol.primal)
                 strict = _strict_cells(form, rows)
             if not strict:
@@ -322,7 +338,6 @@ def find_dominating_mechanism(
                     {
                         **case_json,
                         "certificate": "bound",
-                        "base_value": fraction_text(form.base_value),
                         "multipliers": multipliers_json(domain, mode, form.lp, sol.dual),
                     }
                 )
@@ -334,43 +349,68 @@ def find_dominating_mechanism(
             reason = (
                 "the relaxation admits a strictly better candidate; it proves nothing about the whole domain"
             )
-            return SearchOutcome(unknown(PROPERTY, reason, {"kind": "unknown", **header}))
+            return outcome(unknown(PROPERTY, reason, {"kind": "unknown"}))
+        value, base_value = _objective_values(space, form.free, rows, objective)
         evidence = {
             "kind": "sp_dominator",
-            **header,
-            "objective": goal_used,
-            "exhausted": case_json["exhausted"],
-            "free": [cell_json(domain, mode, c) for c in form.free],
-            "base_rows": [
-                [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))]
-                for c in _touched(space, form.free)
-            ],
             "g": [[cell_json(domain, mode, c), _row_json(problem, rows[c])] for c in form.free],
             "strict": [[cell_json(domain, mode, c), k] for c, k in strict],
-            "value": fraction_text(sol.value),
-            "base_value": fraction_text(form.base_value),
+            "value": fraction_text(value),
+            "base_value": fraction_text(base_value),
         }
-        if objective == "max-min" and mode == "anonymous" and goal_used == "total-gain":
-            evidence["max_min_gain"] = fraction_text((sol.value - form.base_value) / problem.n)
         if lotteries:
             evidence["lotteries"] = _lotteries_json(domain, form, sol.primal)
-        if goal_used != "strict":
+        if goal_used != "strict" and not nonwaste:  # an optimum within one non-waste case proves nothing
             evidence["dual"] = multipliers_json(domain, mode, form.lp, sol.dual)
         stats["seconds"] = round(time.perf_counter() - started, 3)
         make = functools.partial(_g_table, domain, table, mode, rows) if table is not None else None
-        return SearchOutcome(holds(PROPERTY, evidence, **stats), make)
-    evidence = {
-        "kind": "no_sp_dominator",
-        **header,
-        "objective": "strict",
-        "free": [cell_json(domain, mode, c) for c in free],
-        "base_rows": [
-            [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(space, free)
-        ],
-        "cases": case_certs,
-    }
+        return outcome(holds(PROPERTY, evidence, **stats), make)
+    evidence = {"kind": "no_sp_dominator", "cases": case_certs}
     stats["seconds"] = round(time.perf_counter() - started, 3)
-    return SearchOutcome(fails(PROPERTY, evidence, **stats))
+    return outcome(fails(PROPERTY, evidence, **stats))
+
+
+def _subject(
+    domain: Domain, base: dict[str, Any], mode: str, objective: str, options: dict
+) -> dict[str, Any]:
+    """The question as the certificate's subject (family "search"; see `verified.recheck.search`)."""
+    return {
+        "family": "search",
+        "problem": _problem_json(domain),
+        "domain": _domain_json(domain),
+        "base": base,
+        "mode": mode,
+        "objective": objective,
+        **options,
+    }
+
+
+def _objective_values(space, free: Sequence[tuple], rows: Mapping[tuple, tuple], objective: str) -> tuple:  # noqa: ANN001
+    """The requested objective at g (``rows`` at the free cells) and at f, exactly: "strict" sums
+    every prefix probability, "total-gain" the weighted probability of an acceptable object,
+    "max-min" the least gain of an agent (and 0 at f)."""
+    problem = space.problem
+
+    def acceptable(row: tuple, cell: tuple) -> Fraction:
+        return sum((row[problem.object_index(x)] for x in space.pref(cell)), Fraction(0))
+
+    if objective == "max-min":
+        gains = [Fraction(0)] * problem.n
+        for cell in free:
+            gain = acceptable(rows[cell], cell) - acceptable(space.base_row(cell), cell)
+            for i, wt in space.agents_of(cell):
+                gains[i] += wt * gain
+        return min(gains), Fraction(0)
+    values = []
+    for row_of in (lambda c: rows[c], space.base_row):
+        total = Fraction(0)
+        for cell in free:
+            row, pref = row_of(cell), space.pref(cell)
+            for k, x in enumerate(pref):
+                w = len(pref) - k if objective == "strict" else space.weight(cell)
+                total += w * row[problem.object_index(x)]
+        values.append(total)
+    return values[0], values[1]
 
 
 def check_dominated_by_strategyproof(

@@ -124,7 +124,7 @@ def dual_value(lp: SparseLP, y: np.ndarray, den: int, c: np.ndarray) -> Fraction
     if not bool(np.all(_col_sums(lp, y) >= c.astype(y.dtype) * den)):
         return None
     nz = np.nonzero(y)[0]
-    total = sum(int(lp.rhs[r]) * int(y[r]) for r in nz.tolist())
+    total = sum(int(lp.rhs[r]) * int(y[r]) for r in nz.tolist())  # Python ints: no wrap-around
     return Fraction(total, den * lp.rhs_den)
 
 
@@ -231,8 +231,9 @@ def _farkas(highspy, lp: SparseLP, time_limit: float, stats: dict, start: float)
 
 
 def _run_highs(highspy, lp: SparseLP, cost: np.ndarray, time_limit: float):  # noqa: ANN001, ANN202
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    from verified.lp.highs import quiet_highs
+
+    h = quiet_highs(highspy)
     h.setOptionValue("time_limit", float(time_limit))  # float ok: proposal only
     h.setOptionValue("solver", "simplex")
     model = highspy.HighsLp()
@@ -242,7 +243,7 @@ def _run_highs(highspy, lp: SparseLP, cost: np.ndarray, time_limit: float):  # n
     model.col_lower_ = np.zeros(lp.num_vars)
     model.col_upper_ = np.full(lp.num_vars, highspy.kHighsInf)
     model.row_lower_ = np.full(lp.num_rows, -highspy.kHighsInf)
-    model.row_upper_ = lp.rhs.astype(np.float64) / lp.rhs_den  # float ok: proposal only
+    model.row_upper_ = lp.rhs_floats()  # float ok: proposal only
     model.sense_ = highspy.ObjSense.kMaximize
     model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     model.a_matrix_.start_ = lp.indptr.astype(np.int32)

@@ -1,65 +1,63 @@
-"""The search's answer in words: which profiles, which agents, which probabilities move."""
+"""The search's answer in words, and its certificate file.
+
+`describe` reads the certificate document (not the search's internals): the base rows it
+prints are recomputed from the subject by the independent checker's own code
+(`verified.recheck.search.Subject`), and every number it prints is one the checker verifies.
+"""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from fractions import Fraction
 from math import factorial
 from pathlib import Path
+from typing import Any
 
-from verified.results import CheckResult
-
-
-def _pref(r: list[str]) -> str:
-    return " > ".join([*r, "outside"])
+from verified.certificates import write_certificate as _write
+from verified.recheck.search import OUT, Subject
 
 
-def _cell(cell: list) -> str:
-    if cell[0] == "at":
-        prof = "; ".join(f"{k + 1}: {' '.join(r) or '-'}" for k, r in enumerate(cell[1]))
-        return f"agent {cell[2]} at profile ({prof})"
-    others = ", ".join(" ".join(r) or "-" for r in cell[2])
-    seats = factorial(len(cell[2]))
-    for count in Counter(tuple(r) for r in cell[2]).values():
+def _pref(r: tuple[str, ...]) -> str:
+    return " > ".join([*r, OUT])
+
+
+def _cell(subj: Subject, key: tuple) -> str:
+    if key[0] == "at":
+        prof = "; ".join(f"{k + 1}: {' '.join(r) or '-'}" for k, r in enumerate(key[1]))
+        return f"agent {subj.agents[key[2]]} at profile ({prof})"
+    others = ", ".join(" ".join(r) or "-" for r in key[2])
+    seats = factorial(len(key[2]))
+    for count in Counter(key[2]).values():
         seats //= factorial(count)
-    n = len(cell[2]) + 1
-    pairs = n * seats
-    return f"an agent ranking {_pref(cell[1])} while the others rank [{others}] ({pairs} profile-agent pairs)"
+    pairs = (len(key[2]) + 1) * seats
+    return f"an agent ranking {_pref(key[1])} while the others rank [{others}] ({pairs} profile-agent pairs)"
 
 
-def describe(result: CheckResult, limit: int = 20) -> str:
-    """Plain text summary of a search result."""
-    ev = result.evidence
-    if result.unknown:
-        return f"unknown: {result.reason}"
+def describe(doc: dict[str, Any], limit: int = 20) -> str:
+    """Plain text summary of a search certificate document (`SearchOutcome.certificate`)."""
+    ev = doc["evidence"]
+    if doc["verdict"] == "unknown":
+        return f"unknown: {doc.get('reason')}"
     if ev["kind"] == "no_sp_dominator":
-        n = len(ev["cases"])
         kinds = sorted({c["certificate"] for c in ev["cases"]})
         return (
             "none exists: no strategy-proof mechanism with the requested options dominates the base "
-            f"({n} case(s), certified by {' and '.join(kinds)} multipliers)"
+            f"({len(ev['cases'])} case(s), certified by {' and '.join(kinds)} multipliers)"
         )
-    base = {
-        tuple(map(str, [c[0], repr(c[1]), c[2] if len(c) > 2 else ""])): row for c, row in ev["base_rows"]
-    }
-    g = {tuple(map(str, [c[0], repr(c[1]), c[2] if len(c) > 2 else ""])): (c, row) for c, row in ev["g"]}
+    subj = Subject(doc["subject"]["encoding"])
     lines = ["found: a strategy-proof mechanism that dominates the base"]
     if "dual" in ev:
         gain = Fraction(ev["value"]) - Fraction(ev["base_value"])
         lines.append(
-            f"optimal {ev['objective']}: {gain} over the base (objective {ev['value']}), dual certificate"
+            f"optimal {subj.objective}: {gain} over the base (objective {ev['value']}), dual certificate"
         )
     changed = []
-    for key, (cell, row) in g.items():
-        f = base[key]
-        moves = [
-            f"{x} {f.get(x, '0')} -> {row.get(x, '0')}"
-            for x in sorted(set(f) | set(row))
-            if Fraction(f.get(x, "0")) != Fraction(row.get(x, "0"))
-        ]
+    for k, (cell_j, row_j) in enumerate(ev["g"]):
+        key = subj.cell(cell_j, f"evidence.g[{k}]")
+        g, f = subj.row(row_j, key, f"evidence.g[{k}]"), subj.base_row(key)
+        moves = [f"{x} {f[x]} -> {g[x]}" for x in [*subj.objects, OUT] if f[x] != g[x]]
         if moves:
-            changed.append(f"  {_cell(cell)}: {', '.join(moves)}")
+            changed.append(f"  {_cell(subj, key)}: {', '.join(moves)}")
     lines.append(f"{len(changed)} row(s) change; strictly better: {len(ev['strict'])} row(s)")
     lines.extend(changed[:limit])
     if len(changed) > limit:
@@ -67,6 +65,6 @@ def describe(result: CheckResult, limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-def write_certificate(path: str | Path, result: CheckResult) -> None:
-    """Store ``result`` as the search's certificate file (sorted keys, one-space indent)."""
-    Path(path).write_text(json.dumps(result.to_json(), sort_keys=True, indent=1) + "\n")
+def write_certificate(path: str | Path, doc: dict[str, Any]) -> Path:
+    """Store a search certificate document canonically (`verified.certificates.write_certificate`)."""
+    return _write(doc, path)

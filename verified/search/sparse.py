@@ -1,19 +1,32 @@
 """The search LP in exact integer form: maximise c.x subject to A x <= b / d, x >= 0.
 
-A (CSR) and c hold Python-sized integers in int64 arrays (small coefficients);
-the right-hand sides share one denominator d (the base table's), so every exact
-check is integer arithmetic. Row and variable names are produced on demand
+A (CSR) and c hold small integers in int64 arrays (coefficients are capacities,
+counts and prefix lengths); the right-hand sides share one denominator d (the base
+table's) and are int64 only when every numerator is below 2**62 (`INT64_BOUND`), else
+Python ints in an object array, so no product ever wraps around. Every exact check is
+integer arithmetic. Row and variable names are produced on demand
 (hundreds of thousands of rows are never named unless a certificate cites them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from math import lcm
 
 import numpy as np
+
+#: Largest magnitude stored in an int64 array here; beyond it, Python ints (object arrays).
+INT64_BOUND = 2**62
+
+
+def int_array(values: Sequence[int]) -> np.ndarray:
+    """``values`` as int64 when each is below `INT64_BOUND` in magnitude, else as Python ints."""
+    ints = [int(v) for v in values]
+    if all(-INT64_BOUND < v < INT64_BOUND for v in ints):
+        return np.array(ints, dtype=np.int64)
+    return np.array(ints, dtype=object)
 
 
 @dataclass(eq=False)
@@ -39,6 +52,13 @@ class SparseLP:
     def row_of(self) -> np.ndarray:
         return np.repeat(np.arange(self.num_rows, dtype=np.int64), np.diff(self.indptr))
 
+    def rhs_floats(self) -> np.ndarray:
+        """b / d as floats for HiGHS and for ordering only (exact Python division of the ints:
+        no overflow however large the denominator)."""
+        if self.rhs.dtype != object and self.rhs_den < 2**53:
+            return self.rhs.astype(np.float64) / self.rhs_den  # float ok: proposal only
+        return np.array([int(b) / self.rhs_den for b in self.rhs.tolist()], dtype=np.float64)  # float ok
+
     @cached_property
     def cover_row(self) -> np.ndarray:
         """For each variable, a row with coefficient +1 on it, non-negative coefficients and
@@ -48,7 +68,7 @@ class SparseLP:
         np.logical_or.at(neg, rows, self.coefs < 0)
         ok = (~neg[rows]) & (self.coefs == 1) & (self.rhs[rows] >= 0)
         out = np.full(self.num_vars, -1, dtype=np.int64)
-        order = np.argsort(-self.rhs[rows[ok]].astype(np.float64), kind="stable")  # float ok: only orders
+        order = np.argsort(-self.rhs_floats()[rows[ok]], kind="stable")  # float ok: only orders
         cand_v = self.indices[ok][order]
         cand_r = rows[ok][order]
         out[cand_v] = cand_r  # the last write (smallest rhs) wins
@@ -73,14 +93,14 @@ def from_rows(
     np.cumsum(lengths, out=indptr[1:])
     indices = np.fromiter((v for r in row_vars for v in r), dtype=np.int64, count=int(indptr[-1]))
     coefs = np.fromiter((c for r in row_coefs for c in r), dtype=np.int64, count=int(indptr[-1]))
-    rhs = np.array([int(b * den) for b in rhs_fracs], dtype=np.int64)
+    rhs = int_array([int(b * den) for b in rhs_fracs])
     return SparseLP(
         indptr,
         indices,
         coefs,
         rhs,
         den,
-        np.array(objective, dtype=np.int64),
+        int_array(objective),
         row_names.__getitem__,
         var_names.__getitem__,
     )
