@@ -178,6 +178,11 @@ def _recheck(args: argparse.Namespace) -> int:
 
     status = EXIT_HOLDS
     for path in args.certificates:
+        if not Path(path).is_file():
+            why = "not a file" if Path(path).exists() else "no such file"
+            print(f"UNREADABLE {path}: {why}")
+            status = EXIT_FAILS
+            continue
         try:
             print(f"OK         {path}: {recheck_file(path)}")
         except RecheckError as exc:
@@ -307,9 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BaseException as exc:  # noqa: BLE001 - the contract: a bug is exit 4, never a traceback
+        from verified.run.child import ChildFailed
+
+        what = _one_line(exc) if isinstance(exc, ChildFailed) else f"{type(exc).__name__}: {_one_line(exc)}"
         print(
-            f"internal error: {type(exc).__name__}: {_one_line(exc)} -- this is a bug in verified; "
-            f"please report it on {ISSUES}",
+            f"internal error: {what} -- this is a bug in verified; please report it on {ISSUES}",
             file=sys.stderr,
         )
         return EXIT_INTERNAL

@@ -79,7 +79,7 @@ def limit_outcome_result(name: str, outcome: Outcome, limit: str, python: str | 
     raise ChildFailed(f"the checking process ended with {outcome.status}")  # pragma: no cover
 
 
-def raise_failure(outcome: Outcome, python: str | None) -> None:
+def raise_failure(outcome: Outcome, python: str | None, source: str | None = None) -> None:
     """Raise what an ``error`` or ``died`` outcome means: `InvalidInput` for bad input (or a death
     while running a user's Python mechanism), `ChildFailed` for a bug."""
     if outcome.status == "error":
@@ -90,7 +90,7 @@ def raise_failure(outcome: Outcome, python: str | None) -> None:
         if python is not None:
             raise InvalidInput(
                 f"the process running the user's mechanism {python!r} {outcome.describe_death()}",
-                "mechanism.python",
+                f"{source}: mechanism.python" if source else "mechanism.python",
             )
         raise ChildFailed(f"the checking process {outcome.describe_death()}")
 
@@ -281,5 +281,5 @@ def check_file(
     if outcome.status == "memory" or outcome.kind == "memory":
         report.close_unfinished(outcome.message)
         return report
-    raise_failure(outcome, report.python)
+    raise_failure(outcome, report.python, path)
     raise ChildFailed(f"the checking process ended with {outcome.status}")  # pragma: no cover

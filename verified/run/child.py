@@ -70,6 +70,8 @@ def start_method() -> str:
 def _classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, VerifiedError):
         return "bad_input", str(exc)
+    if isinstance(exc, ChildFailed):  # from a grandchild: already described
+        return "internal", str(exc)
     if isinstance(exc, MemoryError):
         return "memory", "out of memory (MemoryError)"
     text = str(exc).splitlines()[0] if str(exc) else ""
