@@ -711,8 +711,6 @@ def _check_dominator(subj: Subject, ev: dict) -> None:
     def at(key: Cell) -> Row:
         return g[key] if key in g else subj.base_row(key)
 
-    base_cells = _base_cells(subj)
-    _check_mechanism(subj, at, list(dict.fromkeys([*base_cells, *subj.free])))
     strict: dict[Cell, int] = {}
     for key in subj.free:
         pref = subj.pref(key)
@@ -747,6 +745,7 @@ def _check_dominator(subj: Subject, ev: dict) -> None:
                     ensure(all(row[y] == 0 for y in below), f"wasteful at {key}: {z} is not exhausted")
     _check_lotteries(subj, ev, at)
     _check_value(subj, ev, g, at)
+    _check_mechanism(subj, at, list(dict.fromkeys([*_base_cells(subj), *subj.free])))  # the costly part last
 
 
 def _check_lotteries(subj: Subject, ev: dict, at: Callable[[Cell], Row]) -> None:
