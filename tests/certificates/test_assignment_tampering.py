@@ -99,6 +99,20 @@ def _not_ir() -> dict[str, Any]:
     )
 
 
+def _random_boston_3x2() -> dict[str, Any]:
+    """Random Boston on 3 agents x 2 objects: anonymous and manipulable (sp-anonymous fails)."""
+    source = {
+        "format": "verified/assignment/1",
+        "problem": {"agents": 3, "objects": ["a", "b"]},
+        "mechanism": {"builtin": "random_boston"},
+    }
+    subject = parse_subject(source)
+    prop = "sp-anonymous"
+    return json.loads(
+        json.dumps(build_certificate(prop, run_check(prop, subject), subject_for(prop, subject)))
+    )
+
+
 def _stored(name: str) -> dict[str, Any]:
     data = (ROOT / "certificates" / name).read_bytes()
     return json.loads(gzip.decompress(data) if name.endswith(".gz") else data)
@@ -279,6 +293,12 @@ def test_not_individually_rational_certificate_mutants():
     doc = _not_ir()
     assert doc["verdict"] == "fails" and doc["evidence"]["kind"] == "unacceptable_share"
     assert _run(doc, PER_SMALL, "not-ir") == []
+
+
+def test_orbit_manipulation_certificate_mutants():
+    doc = _random_boston_3x2()
+    assert doc["verdict"] == "fails" and doc["evidence"]["kind"] == "manipulation"
+    assert _run(doc, PER_SMALL, "random-boston-3x2") == []
 
 
 @pytest.mark.parametrize("name", SMALL_STORED)

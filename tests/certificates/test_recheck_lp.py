@@ -68,3 +68,52 @@ def test_farkas_certificate_rechecks_and_tampering_is_rejected():
         from tests.certificates.helpers import rehash
 
         recheck(rehash(mutated(doc, ("subject", "encoding", "lp", "constraints"), rows)))
+
+
+def test_lp_subject_and_certificate_fields_are_exact():
+    from tests.certificates.helpers import rehash
+
+    doc = _doc(OPTIMAL, "optimal", Verdict.HOLDS)
+    recheck(doc)
+    # unknown fields: in the certificate, the subject, the LP, a constraint
+    with pytest.raises(RecheckError, match="unknown field"):
+        recheck(mutated(doc, ("evidence", "note"), "x"))
+    with pytest.raises(RecheckError, match="unknown field"):
+        recheck(rehash(mutated(doc, ("subject", "encoding", "note"), "x")))
+    with pytest.raises(RecheckError, match="unknown field"):
+        recheck(rehash(mutated(doc, ("subject", "encoding", "lp", "integer"), ["x"])))
+    with pytest.raises(RecheckError, match="unknown field"):
+        recheck(rehash(mutated(doc, ("subject", "encoding", "lp", "constraints", 0, "weight"), 2)))
+    # a coefficient on an undeclared variable, a repeated variable
+    with pytest.raises(RecheckError):
+        recheck(
+            rehash(mutated(doc, ("subject", "encoding", "lp", "constraints", 0, "coefficients", "z"), "1"))
+        )
+    with pytest.raises(RecheckError, match="appears twice"):
+        recheck(rehash(mutated(doc, ("subject", "encoding", "lp", "variables"), ["x", "x"])))
+    # the primal witness is required and must be feasible with the claimed value
+    without = mutated(doc, ("evidence",), {k: v for k, v in doc["evidence"].items() if k != "primal"})
+    with pytest.raises(RecheckError, match="missing 'primal'"):
+        recheck(without)
+    with pytest.raises(RecheckError, match="violates"):
+        recheck(
+            mutated(doc, ("evidence", "primal"), {"x": "2", "y": "4/5"})
+        )  # x + 2y = 18/5, 3x + y = 34/5 > 6
+
+
+def test_stated_reduced_costs_must_be_c_minus_a_transpose_y():
+    doc = _doc(OPTIMAL, "optimal", Verdict.HOLDS)
+    # at the vertex both variables are basic: c - A^T y = (1 - 2/5 - 3/5, 1 - 4/5 - 1/5) = (0, 0)
+    assert {k: Fraction(v) for k, v in doc["evidence"]["reduced_costs"].items() if Fraction(v)} == {}
+    with pytest.raises(RecheckError, match="reduced_costs"):
+        recheck(mutated(doc, ("evidence", "reduced_costs"), {"x": "-1"}))
+
+
+def test_lp_property_verdict_combinations_are_closed():
+    doc = _doc(OPTIMAL, "optimal", Verdict.HOLDS)
+    for prop, verdict in (("optimal", "fails"), ("feasible", "holds"), ("bounded", "holds")):
+        with pytest.raises(RecheckError, match="no independent checker"):
+            recheck(mutated(mutated(doc, ("property",), prop), ("verdict",), verdict))
+    farkas = _doc(INFEASIBLE, "feasible", Verdict.FAILS)
+    with pytest.raises(RecheckError):  # a Farkas certificate is not an optimality certificate
+        recheck(mutated(mutated(farkas, ("property",), "optimal"), ("verdict",), "holds"))

@@ -207,3 +207,80 @@ def test_ex_post_stability_certificates():
     swapped = {"a": [["3"], ["1", "2"]], "b": [["3"], ["1", "2"]]}  # now 3 has priority for a
     with pytest.raises(RecheckError):
         recheck(rehash(mutated(fails, ("subject", "encoding", "priorities"), swapped)))
+
+
+class Recording(dict):
+    """A JSON object that records which of its keys the checker read."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.read: set = set()
+
+    def __getitem__(self, key):  # noqa: ANN001, ANN204
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):  # noqa: ANN001, ANN201
+        self.read.add(key)
+        return super().get(key, default)
+
+    def items(self):  # noqa: ANN201 - json.dumps of a dict subclass reads through items()
+        self.read.update(self.keys())
+        return super().items()
+
+    def values(self):  # noqa: ANN201
+        self.read.update(self.keys())
+        return super().values()
+
+
+def _recording(value):  # noqa: ANN001, ANN202
+    if isinstance(value, dict):
+        return Recording({k: _recording(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_recording(v) for v in value]
+    return value
+
+
+def _unread(value, path="evidence"):  # noqa: ANN001, ANN202
+    if isinstance(value, Recording):
+        missing = [f"{path}.{k}" for k in dict.keys(value) if k not in value.read]
+        for k in dict.keys(value):
+            missing += _unread(dict.__getitem__(value, k), f"{path}.{k}")
+        return missing
+    if isinstance(value, list):
+        return [m for k, v in enumerate(value) for m in _unread(v, f"{path}[{k}]")]
+    return []
+
+
+def _every_kind():  # noqa: ANN202
+    from tests.certificates.test_assignment_tampering import FRESH, _fresh, _not_ir, _random_boston_3x2
+
+    docs = [_fresh(name, prop) for name, props in FRESH for prop in props]
+    return [*docs, _not_ir(), _random_boston_3x2()]
+
+
+@pytest.fixture(scope="module")
+def every_kind():
+    docs = _every_kind()
+    kinds = {(d["property"], d["verdict"], d["evidence"]["kind"]) for d in docs}
+    assert len(kinds) == 19  # every (property, verdict, kind) the assignment checker knows
+    return docs
+
+
+def test_every_evidence_field_is_read_by_the_checker(every_kind):
+    for doc in every_kind:
+        watched = {**doc, "evidence": _recording(doc["evidence"])}
+        recheck(watched)
+        assert _unread(watched["evidence"]) == [], (doc["property"], doc["verdict"])
+
+
+def test_every_top_level_evidence_field_matters(every_kind):
+    """Replacing any one field by a foreign value, or dropping it, is a rejection."""
+    for doc in every_kind:
+        for key in doc["evidence"]:
+            for value in (None, {"foreign": 1}):
+                with pytest.raises(RecheckError):
+                    recheck(mutated(doc, ("evidence", key), value))
+            dropped = mutated(doc, ("evidence",), {k: v for k, v in doc["evidence"].items() if k != key})
+            with pytest.raises(RecheckError):
+                recheck(dropped)
