@@ -139,6 +139,10 @@ def read_spec(data: object) -> SearchSpec:
         )
     spec = _base_spec(data.get("base", {"mechanism": "random_priority"}))
     nbhd = data.get("neighbourhood")
+    if nbhd == []:
+        raise InvalidInput(
+            "the neighbourhood is empty (leave it out to search the whole domain)", "neighbourhood"
+        )
     options = {
         "neighbourhood": None if nbhd is None else _profiles(problem, nbhd, "neighbourhood"),
         "nonwasteful_at": _profiles(problem, data.get("nonwasteful_at", []), "nonwasteful_at"),
