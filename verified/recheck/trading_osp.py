@@ -158,7 +158,7 @@ def check_refutations(mech: Mechanism, j: int, item: object, where: str) -> None
         ptype = piece.get("type") if isinstance(piece, dict) else None
         ensure(ptype in PIECE_KEYS, f"{at}.piece: unknown piece {piece!r}")
         piece = exact_keys(piece, PIECE_KEYS[ptype], (), f"{at}.piece")  # type: ignore[index]
-        ident: object = piece
+        ident: object = {key: piece[key] for key in PIECE_KEYS[ptype]}  # type: ignore[index]
         if ptype == "myopic":
             ident = (
                 "myopic",
