@@ -335,3 +335,35 @@ def test_non_canonical_names_are_refused(polarized) -> None:
     assert trading_subject(library_subject(bad["subject"]["encoding"]))["tasks"] == ["A", "2"]
     with pytest.raises(RecheckError, match="expected a string"):
         recheck(bad)
+
+
+def _quickly_refused(doc: dict[str, Any], words: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(RecheckError, match=words):
+        recheck(doc)
+    assert time.perf_counter() - start < 5
+
+
+def test_huge_menu_products_are_refused_before_enumeration() -> None:
+    """Bounded work (issue 8): 2 agents with 1,100 copies of {eta} each make 1.21 million
+    profiles; the checker refuses to enumerate them instead of running out of time."""
+    doc = fresh("binary_classification_polarized.toml", "eopr-robust")
+    recheck(doc)
+
+    def grow(e: dict) -> None:
+        for agent in e["agents"]:
+            agent["menu"].extend([copy.deepcopy(agent["menu"][0]) for _ in range(1097)])
+
+    _quickly_refused(forged(doc, grow), "limit")
+
+
+def test_huge_region_strategies_are_refused_before_enumeration(osp) -> None:
+    """30 regions of 2 rows: the default action's pieces number 2^30."""
+
+    def regions(e: dict) -> None:
+        region = {"rows": [["1", "-1"], ["-1", "1"]], "rhs": ["0", "0"], "strict": [True, True], "action": 1}
+        e["strategies"][0] = {"kind": "regions", "regions": [region] * 30, "default": 0}
+
+    _quickly_refused(forged(osp, regions), "limit|systems to refute")

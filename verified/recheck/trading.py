@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from verified.recheck.core import canonical, ensure, exact_keys, fail, index, integer, rational
 from verified.recheck.core import dot as _dot
-from verified.recheck.trading_subject import Agent, Subject, TradingSet, parse_subject, texts, vec
+from verified.recheck.trading_subject import Agent, Subject, TradingSet, bounded, parse_subject, texts, vec
 
 ZERO = Fraction(0)
 
@@ -78,6 +78,7 @@ def check_polarized_holds(agent: Agent, ev: object, where: str) -> None:
     for k, kappa in enumerate(kappas):
         ensure(_non_monotone(kappa), f"{where}: ray {k} is monotone, so the menu is not polarized")
     pairs = ev["pairs"]
+    bounded(len(kappas) * (len(kappas) - 1) // 2, f"{where}: the pairs of rays")
     wanted = [(k1, k2) for k1 in range(len(kappas)) for k2 in range(k1 + 1, len(kappas))]
     ensure(
         isinstance(pairs, list) and len(pairs) == len(wanted), f"{where}.pairs: one witness per pair of rays"

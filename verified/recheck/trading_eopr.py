@@ -30,11 +30,12 @@ only infeasible cases: no EOPR allocation exists.
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 from verified.recheck.core import dot, ensure, exact_keys, index, integer, sha256
 from verified.recheck.trading import same, same_number, same_vector
-from verified.recheck.trading_subject import Subject, TradingSet, vec
+from verified.recheck.trading_subject import Subject, TradingSet, bounded, vec
 
 ZERO = Fraction(0)
 OPTIMAL_KEYS = ("kind", "agents", "chosen_sets", "cases", "allocation", "cost", "best_case")
@@ -64,6 +65,7 @@ def eopr_certificate(subject: Subject, profile: tuple[int, ...], ev: object, whe
     same(ev["agents"], subject.names, f"{where}.agents")
     same(ev["chosen_sets"], [t.describe() for t in chosen], f"{where}.chosen_sets")
     pieces = [t.pieces() for t in chosen]
+    bounded(math.prod(len(p) for p in pieces), f"{where}: the combinations of pieces")
     combos = list(itertools.product(*(range(len(p)) for p in pieces)))
     cases = ev["cases"]
     ensure(isinstance(cases, list) and len(cases) == len(combos), f"{where}.cases: one per piece combination")

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from fractions import Fraction
 
 from verified.recheck.core import dot, ensure, exact_keys, index
 from verified.recheck.trading import Row, domain_rows, motzkin, same, same_number, same_vector
-from verified.recheck.trading_subject import Strategy, Subject, Vec, vec
+from verified.recheck.trading_subject import Strategy, Subject, Vec, bounded, vec
 
 ZERO = Fraction(0)
 STATEMENT = (
@@ -53,15 +54,30 @@ class Mechanism:
     def __init__(self, subject: Subject) -> None:
         self.subject = subject
         self.agents = subject.agents
+        self._outcomes: dict[tuple[int, int], list[Vec]] = {}
+        self._pieces: dict[tuple[int, int], list[tuple[object, list[Row]]]] = {}
 
     def outcomes(self, j: int, k: int) -> list[Vec]:
         """Distinct bundles P_j(k, .) in order of first appearance in the table."""
-        out: list[Vec] = []
-        for profile in self.subject.order:
-            x = self.subject.table[profile][j]
-            if profile[j] == k and x not in out:
-                out.append(x)
-        return out
+        if (j, k) not in self._outcomes:
+            out: list[Vec] = []
+            for profile in self.subject.order:
+                x = self.subject.table[profile][j]
+                if profile[j] == k and x not in out:
+                    out.append(x)
+            self._outcomes[(j, k)] = out
+        return self._outcomes[(j, k)]
+
+    def piece_count(self, j: int, k: int) -> int:
+        """How many pieces `pieces` derives (counted before any is built)."""
+        s = self.subject.strategies[j]
+        if s.kind == "fixed":
+            return int(s.action == k)
+        if s.kind == "myopic":
+            return len(self.outcomes(j, k))
+        sizes = [len(r[0]) for r in s.regions]
+        count = sum(math.prod(sizes[:r]) for r, region in enumerate(s.regions) if region[3] == k)
+        return count + (math.prod(sizes) if s.default == k else 0)
 
     def bundle(self, profile: object, j: int, k: int, where: str) -> Vec:
         agents = self.agents
@@ -87,7 +103,13 @@ class Mechanism:
         return next(k for k in s.priority if minima[k] == min(minima))
 
     def pieces(self, j: int, k: int) -> list[tuple[object, list[Row]]]:
-        """(identity, rows) of the convex pieces of {c : s_j(c) = k}."""
+        """(identity, rows) of the convex pieces of {c : s_j(c) = k} (built once)."""
+        if (j, k) not in self._pieces:
+            bounded(self.piece_count(j, k), f"the pieces of agent {self.agents[j].name!r}'s choice {k}")
+            self._pieces[(j, k)] = self._derive_pieces(j, k)
+        return self._pieces[(j, k)]
+
+    def _derive_pieces(self, j: int, k: int) -> list[tuple[object, list[Row]]]:
         s: Strategy = self.subject.strategies[j]
         if s.kind == "fixed":
             return [("fixed", [])] if s.action == k else []
@@ -148,6 +170,13 @@ def check_refutations(mech: Mechanism, j: int, item: object, where: str) -> None
     proved: set[str] = set()
     entries = item["refuted"]
     ensure(isinstance(entries, list), f"{where}.refuted: expected a list")
+    needed = sum(
+        mech.piece_count(j, k) * len(mech.outcomes(j, k)) * len(mech.outcomes(j, k2))
+        for k in range(size)
+        for k2 in range(size)
+        if k2 != k
+    )
+    ensure(needed <= len(entries), f"{where}.refuted: {needed} systems to refute, {len(entries)} given")  # type: ignore[arg-type]
     for e, entry in enumerate(entries):  # type: ignore[arg-type]
         at = f"{where}.refuted[{e}]"
         entry = exact_keys(entry, ENTRY_KEYS, (), at)

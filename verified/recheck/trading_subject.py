@@ -27,6 +27,7 @@ writes:
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -34,6 +35,17 @@ from verified.recheck.core import dot, ensure, exact_keys, index, rational, text
 
 Vec = tuple[Fraction, ...]
 ZERO = Fraction(0)
+MAX_ITEMS = 1 << 20  # the most items (profiles, vertices, cases, pieces) the checker enumerates
+
+
+def bounded(count: int, where: str) -> int:
+    """``count`` items to enumerate, refused above `MAX_ITEMS` (bounded work on hostile input)."""
+    ensure(
+        count <= MAX_ITEMS, f"{where}: {count} items to enumerate, more than the checker's limit {MAX_ITEMS}"
+    )
+    return count
+
+
 COST_KINDS = ("box", "orthant", "positive_orthant")
 SET_KEYS = {
     "points": ("points",),
@@ -113,6 +125,7 @@ class TradingSet:
         if self.kind in ("points", "polytope"):
             return self.pts
         if self.kind == "remedial":
+            bounded(2 ** sum(1 for e in self.eta if e), "the vertices of a remedial set")
             return tuple(itertools.product(*((ZERO,) if e == 0 else (ZERO, e) for e in self.eta)))
         length = self.ray_length()
         ensure(length is not None, "an unbounded ray has no vertices")
@@ -322,6 +335,7 @@ class Subject:
 
     def profiles(self) -> list[tuple[int, ...]]:
         """Every profile of menu indices, in `itertools.product` order."""
+        bounded(math.prod(len(a.menu) for a in self.agents), "the profiles of the menus' product")
         return list(itertools.product(*(range(len(a.menu)) for a in self.agents)))
 
     def clears(self, allocation: list[Vec] | tuple[Vec, ...]) -> bool:

@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from verified.recheck.core import dot, ensure, exact_keys, rational
 from verified.recheck.trading import same, same_number, same_vector
-from verified.recheck.trading_subject import Agent, Subject, texts, vec
+from verified.recheck.trading_subject import Agent, Subject, bounded, texts, vec
 
 ZERO = Fraction(0)
 LEMMA_KEYS = ("kind", "agent_prime", "agent_double_prime", "gamma", "conditions", "failed")
@@ -97,6 +97,7 @@ def _generators(agent: Agent, n: int) -> list[tuple[Fraction, ...]]:
     """Box vertices (lexicographic, lo before hi, repeats skipped), or the unit vectors."""
     if agent.kind == "box":
         choices = [(lo,) if lo == hi else (lo, hi) for lo, hi in zip(agent.lo, agent.hi, strict=True)]
+        bounded(2 ** sum(len(c) - 1 for c in choices), "the vertices of a cost box")
         return list(itertools.product(*choices))
     return [tuple(Fraction(int(i == k)) for i in range(n)) for k in range(n)]
 
@@ -106,14 +107,17 @@ def trade_cases(a: Agent, b: Agent, n: int) -> list[tuple[tuple[Fraction, ...], 
     C_j' and maximising vertex of C_j'' of each sign pattern of gamma; else all generator pairs."""
     cases: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...], str]] = []
     if a.kind == "box" and b.kind == "box":
+        bounded(2**n, "the sign patterns of gamma")
         for signs in itertools.product("+-", repeat=n):
             low = tuple(a.lo[i] if s == "+" else a.hi[i] for i, s in enumerate(signs))
             high = tuple(b.hi[i] if s == "+" else b.lo[i] for i, s in enumerate(signs))
             if all((c[0], c[1]) != (low, high) for c in cases):
                 cases.append((low, high, "sign pattern " + "".join(signs)))
         return cases
-    for k, low in enumerate(_generators(a, n)):
-        for m, high in enumerate(_generators(b, n)):
+    lows, highs = _generators(a, n), _generators(b, n)
+    bounded(len(lows) * len(highs), "the pairs of generators")
+    for k, low in enumerate(lows):
+        for m, high in enumerate(highs):
             cases.append((low, high, f"generators {k},{m}"))
     return cases
 
@@ -132,11 +136,10 @@ PAIR_KEYS = (
 def check_no_trade(subject: Subject, ev: dict) -> None:
     ev = exact_keys(ev, ("kind", "pairs"), (), "evidence")
     n = subject.n
-    wanted = list(itertools.combinations(range(len(subject.agents)), 2))
+    count = bounded(len(subject.agents) * (len(subject.agents) - 1) // 2, "the pairs of agents")
+    wanted = itertools.islice(itertools.combinations(range(len(subject.agents)), 2), count)
     pairs = ev["pairs"]
-    ensure(
-        isinstance(pairs, list) and len(pairs) == len(wanted), "evidence.pairs: one entry per pair of agents"
-    )
+    ensure(isinstance(pairs, list) and len(pairs) == count, "evidence.pairs: one entry per pair of agents")
     for p, (pair, (ia, ib)) in enumerate(zip(pairs, wanted, strict=True)):  # type: ignore[arg-type]
         where = f"evidence.pairs[{p}]"
         pair = exact_keys(pair, PAIR_KEYS, (), where)
