@@ -363,14 +363,22 @@ def run_check(
     return run_limited_check(name, subject, timeout=timeout, max_memory=max_memory)
 
 
-def check_here(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
-    """`run_check` in this process: ``timeout`` reaches only the checks that take one (z3)."""
+def applicable(name: str, subject: Any) -> PropertySpec:
+    """The registry entry of ``name``, refused (`InvalidInput`) when unknown or about the other
+    family of mechanisms than ``subject``'s."""
     entry = spec(name)
     family = "trading" if hasattr(subject, "economy") else "assignment"
     if entry.family != family:
         raise InvalidInput(
             f"property {name!r} is about {entry.family} mechanisms, not {family}", "--property"
         )
+    return entry
+
+
+def check_here(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
+    """`run_check` in this process: ``timeout`` reaches only the checks that take one (z3)."""
+    entry = applicable(name, subject)
+    family = entry.family
     function = entry.resolve()
     if function is None:
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")

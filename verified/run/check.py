@@ -141,7 +141,7 @@ def check_worker(send: Any, path: str, requested: list[str] | None, options: dic
     from verified.certificates import build_certificate
     from verified.explain import explain
     from verified.io import subject_encoding
-    from verified.registry import subject_for
+    from verified.registry import applicable, subject_for
 
     started = time.monotonic()
     total = options.get("timeout")
@@ -154,6 +154,8 @@ def check_worker(send: Any, path: str, requested: list[str] | None, options: dic
 
     subject = load_reporting(path, options.get("allow_float", False), tell)
     names = property_names(subject, requested)
+    for name in names:  # refuse a property of the other family before any work
+        applicable(name, subject)
     agents = list(getattr(getattr(subject, "problem", None), "agents", []) or []) or None
     send(("header", {"name": subject.name, "size": _size(subject), "names": names, "agents": agents}))
     encoding = subject_encoding(subject) if any(n not in OWN_SUBJECT for n in names) else None
