@@ -14,9 +14,9 @@ runs the cross-cutting attacks on every stored certificate (a seeded sample of e
 * the reading: every evidence field of every stored certificate is read by the checker.
 
 A mutant the checker accepts fails the test unless its claim is independently true:
-for an assignment table subject the library re-checks the mutated claim from the
-mutated subject (which must load as a well-formed model); any other accepted
-claim-changing mutant is a failure.
+for an assignment table subject or a trading subject the library re-checks the mutated
+claim from the mutated subject (which must load as a well-formed model, re-encoded to the
+same JSON); any other accepted claim-changing mutant is a failure.
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ def _library_says(doc: dict[str, Any]) -> bool:
     from verified.registry import BY_NAME, run_check
 
     encoding = doc["subject"]["encoding"]
+    if encoding.get("family") == "trading":
+        from tests.certificates.test_trading_tampering import claim_is_true
+
+        return claim_is_true(doc)
     if encoding.get("family") != "assignment" or encoding.get("kind") != "table":
         return False
     if doc["property"] not in BY_NAME or doc["property"] in ("sp-anonymous", "ex-post-stable"):
@@ -204,7 +208,10 @@ def test_a_duplicated_key_or_a_truncated_file_is_rejected(path):
 
 
 class Reads(dict):
-    """A dict that records which of its keys were read (by ``[]``, ``get`` or ``in``)."""
+    """A dict that records which of its keys were read: by ``[]`` or ``get``, by iterating its
+    items or values (``json.dumps`` of a dict subclass goes through ``items``), and -- for the
+    whole subtree -- by comparing it with ``==`` to an object the checker rebuilt (a whole-object
+    comparison verifies every field in it)."""
 
     def __init__(self, *args: Any, log: set, path: tuple) -> None:
         super().__init__(*args)
@@ -217,6 +224,33 @@ class Reads(dict):
     def get(self, key: Any, default: Any = None) -> Any:
         self.log.add((*self.path, key))
         return super().get(key, default)
+
+    def items(self):  # noqa: ANN201
+        self.log.update((*self.path, k) for k in dict.keys(self))
+        return super().items()
+
+    def values(self):  # noqa: ANN201
+        self.log.update((*self.path, k) for k in dict.keys(self))
+        return super().values()
+
+    def __eq__(self, other: object) -> bool:
+        _mark_all(self)
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _mark_all(node: Any) -> None:
+    if isinstance(node, Reads):
+        node.log.update((*node.path, k) for k in dict.keys(node))
+        for value in dict.values(node):
+            _mark_all(value)
+    elif isinstance(node, list):
+        for value in node:
+            _mark_all(value)
 
 
 def _tracked(node: Any, log: set, path: tuple) -> Any:
