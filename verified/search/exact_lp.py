@@ -52,9 +52,11 @@ def _integers(values: np.ndarray, base_den: int) -> tuple[np.ndarray, int] | Non
     scale = max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0  # float ok: proposal only
     for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 36, 48, 60, 72, 96, 120, 144, 240, 360, 720, 1440):
         den = base_den * k
-        scaled = values * den
+        if den * scale >= 2**50:  # integers past 2^50 are not proposed (the check is exact anyway)
+            break
+        scaled = values * float(den)  # a float array whatever den's size (numpy 1.26: no object arrays)
         ints = np.rint(scaled)
-        if np.max(np.abs(scaled - ints), initial=0.0) < 1e-7 * den and den * scale < 2**50:
+        if np.max(np.abs(scaled - ints), initial=0.0) < 1e-7 * den:
             return ints.astype(np.int64), den
     return None
 
