@@ -30,7 +30,8 @@ EXIT_HOLDS, EXIT_FAILS, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3
 ISSUES = "the project's issue tracker, with the command line and the input files"
 EPILOG = """exit codes:
   0  every requested property holds (recheck: every certificate verified)
-  1  some property fails (recheck: some certificate rejected or unreadable)
+  1  some property fails (recheck: some certificate rejected or unreadable;
+     explain: the certificate is rejected, so it is not explained)
   2  bad input: a malformed file or argument, or a user's mechanism that raises, exits,
      has the wrong signature or fails to import (the message names the file and place)
   3  unknown: a time or memory limit ended the run before every verdict
@@ -208,7 +209,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _explain(args: argparse.Namespace) -> int:
     from verified.explain import explain
-    from verified.recheck.core import RecheckError, read_certificate
+    from verified.recheck.core import RecheckError, read_certificate, recheck
 
     try:
         doc = read_certificate(args.certificate)
@@ -216,6 +217,15 @@ def _explain(args: argparse.Namespace) -> int:
         raise InvalidInput(str(exc), "certificate") from None
     if not isinstance(doc, dict):
         raise InvalidInput("not a certificate (a JSON object)", str(args.certificate))
+    # Only verified evidence is put into words: a certificate the independent checker rejects
+    # is reported as such and not explained (an edited field would otherwise be printed as fact).
+    try:
+        summary = recheck(doc)
+    except RecheckError as exc:
+        print(f"REJECTED   {args.certificate}: {_one_line(exc)}")
+        print("not explained: its evidence does not verify")
+        return EXIT_FAILS
+    print(f"re-verified by the independent checker: {summary}")
     print(explain(doc))
     return EXIT_HOLDS
 

@@ -169,3 +169,21 @@ def test_progress_line_only_on_a_terminal_and_never_a_traceback(monkeypatch, wit
     silent.tick()
     silent.close()
     assert quiet.getvalue() == ""
+
+
+def test_explain_refuses_a_certificate_the_checker_rejects(tmp_path, capsys):
+    """Issue 8: an edited evidence field (worst_cost set to -99) was printed by explain as if true.
+    explain now re-checks first: a rejected certificate gives exit 1 and the edited value is not shown."""
+    stored = ROOT / "certificates" / "binary_classification_polarized.eopr-robust.cert.json"
+    assert main(["explain", str(stored)]) == 0
+    assert "re-verified" in capsys.readouterr().out
+    doc = json.loads(stored.read_text())
+    doc["evidence"]["worst_cost"] = "-99"
+    tampered = tmp_path / "tampered.cert.json"
+    tampered.write_text(json.dumps(doc))
+    assert main(["explain", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "REJECTED" in out and "not explained" in out
+    lines = out.splitlines()
+    assert len(lines) == 2  # the rejection (which may quote the edited value) and nothing explained
+    assert "stated -99, recomputed 6" in lines[0]  # by hand: every selection above costs 6
