@@ -5,12 +5,18 @@ problem as first argument. Parameters come from the same table: ``order``
 (a list of agent names, for serial dictatorship and Boston) and
 ``priorities`` (object -> list of tie classes, highest first, for the
 deferred-acceptance mechanisms).
+
+Every built-in has an exact whole-domain table computed without one call per profile
+(`fast_table`, i.e. `verified.assignment.mechanisms.tables.tabulate_builtin`); a mechanism
+made by `builtin_mechanism` remembers its name and parameters (`builtin_parameters`) so that
+a mechanism file's table is the fast one, parameters included.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -70,14 +76,42 @@ def _factory(name: str) -> Any:
     return None
 
 
-def fast_table(name: str, domain: Domain) -> TabulatedMechanism | None:
-    """Random priority tabulated in one sweep (`tabulate_random_priority`) instead of one call
-    per profile. None for other mechanisms."""
-    if name != "random_priority":
+def fast_table(name: str, domain: Domain, **params: Any) -> TabulatedMechanism | None:
+    """The built-in ``name`` with ``params`` (``order``, ``priorities``: the keyword arguments
+    `builtin_mechanism` passes to the factory) tabulated over ``domain`` in one vectorised,
+    exact sweep (`tabulate_builtin`): the same table, entry for entry, as tabulating the
+    mechanism profile by profile. None when ``name`` is not a built-in or ``params`` do not
+    fit its factory (e.g. deferred acceptance without its priorities: the caller then has no
+    fast table, and tabulates the mechanism itself). The caller checks the table's name
+    against its mechanism's (the name carries the order of serial dictatorship and Boston)."""
+    if not isinstance(name, str) or name not in BUILTIN_NAMES:
         return None
-    from verified.assignment.mechanisms.random_priority import tabulate_random_priority
+    factory = _factory(name)
+    if factory is None:
+        return None
+    try:
+        inspect.signature(factory).bind(domain.problem, **params)
+    except TypeError:
+        return None
+    from verified.assignment.mechanisms.tables import tabulate_builtin
 
-    return tabulate_random_priority(domain)
+    return tabulate_builtin(name, domain, **params)
+
+
+# The mechanisms `builtin_mechanism` made -> (built-in name, keyword arguments of the factory).
+_MADE: weakref.WeakKeyDictionary[Any, tuple[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def builtin_parameters(mechanism: Any, name: str) -> dict[str, Any] | None:
+    """The keyword arguments (``order``, ``priorities``) with which `builtin_mechanism` made
+    ``mechanism`` as the built-in ``name``; None for any other object (e.g. a renamed copy)."""
+    try:
+        found = _MADE.get(mechanism)
+    except TypeError:  # not hashable or not weakly referable: not one of ours
+        return None
+    if found is None or found[0] != name:
+        return None
+    return dict(found[1])
 
 
 def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
@@ -115,4 +149,9 @@ def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
     for key in kwargs:
         if key not in accepted:
             raise InvalidInput(f"{name} takes no parameter {key!r}", f"mechanism.{key}")
-    return factory(problem, **kwargs)
+    mechanism = factory(problem, **kwargs)
+    try:
+        _MADE[mechanism] = (name, dict(kwargs))
+    except TypeError:  # not weakly referable: no fast table for it, the slow path still works
+        pass
+    return mechanism

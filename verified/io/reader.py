@@ -32,7 +32,7 @@ from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulat
 from verified.assignment.model import Problem
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
-from verified.io.builtins import builtin_mechanism, fast_table
+from verified.io.builtins import builtin_mechanism, builtin_parameters, fast_table
 from verified.io.pyload import load_callable, python_mechanism
 from verified.io.schema import fields, read_document
 from verified.io.trading import TRADING_FORMATS, TradingSubject, parse_trading
@@ -53,6 +53,7 @@ class AssignmentSubject:
     source: str = "<memory>"
     description: Mapping[str, Any] = field(default_factory=dict)
     priorities: Any = None  # verified.assignment.priorities.Priorities, for ex post stability
+    allow_float: bool = False  # floats were read as decimals (the engine's workers read them so too)
 
     @property
     def table(self) -> TabulatedMechanism:
@@ -73,9 +74,17 @@ class AssignmentSubject:
             return self.mechanism
         self.domain.require_table()  # refuses an oversized table before allocating it
         builtin = self.description.get("builtin")
-        fast = fast_table(builtin, self.domain) if builtin and len(self.description) == 1 else None
-        if fast is not None and fast.name == self.mechanism.name:
-            return fast
+        if isinstance(builtin, str):
+            # a built-in, with the parameters it was made with (`builtin_mechanism`); a subject
+            # built by hand gets the parameterless table, which its name must then match
+            params = builtin_parameters(self.mechanism, builtin)
+            fast = fast_table(builtin, self.domain, **(params or {}))
+            if fast is not None and fast.name == self.mechanism.name:
+                return fast
+        if "python" in self.description:  # the user's code: through the engine (`verified.engine`)
+            from verified.engine.tabulate import tabulate as tabulate_over_ranges
+
+            return tabulate_over_ranges(self)
         return tabulate(self.mechanism, self.domain)
 
     @property
@@ -188,7 +197,7 @@ def parse_subject(
         description = {"table": "numerators"}
     if name and not isinstance(mechanism, TabulatedMechanism):
         mechanism = _renamed(mechanism, name)
-    return AssignmentSubject(problem, domain, mechanism, source, description, priorities)
+    return AssignmentSubject(problem, domain, mechanism, source, description, priorities, allow_float)
 
 
 def _renamed(mechanism: Mechanism, name: str) -> Mechanism:
