@@ -33,8 +33,10 @@ from verified.assignment.domain import Domain
 from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Preference, Problem, Profile
-from verified.assignment.properties._common import over_domain, prefixes
+from verified.assignment.properties._admissible import efficient
+from verified.assignment.properties._common import as_table, over_domain, prefixes
 from verified.assignment.properties._decomposition import DEFAULT_MAX_ASSIGNMENTS, lottery_or_farkas
+from verified.assignment.properties._whole_domain import exhaustive, per_profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import VerifiedError
 from verified.lp import Constraint, LinearProgram, solve_exact
@@ -290,8 +292,34 @@ def check_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: D
     """`check_ex_post_efficient_assignment` at every profile of ``domain``. FAILS/UNKNOWN: the
     first profile's evidence (plus ``mechanism``). HOLDS evidence ``exhaustive``: domain,
     number of profiles and ``certificates_digest`` = `verified.results.digest` of the list of
-    per-profile HOLDS evidences in domain order."""
+    per-profile HOLDS evidences in domain order. A table over ``domain`` goes through
+    `_whole_domain` (the same evidence, computed for all profiles at once)."""
+    if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
+        return exhaustive(
+            "ex_post_efficient",
+            mechanism,
+            lambda: efficient(domain),
+            "efficient_lottery",
+            {},
+            check_ex_post_efficient_assignment,
+        )
     return over_domain("ex_post_efficient", mechanism, domain, check_ex_post_efficient_assignment)
+
+
+def check_ex_post_efficient_per_profile(table: TabulatedMechanism, domain: Domain) -> CheckResult:
+    """Ex post efficiency at every profile with every profile's certificate kept: exactly
+    ``verified.registry._per_profile("ex_post_efficient", check_ex_post_efficient_assignment,
+    table, domain)`` (HOLDS ``per_profile`` with the list of per-profile evidences; else the
+    first failing profile's own result), computed by `_whole_domain` for all profiles at once."""
+    table = as_table(table, domain)
+    return per_profile(
+        "ex_post_efficient",
+        table,
+        lambda: efficient(domain),
+        "efficient_lottery",
+        {},
+        check_ex_post_efficient_assignment,
+    )
 
 
 def is_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> bool:
@@ -311,6 +339,7 @@ def is_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -
 __all__ = [
     "check_ex_post_efficient",
     "check_ex_post_efficient_assignment",
+    "check_ex_post_efficient_per_profile",
     "check_sd_efficient",
     "check_sd_efficient_assignment",
     "is_ex_post_efficient",
