@@ -42,8 +42,10 @@ from verified.results import CheckResult, digest, fails, holds, unknown
 
 #: Whole-domain path only when the problem has at most this many deterministic assignments.
 MAX_DETERMINISTIC = 4_096
-#: Profiles handled together (bounds the memory of the (profiles x assignments) arrays).
+#: Profiles handled together (bounds the memory of the (profiles x assignments) arrays); the
+#: first chunks are smaller, so a property that fails early is refuted early.
 CHUNK = 8_192
+FIRST_CHUNK = 64
 
 Admissible = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """(types (n, L) ranking numbers per agent, assignments (D, n) columns) -> (L, D) bool."""
@@ -217,11 +219,13 @@ def decompositions(
         return None
     text = EvidenceText(table, assignments)
     out: list[dict[str, Any]] = []
-    for start in range(0, len(domain), CHUNK):
-        stop = min(len(domain), start + CHUNK)
+    start, size = 0, FIRST_CHUNK
+    while start < len(domain):
+        stop = min(len(domain), start + size)
         found = _chunk(table, admissible, kind, extra, one_profile, assignments, text, start, stop, out)
         if found is not None:
             return found
+        start, size = stop, min(CHUNK, 4 * size)
     return out
 
 

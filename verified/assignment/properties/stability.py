@@ -12,15 +12,17 @@ matching stable for the broken, hence for the weak, priorities.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from verified.assignment.domain import Domain
 from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Profile
 from verified.assignment.priorities import Priorities, blocking_pairs
-from verified.assignment.properties._common import over_domain
+from verified.assignment.properties._admissible import stable
+from verified.assignment.properties._common import as_table, over_domain
 from verified.assignment.properties._decomposition import DEFAULT_MAX_ASSIGNMENTS, lottery_or_farkas
+from verified.assignment.properties._whole_domain import exhaustive, per_profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.results import CheckResult
@@ -70,12 +72,47 @@ def check_ex_post_stable(
     """`check_ex_post_stable_assignment` at every profile of ``domain``. FAILS/UNKNOWN: the
     first profile's evidence (plus ``mechanism``). HOLDS evidence ``exhaustive``: domain,
     priorities, number of profiles and ``certificates_digest`` = `verified.results.digest`
-    of the list of per-profile HOLDS evidences in domain order."""
+    of the list of per-profile HOLDS evidences in domain order. A table over ``domain`` goes
+    through `_whole_domain` (the same evidence, computed for all profiles at once)."""
+    stable_at = _one_profile(priorities)
+    extra = {"priorities": priorities.to_json()}
+    if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
+        _same_problem(priorities, domain)
+        admissible = lambda: stable(domain, priorities)  # noqa: E731
+        return exhaustive("ex_post_stable", mechanism, admissible, "stable_lottery", extra, stable_at, extra)
+    return over_domain("ex_post_stable", mechanism, domain, stable_at, extra)
 
+
+def check_ex_post_stable_per_profile(
+    table: TabulatedMechanism, domain: Domain, priorities: Priorities
+) -> CheckResult:
+    """Ex post stability at every profile with every profile's certificate kept: exactly
+    ``verified.registry._per_profile("ex_post_stable", check, table, domain)`` with ``check``
+    = `check_ex_post_stable_assignment` for ``priorities`` (HOLDS ``per_profile`` with the list
+    of per-profile evidences; else the first failing profile's own result), computed by
+    `_whole_domain` for all profiles at once."""
+    table = as_table(table, domain)
+    _same_problem(priorities, domain)
+    return per_profile(
+        "ex_post_stable",
+        table,
+        lambda: stable(domain, priorities),
+        "stable_lottery",
+        {"priorities": priorities.to_json()},
+        _one_profile(priorities),
+    )
+
+
+def _one_profile(priorities: Priorities) -> Callable[[StochasticAssignment, Profile], CheckResult]:
     def stable_at(gamma: StochasticAssignment, profile: Profile) -> CheckResult:
         return check_ex_post_stable_assignment(gamma, profile, priorities)
 
-    return over_domain("ex_post_stable", mechanism, domain, stable_at, {"priorities": priorities.to_json()})
+    return stable_at
+
+
+def _same_problem(priorities: Priorities, domain: Domain) -> None:
+    if priorities.problem != domain.problem:
+        raise InvalidInput("the priorities belong to another problem", "priorities")
 
 
 def is_ex_post_stable(
