@@ -29,19 +29,22 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from verified.assignment.domain import Domain
 from verified.assignment.lottery import DeterministicAssignment
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.model import Preference, Problem, Profile
 from verified.assignment.properties._admissible import efficient
-from verified.assignment.properties._common import as_table, over_domain, prefixes
+from verified.assignment.properties._common import as_table, domain_description, over_domain, prefixes
 from verified.assignment.properties._decomposition import DEFAULT_MAX_ASSIGNMENTS, lottery_or_farkas
+from verified.assignment.properties._sd_scan import sd_scan
 from verified.assignment.properties._whole_domain import exhaustive, per_profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import VerifiedError
 from verified.lp import Constraint, LinearProgram, solve_exact
 from verified.numbers import fraction_text
-from verified.results import CheckResult, fails, holds, unknown
+from verified.results import CheckResult, digest, fails, holds, unknown
 
 
 def _rank(problem: Problem, pref: Preference, column: int) -> int:
@@ -328,8 +331,64 @@ def is_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Doma
 
 def check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
     """`check_sd_efficient_assignment` at every profile of ``domain`` (evidence as for
-    `check_ex_post_efficient`)."""
+    `check_ex_post_efficient`). On a table over ``domain``, profiles that `_sd_scan` proves
+    efficient are not solved while the first failing profile is looked for (if there is none,
+    every profile's LP certificate is computed for the digest, as before)."""
+    if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
+        found = _sd_everywhere(mechanism)
+        if isinstance(found, tuple):
+            index, result = found
+            evidence = {**result.evidence, "mechanism": mechanism.name}
+            if result.unknown:
+                where = [list(r) for r in domain.profile(index)]
+                return unknown("sd_efficient", f"at profile {where}: {result.reason}", evidence)
+            return fails("sd_efficient", evidence)
+        return holds(
+            "sd_efficient",
+            {
+                "kind": "exhaustive",
+                "mechanism": mechanism.name,
+                "domain": domain_description(domain),
+                "profiles_checked": len(found),
+                "certificates_digest": digest(found),
+            },
+        )
     return over_domain("sd_efficient", mechanism, domain, check_sd_efficient_assignment)
+
+
+def check_sd_efficient_per_profile(table: TabulatedMechanism, domain: Domain) -> CheckResult:
+    """SD-efficiency at every profile with every profile's certificate kept: exactly
+    ``verified.registry._per_profile("sd_efficient", check_sd_efficient_assignment, table,
+    domain)``; profiles that `_sd_scan` proves efficient are solved only when every profile
+    holds (their LP certificates are then needed)."""
+    table = as_table(table, domain)
+    found = _sd_everywhere(table)
+    if isinstance(found, tuple):
+        return found[1]
+    return holds("sd_efficient", {"kind": "per_profile", "profiles": len(domain), "certificates": found})
+
+
+def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[int, CheckResult]:
+    """Every profile's HOLDS evidence, or the first profile that does not hold (its number and
+    result). The profiles `_sd_scan` cannot prove efficient are checked first, in domain order."""
+    domain = table.domain
+    sure = sd_scan(table)
+    known: dict[int, dict[str, Any]] = {}
+    for index in np.nonzero(~sure)[0].tolist():
+        found = check_sd_efficient_assignment(table.at_index(index), domain.profile(index))
+        if not found.holds:
+            return index, found
+        known[index] = found.evidence
+    out = []
+    for index, profile in enumerate(domain):
+        evidence = known.get(index)
+        if evidence is None:
+            found = check_sd_efficient_assignment(table.at_index(index), profile)
+            if not found.holds:  # pragma: no cover - _sd_scan proved it efficient; only a solver failure
+                return index, found
+            evidence = found.evidence
+        out.append(evidence)
+    return out
 
 
 def is_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> bool:
@@ -342,6 +401,7 @@ __all__ = [
     "check_ex_post_efficient_per_profile",
     "check_sd_efficient",
     "check_sd_efficient_assignment",
+    "check_sd_efficient_per_profile",
     "is_ex_post_efficient",
     "is_ex_post_efficient_assignment",
     "is_pareto_efficient_deterministic",
