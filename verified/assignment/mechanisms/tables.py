@@ -35,15 +35,15 @@ from __future__ import annotations
 import inspect
 import itertools
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from math import gcd, lcm
+from math import comb, factorial, gcd, lcm
 from typing import Any
 
 import numpy as np
 
 from verified.assignment.domain import Domain, all_preferences
-from verified.assignment.intbounds import int_array, table_bound
+from verified.assignment.intbounds import fits_int64, int_array, table_bound
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.mechanisms import _vectorised as vec
 from verified.assignment.mechanisms._common import agent_order
@@ -51,7 +51,11 @@ from verified.assignment.mechanisms.boston import boston, random_boston
 from verified.assignment.mechanisms.deferred_acceptance import deferred_acceptance, strict_ranks
 from verified.assignment.mechanisms.probabilistic_serial import eating, probabilistic_serial
 from verified.assignment.mechanisms.random_deferred_acceptance import random_deferred_acceptance
-from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
+from verified.assignment.mechanisms.random_priority import (
+    random_priority,
+    rp_type_rows,
+    tabulate_random_priority,
+)
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.mechanisms.top_trading_cycles import _distinct_endowments, top_trading_cycles
 from verified.assignment.model import Problem
@@ -61,6 +65,17 @@ from verified.errors import InvalidInput
 BLOCK = 1 << 15
 
 Kernel = Callable[[vec.Block, Any], np.ndarray]  # (block, draw) -> outcomes (profiles, n)
+Tables = Sequence[tuple[np.ndarray, np.ndarray]]
+
+
+def _run(tables: Tables, digits: np.ndarray, kernel: Kernel, draw: Any) -> np.ndarray:
+    """``kernel`` for ``draw`` at the profiles whose ranking numbers are the rows of ``digits``
+    (agents 0 .. digits.shape[1] - 1 of ``tables``), block by block: (rows, agents) int8."""
+    out = np.empty(digits.shape, dtype=np.int8)
+    for start in range(0, len(digits), BLOCK):
+        stop = min(start + BLOCK, len(digits))
+        out[start:stop] = kernel(vec.make_block(tables, digits[start:stop]), draw)
+    return out
 
 
 def _outcomes(domain: Domain, kernel: Kernel, draw: Any) -> np.ndarray:
@@ -110,61 +125,40 @@ class _Counts:
     def numerators(self) -> np.ndarray:
         size = len(self.acc[0]) if self.packed else len(self.columns[0][0])
         out = np.empty((size, self.n, self.m + 1), dtype=np.int64)
-        mask = (1 << self.width) - 1
         for i in range(self.n):
-            for c in range(self.m + 1):
-                if self.packed:
-                    out[:, i, c] = (self.acc[i] >> (self.width * c)) & mask
-                else:
+            if self.packed:
+                shifts = np.arange(0, self.width * (self.m + 1), self.width, dtype=self.dtype)
+                mask = self.dtype((1 << self.width) - 1)
+                out[:, i, :] = (self.acc[i][:, np.newaxis] >> shifts) & mask
+                self.acc[i] = None  # type: ignore[call-overload]  # free as we go
+            else:
+                for c in range(self.m + 1):
                     out[:, i, c] = self.columns[i][c]
         return out
 
 
-Canonical = Callable[[Any], tuple[tuple[int, ...], Hashable]]  # draw -> (perm, canonical draw)
-
-
-def _lottery(
-    domain: Domain, kernel: Kernel, draws: Counter, canonical: Canonical | None
-) -> tuple[np.ndarray, int]:
-    """Counts of sum over draws (with multiplicity) of the kernel's outcomes, over the total.
-
-    ``canonical(draw) = (perm, c)`` promises: the outcome of ``draw`` at R, for agent
-    perm[j], is the outcome of ``c`` at the profile R' with R'[j] = R[perm[j]], for agent j.
-    Used on symmetric domains only (R' must be in the domain)."""
+def _lottery(domain: Domain, kernel: Kernel, draws: Counter) -> tuple[np.ndarray, int]:
+    """Counts of sum over draws (with multiplicity) of the kernel's outcomes, over the total:
+    one pass of the kernel over the whole domain per draw (any domain)."""
     p = domain.problem
     total = sum(draws.values())
     counts = _Counts(len(domain), p.n, p.m, total)
-    if canonical is None or not domain.is_symmetric:
-        for draw, weight in draws.items():
-            encoded = counts.encode(_outcomes(domain, kernel, draw))
-            for i in range(p.n):
-                counts.add(i, encoded[i], weight)
-        return counts.numerators(), total
-    digits = vec.profile_digits(domain)
-    k = domain.sizes[0]
-    strides = [k ** (p.n - 1 - j) for j in range(p.n)]
-    identity = tuple(range(p.n))
-    bases: dict[Hashable, list[np.ndarray]] = {}
     for draw, weight in draws.items():
-        perm, key = canonical(draw)
-        base = bases.get(key)
-        if base is None:
-            base = bases[key] = counts.encode(_outcomes(domain, kernel, key))
-        if perm == identity:
-            for j in range(p.n):
-                counts.add(j, base[j], weight)
-            continue
-        moved = digits[:, perm[0]] * strides[0]
-        for j in range(1, p.n):
-            moved += digits[:, perm[j]] * strides[j]
-        for j in range(p.n):
-            counts.add(perm[j], np.take(base[j], moved), weight)
+        encoded = counts.encode(_outcomes(domain, kernel, draw))
+        for i in range(p.n):
+            counts.add(i, encoded[i], weight)
     return counts.numerators(), total
 
 
 def _one_hot(outcomes: np.ndarray, m: int) -> np.ndarray:
-    cols = np.where(outcomes < 0, m, outcomes)
-    return (cols[:, :, np.newaxis] == np.arange(m + 1)).astype(np.int64)
+    """(profiles, n, m + 1) int64 indicator of every agent's column (-1: the outside option)."""
+    size, n = outcomes.shape
+    flat = outcomes.astype(np.int64)
+    flat[flat < 0] = m
+    flat += np.arange(0, size * n * (m + 1), m + 1, dtype=np.int64).reshape(size, n)
+    out = np.zeros(size * n * (m + 1), dtype=np.int64)
+    out[flat.ravel()] = 1
+    return out.reshape(size, n, m + 1)
 
 
 def _inverse(perm: Sequence[int]) -> tuple[int, ...]:
@@ -172,6 +166,158 @@ def _inverse(perm: Sequence[int]) -> tuple[int, ...]:
     for j, i in enumerate(perm):
         out[i] = j
     return tuple(out)
+
+
+# ---- anonymous mechanisms on symmetric domains: one evaluation per multiset of rankings ---------
+
+
+def _sorted_columns(columns: list[np.ndarray]) -> list[np.ndarray]:
+    """The columns sorted row by row (odd-even transposition network of minimum/maximum)."""
+    cols = list(columns)
+    n = len(cols)
+    for sweep in range(n):
+        for j in range(sweep % 2, n - 1, 2):
+            low = np.minimum(cols[j], cols[j + 1])
+            cols[j + 1] = np.maximum(cols[j], cols[j + 1])
+            cols[j] = low
+    return cols
+
+
+def _multiset_rank(sorted_cols: Sequence[np.ndarray], k: int) -> np.ndarray:
+    """Colex rank of the multisets s_0 <= ... <= s_(n-1) of {0..k-1} (one per row):
+    sum_j C(s_j + j, j + 1), a bijection onto 0 .. C(k + n - 1, n) - 1 (the combinations
+    s_j + j of {0 .. k + n - 2})."""
+    rank = np.zeros(len(sorted_cols[0]), dtype=np.int64)
+    for j, col in enumerate(sorted_cols):
+        table = np.array([comb(v + j, j + 1) for v in range(k)], dtype=np.int64)
+        rank += table[col]
+    return rank
+
+
+def _anonymous(
+    domain: Domain, evaluate: Callable[[np.ndarray], tuple[np.ndarray, int]]
+) -> tuple[np.ndarray, int]:
+    """The table of an ANONYMOUS mechanism (relabelling the agents permutes the rows) on a
+    symmetric domain (k rankings per agent): ``evaluate(representatives)`` gives the counts
+    ``(multisets, n, m + 1)`` and the denominator at one sorted profile per multiset of
+    ranking numbers; every profile takes agent i's row from its multiset's representative,
+    at the position of i's ranking in the sorted profile (anonymity implies equal treatment
+    of equals, so the position among equal rankings does not matter)."""
+    n, k = domain.problem.n, domain.sizes[0]
+    reps = np.array(list(itertools.combinations_with_replacement(range(k), n)), dtype=np.int64)
+    reps = reps.reshape(-1, n)
+    rows, den = evaluate(reps)
+    rep_rank = _multiset_rank([reps[:, j] for j in range(n)], k)
+    if not np.array_equal(np.sort(rep_rank), np.arange(len(reps))):  # the ranking is a bijection
+        raise AssertionError("multiset ranking is not a bijection")
+    by_rank = np.empty_like(rows)
+    by_rank[rep_rank] = rows
+    del rows
+    # ranking numbers of every agent at every profile (mixed radix, agent 0 most significant)
+    small = np.int16 if k < 2**15 else np.int64
+    digits = np.indices(domain.sizes, dtype=small).reshape(n, -1)
+    cols = [digits[i] for i in range(n)]
+    flat = _multiset_rank(_sorted_columns(cols), k) * n
+    index = np.empty((len(flat), n), dtype=np.int64)
+    for i in range(n):  # row of agent i: her position in the stable sort of her profile
+        where = flat.copy()
+        for j in range(n):
+            if j != i:
+                where += (cols[j] <= cols[i]) if j < i else (cols[j] < cols[i])
+        index[:, i] = where
+    del digits, cols, flat, where
+    table = by_rank.reshape(-1, domain.problem.m + 1)
+    return np.take(table, index, axis=0), den
+
+
+def _counts_at(reps: np.ndarray, domain: Domain, kernel: Kernel, draws: Counter) -> tuple[np.ndarray, int]:
+    """Counts (reps, n, m + 1) of the lottery sum over draws of ``kernel`` at the profiles
+    ``reps`` (rows of ranking numbers), over the total weight."""
+    p = domain.problem
+    tables = vec.ranking_tables(domain)
+    counts = np.zeros(len(reps) * p.n * (p.m + 1), dtype=np.int64)
+    base = np.arange(0, len(reps) * p.n * (p.m + 1), p.m + 1, dtype=np.int64).reshape(len(reps), p.n)
+    for draw, weight in draws.items():
+        out = _run(tables, reps, kernel, draw).astype(np.int64)
+        out[out < 0] = p.m
+        counts += weight * np.bincount((out + base).ravel(), minlength=len(counts))
+    return counts.reshape(len(reps), p.n, p.m + 1), sum(draws.values())
+
+
+# ---- deferred acceptance as an automaton over the agents ----------------------------------------
+
+
+def _da_states(domain: Domain, strict: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray] | None:
+    """DA (strict priorities ``strict``: per object, the agents best first) at every profile,
+    through the sub-markets of agents 0..k (McVitie-Wilson: DA may add the agents one at a
+    time, each new agent's proposal starting a chain of rejections, and the result does not
+    depend on that order). After agents 0..k-1 the rest of the procedure depends on their
+    profile only through the *state*: per agent, nothing (she is unmatched: rejected by every
+    object she lists, for good, since an object's held set only improves) or the object she
+    holds with the part of her ranking below it. States are numbered per level; the DA of the
+    sub-market at one representative prefix per state and each ranking of agent k gives the
+    next level's states (`_vectorised.deferred_acceptance_block`, exact).
+
+    Returns (index, outcomes): ``outcomes[s * k_last + r]`` is the DA outcome (n agents) at a
+    profile whose first n - 1 agents are in state s and whose last agent reports ranking r,
+    and ``index[prefix]`` is the state of each prefix (profile // k_last). None when the
+    state numbers would not fit int64."""
+    p = domain.problem
+    n, sizes = p.n, domain.sizes
+    codes: dict[tuple[int, tuple[int, ...]], int] = {}
+    code_tables = []
+    for prefs in domain.preferences:  # code[r, x + 1]: 0 unmatched, else (x, her ranking below x)
+        table = np.zeros((len(prefs), p.m + 1), dtype=np.int64)
+        for r, pref in enumerate(prefs):
+            ranking = [p.objects.index(name) for name in pref]
+            for k, x in enumerate(ranking):
+                table[r, x + 1] = codes.setdefault((x, tuple(ranking[k + 1 :])), len(codes) + 1)
+        code_tables.append(table)
+    radix = len(codes) + 1
+    if radix ** (n - 1) >= 2**62:
+        return None
+    tables = vec.ranking_tables(domain)
+    reps = np.zeros((1, 0), dtype=np.int64)  # one representative prefix per state
+    index = np.zeros(1, dtype=np.int64)  # state of every prefix of the agents so far
+    for k in range(n):
+        size = sizes[k]
+        digits = np.concatenate(
+            [np.repeat(reps, size, axis=0), np.tile(np.arange(size, dtype=np.int64), len(reps))[:, None]],
+            axis=1,
+        )
+        sub = tuple(tuple(i for i in order if i <= k) for order in strict)
+        outcomes = _run(tables[: k + 1], digits, _sub_da(p.capacities), sub)
+        if k == n - 1:
+            return index, outcomes
+        key = np.zeros(len(digits), dtype=np.int64)
+        for j in range(k + 1):
+            key = key * radix + code_tables[j][digits[:, j], outcomes[:, j].astype(np.int64) + 1]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        reps = digits[first]
+        index = inverse.reshape(-1, size)[index].ravel()
+    raise AssertionError("unreachable")
+
+
+def _sub_da(capacities: Sequence[int]) -> Kernel:
+    return lambda block, strict: vec.deferred_acceptance_block(block, capacities, strict)
+
+
+def _da_lottery(domain: Domain, draws: Counter) -> tuple[np.ndarray, int] | None:
+    """Counts of the lottery over strict priorities ``draws`` (with multiplicity) of DA, one
+    automaton (`_da_states`) per draw. None when the automaton does not apply."""
+    p = domain.problem
+    total = sum(draws.values())
+    counts = _Counts(len(domain), p.n, p.m, total)
+    last = domain.sizes[-1]
+    for strict, weight in draws.items():
+        found = _da_states(domain, strict)
+        if found is None:
+            return None
+        index, outcomes = found
+        encoded = counts.encode(outcomes)
+        for i in range(p.n):
+            counts.add(i, np.take(encoded[i].reshape(-1, last), index, axis=0).ravel(), weight)
+    return counts.numerators(), total
 
 
 # ---- the mechanisms ---------------------------------------------------------------------
@@ -206,58 +352,74 @@ def _deferred_acceptance(domain: Domain, priorities: Any) -> tuple[np.ndarray, i
     return _one_hot(out, p.m), 1
 
 
+def _every_order(n: int) -> Counter:
+    return Counter(itertools.permutations(range(n)))
+
+
 def _random_boston(domain: Domain) -> tuple[np.ndarray, int]:
+    """Anonymous (Boston under the order sigma at R is Boston under the identity at R with
+    the agents permuted by sigma, and sigma is uniform): per multiset on a symmetric domain."""
     p = domain.problem
-    draws = Counter(itertools.permutations(range(p.n)))
-    identity = tuple(range(p.n))
-    return _lottery(
-        domain,
-        lambda b, s: vec.boston_block(b, p.capacities, s),
-        draws,
-        lambda order: (tuple(order), identity),
-    )
-
-
-def _relabel_strict(strict: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], Hashable]:
-    """perm = the first object's order; the priorities in the new labels (j = old perm[j])."""
-    perm = strict[0]
-    new = _inverse(perm)
-    return perm, tuple(tuple(new[i] for i in order) for order in strict)
+    kernel: Kernel = lambda b, s: vec.boston_block(b, p.capacities, s)  # noqa: E731
+    if domain.is_symmetric:
+        return _anonymous(domain, lambda reps: _counts_at(reps, domain, kernel, _every_order(p.n)))
+    return _lottery(domain, kernel, _every_order(p.n))
 
 
 def _random_deferred_acceptance(domain: Domain, priorities: Any) -> tuple[np.ndarray, int]:
     """Every order of the agents breaks the ties (`Priorities.break_ties`: within a tie class,
     earlier in the order first); orders inducing the same strict priorities are counted once
-    with their multiplicity, as the per-profile definition memoises them."""
+    with their multiplicity, as the per-profile definition memoises them. With every agent
+    tied for every object the mechanism is anonymous (the draw is one uniform order used by
+    every object): per multiset on a symmetric domain. Otherwise one DA automaton per draw."""
     p = domain.problem
     classes = priorities.rank_table()
     draws: Counter = Counter()
     for order in itertools.permutations(range(p.n)):
         position = _inverse(order)
         draws[tuple(tuple(sorted(range(p.n), key=lambda i, c=c: (c[i], position[i]))) for c in classes)] += 1
-    return _lottery(domain, _da_kernel(p), draws, _relabel_strict)
+    if len(draws) == 1:  # strict priorities: plain DA
+        (strict,) = draws
+        return _one_hot(_outcomes(domain, _da_kernel(p), strict), p.m), 1
+    uniform = all(all(c == 0 for c in row) for row in classes)
+    if uniform and domain.is_symmetric:
+        return _anonymous(domain, lambda reps: _counts_at(reps, domain, _da_kernel(p), draws))
+    found = _da_lottery(domain, draws)
+    return found if found is not None else _lottery(domain, _da_kernel(p), draws)
 
 
 def _top_trading_cycles(domain: Domain) -> tuple[np.ndarray, int]:
     """One draw per distinct endowment, as the per-profile definition. With single copies every
     object has at most one holder, the procedure never looks at agent order, and relabelling
-    the agents so that the endowment is sorted is exact."""
+    the agents maps the uniform endowment to itself: anonymous, so per multiset on a
+    symmetric domain."""
     p = domain.problem
     total = sum(p.capacities)
     seats = [x for x, q in enumerate(p.capacities) for _ in range(q)] + [-1] * (p.n - total)
     draws = Counter(_distinct_endowments(seats))
-
-    def sort_seats(endowment: tuple[int, ...]) -> tuple[tuple[int, ...], Hashable]:
-        perm = tuple(sorted(range(p.n), key=lambda i: (endowment[i], i)))
-        return perm, tuple(endowment[i] for i in perm)
-
-    single = all(q == 1 for q in p.capacities)
-    return _lottery(domain, vec.top_trading_cycles_block, draws, sort_seats if single else None)
+    kernel = vec.top_trading_cycles_block
+    if all(q == 1 for q in p.capacities) and domain.is_symmetric:
+        return _anonymous(domain, lambda reps: _counts_at(reps, domain, kernel, draws))
+    return _lottery(domain, kernel, draws)
 
 
 def _random_priority(domain: Domain) -> tuple[np.ndarray, int]:
-    table = tabulate_random_priority(domain)
-    return np.asarray(table.numerators), table.denominator
+    p = domain.problem
+    if not domain.is_symmetric:
+        table = tabulate_random_priority(domain)
+        return np.asarray(table.numerators), table.denominator
+    prefs = domain.preferences[0]
+
+    def evaluate(reps: np.ndarray) -> tuple[np.ndarray, int]:
+        rows = np.empty((len(reps), p.n, p.m + 1), dtype=np.int64)
+        den = factorial(p.n)
+        for r, numbers in enumerate(reps.tolist()):
+            multiset = tuple(prefs[v] for v in numbers)
+            found, den = rp_type_rows(p, multiset)
+            rows[r] = [found[pref] for pref in multiset]
+        return rows, den
+
+    return _anonymous(domain, evaluate)
 
 
 def _eating_units(
@@ -295,8 +457,39 @@ def _eating_units(
     return shares
 
 
+def _eat_all(problem: Problem, profiles: Sequence[Sequence[tuple[int, ...]]]) -> tuple[np.ndarray, int]:
+    """PS counts at every profile (index form) over one common denominator: lcm(1..n)^m, or
+    larger when a breakpoint is not a multiple of it (then from the Fraction version)."""
+    unit = lcm(*range(1, problem.n + 1)) ** problem.m
+    rows: list[list[list[int]] | list[list[Fraction]]] = []
+    den = unit
+    for prefs in profiles:
+        found = _eating_units(problem.capacities, prefs, unit)
+        if found is None:
+            exact = eating(problem.capacities, tuple(prefs))
+            den = lcm(den, *(v.denominator for row in exact for v in row))
+            rows.append([list(row) for row in exact])
+        else:
+            rows.append(found)
+    scaled = [
+        [
+            [int(Fraction(v) * den) if isinstance(v, Fraction) else v * (den // unit) for v in row]
+            for row in block
+        ]
+        for block in rows
+    ]
+    dtype = np.int64 if table_bound(den, problem.n, problem.m) < 2**63 else object
+    return np.array(scaled, dtype=dtype).reshape(len(rows), problem.n, problem.m + 1), den
+
+
 def _probabilistic_serial(domain: Domain) -> tuple[np.ndarray, int]:
+    """Anonymous: run once per distinct multiset of rankings, then gathered to every profile."""
     p = domain.problem
+    if domain.is_symmetric:
+        index_form = [tuple(p.objects.index(x) for x in pref) for pref in domain.preferences[0]]
+        return _anonymous(
+            domain, lambda reps: _eat_all(p, [[index_form[v] for v in r] for r in reps.tolist()])
+        )
     rankings = all_preferences(p.objects)
     number = {pref: k for k, pref in enumerate(rankings)}
     index_form = [tuple(p.objects.index(x) for x in pref) for pref in rankings]
@@ -307,29 +500,8 @@ def _probabilistic_serial(domain: Domain) -> tuple[np.ndarray, int]:
     del digits
     order = np.argsort(ids, axis=1, kind="stable")
     ordered = np.take_along_axis(ids, order, axis=1)
-    keys, first, inverse = np.unique(ordered, axis=0, return_index=True, return_inverse=True)
-    unit = lcm(*range(1, p.n + 1)) ** p.m
-    rows: list[list[list[int]] | list[list[Fraction]]] = []
-    den = unit
-    for key in keys:
-        prefs = [index_form[int(r)] for r in key]
-        found = _eating_units(p.capacities, prefs, unit)
-        if found is None:
-            exact = eating(p.capacities, tuple(prefs))
-            den = lcm(den, *(v.denominator for row in exact for v in row))
-            rows.append([list(row) for row in exact])
-        else:
-            rows.append(found)
-    del first
-    scaled = [
-        [
-            [int(Fraction(v) * den) if isinstance(v, Fraction) else v * (den // unit) for v in row]
-            for row in block
-        ]
-        for block in rows
-    ]
-    dtype = np.int64 if table_bound(den, p.n, p.m) < 2**63 else object
-    by_multiset = np.array(scaled, dtype=dtype)  # (multisets, n, m + 1), agents in sorted order
+    keys, inverse = np.unique(ordered, axis=0, return_inverse=True)
+    by_multiset, den = _eat_all(p, [[index_form[int(r)] for r in key] for key in keys])
     where = np.empty_like(order)
     np.put_along_axis(where, order, np.arange(p.n)[np.newaxis, :], axis=1)
     return by_multiset[inverse.reshape(-1)[:, np.newaxis], where], den
@@ -347,20 +519,35 @@ _BUILTINS: dict[str, tuple[Callable[..., Any], Callable[..., tuple[np.ndarray, i
 }
 
 
-def _normalised(domain: Domain, counts: np.ndarray, denominator: int, name: str) -> TabulatedMechanism:
-    """counts / denominator in lowest common terms, in the slow path's dtype."""
-    p = domain.problem
+def _common_divisor(counts: np.ndarray, denominator: int) -> int:
+    """gcd(denominator, every count): on int64 counts below a small denominator, the gcd of
+    the distinct values present (one bincount) instead of a reduction over every entry."""
+    if denominator == 1:
+        return 1
     if counts.dtype == object:
         g = denominator
         for v in counts.flat:
             g = gcd(g, int(v))
             if g == 1:
                 break
-    else:
-        g = gcd(denominator, int(np.gcd.reduce(counts, axis=None))) if counts.size else denominator
+        return g
+    if 0 < denominator <= 1 << 24 and counts.size and int(counts.min()) >= 0:
+        present = np.flatnonzero(np.bincount(counts.ravel()))
+        return gcd(denominator, *(int(v) for v in present))
+    return gcd(denominator, int(np.gcd.reduce(counts, axis=None))) if counts.size else denominator
+
+
+def _normalised(domain: Domain, counts: np.ndarray, denominator: int, name: str) -> TabulatedMechanism:
+    """counts / denominator in lowest common terms, in the slow path's dtype (int64 exactly
+    when `intbounds.table_bound` of the reduced denominator fits, else Python ints)."""
+    p = domain.problem
+    g = _common_divisor(counts, denominator)
     den = denominator // g
     nums = counts // g if g != 1 else counts
-    return TabulatedMechanism(domain, int_array(nums, table_bound(den, p.n, p.m)), den, name)
+    bound = table_bound(den, p.n, p.m)
+    if not (nums.dtype == np.int64 and fits_int64(bound)):
+        nums = int_array(nums, bound)
+    return TabulatedMechanism(domain, nums, den, name)
 
 
 def tabulate_builtin(name: str, domain: Domain, **params: Any) -> TabulatedMechanism | None:
