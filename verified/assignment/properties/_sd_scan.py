@@ -33,7 +33,7 @@ import numpy as np
 
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.properties._admissible import RankingTables
-from verified.assignment.properties._whole_domain import CHUNK, profile_types
+from verified.assignment.properties._whole_domain import CHUNK, fits, profile_types
 
 
 def surely_sd_efficient(
@@ -75,8 +75,10 @@ def _cycle(above: np.ndarray, m: int) -> np.ndarray:
 
 def sd_scan(table: TabulatedMechanism) -> np.ndarray:
     """`surely_sd_efficient` at every profile of the table's domain."""
-    tables = RankingTables(table.domain)
     total = len(table.domain)
+    if not fits(table):
+        return np.zeros(total, dtype=bool)
+    tables = RankingTables(table.domain)
     return np.concatenate(
         [surely_sd_efficient(table, s, min(total, s + CHUNK), tables) for s in range(0, total, CHUNK)]
         or [np.zeros(0, dtype=bool)]

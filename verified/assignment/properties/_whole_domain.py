@@ -34,7 +34,7 @@ from verified.assignment.domain import Domain
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import OUTSIDE, Problem, Profile
 from verified.assignment.properties._common import domain_description, over_domain
-from verified.assignment.properties._phase_one import FEASIBLE, phase_one
+from verified.assignment.properties._phase_one import FEASIBLE, SAFE, phase_one
 from verified.assignment.stochastic import StochasticAssignment
 from verified.lp.solve import AUTO_SIMPLEX_ENTRIES
 from verified.numbers import fraction_text
@@ -79,6 +79,12 @@ def deterministic_assignments(problem: Problem, limit: int = MAX_DETERMINISTIC) 
     if not walk(0):
         return None
     return np.array(out, dtype=np.int64).reshape(len(out), problem.n)
+
+
+def fits(table: TabulatedMechanism) -> bool:
+    """The vectorised paths need int64 numerators below `_phase_one.SAFE` and objects that fit
+    in an int64 bitmask; other tables take the one-profile checks."""
+    return table.denominator < SAFE and table.numerators.dtype.kind in "iu" and table.problem.m < 62
 
 
 def profile_types(domain: Domain, start: int, stop: int) -> np.ndarray:
@@ -214,6 +220,8 @@ def decompositions(
     does not hold (its number and ``one_profile``'s own result there), or None when the problem
     has too many deterministic assignments for this path."""
     domain = table.domain
+    if not fits(table):
+        return None
     assignments = deterministic_assignments(table.problem)
     if assignments is None:
         return None
