@@ -12,6 +12,10 @@ what the checker re-derives from the validated subject.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import sys
+from array import array
+from collections.abc import Iterable
 from fractions import Fraction
 
 from verified.recheck.assignment_subject import full_size
@@ -30,6 +34,7 @@ MANIPULATION = (
     "truthful_row",
     "misreport_row",
 )
+DIGEST_CHUNK = 1 << 16  # numerators hashed at a time
 RANKING_ORDER = "by length, then lexicographic in object positions (itertools.permutations)"
 
 
@@ -67,23 +72,34 @@ def table_digest(t: Table) -> str:
     """SHA-256 of canonical {"denominator", "shape", "encoding", "numerators_sha256"}: the
     numerators (flattened, C order) as 8-byte big-endian signed integers
     ("int64-big-endian", denominator < 2**63) or as the ASCII text "[v0,v1,...]"."""
-    flat = [v for block in t.nums for row in block for v in row]
+    flat = itertools.chain.from_iterable(itertools.chain.from_iterable(t.nums))
     return digest_of(flat, t.den, [t.count, t.n, t.m + 1])
 
 
-def digest_of(flat: list[int], den: int, shape: list[int]) -> str:
+def digest_of(flat: Iterable[int], den: int, shape: list[int]) -> str:
+    """The digest of the numerators ``flat`` (any iterable of integers, hashed in chunks of
+    `DIGEST_CHUNK` values: never a second copy of the table, nor one bytes object per entry)."""
+    values = iter(flat)
+    numerators = hashlib.sha256()
     if den < 2**63:
         encoding = "int64-big-endian"
-        data = b"".join(v.to_bytes(8, "big", signed=True) for v in flat)
+        while chunk := array("q", itertools.islice(values, DIGEST_CHUNK)):
+            if sys.byteorder == "little":
+                chunk.byteswap()
+            numerators.update(chunk)
     else:
         encoding = "decimal-json"
-        data = ("[" + ",".join(map(str, flat)) + "]").encode("ascii")
+        separator = b"["
+        while chunk := list(itertools.islice(values, DIGEST_CHUNK)):
+            numerators.update(separator + ",".join(map(str, chunk)).encode("ascii"))
+            separator = b","
+        numerators.update(b"[]" if separator == b"[" else b"]")
     return sha256(
         {
             "denominator": den,
             "shape": shape,
             "encoding": encoding,
-            "numerators_sha256": hashlib.sha256(data).hexdigest(),
+            "numerators_sha256": numerators.hexdigest(),
         }
     )
 

@@ -14,7 +14,7 @@ import itertools
 from fractions import Fraction
 
 from verified.recheck import assignment_subject as subject
-from verified.recheck.core import ensure, exact_keys, text_list
+from verified.recheck.core import ensure, exact_keys, fail, integer, text_list
 
 OUTSIDE = "outside"
 
@@ -24,6 +24,40 @@ def full_preferences(objects: list[str]) -> list[tuple[str, ...]]:
     for k in range(len(objects) + 1):
         out.extend(itertools.permutations(objects, k))
     return out
+
+
+def numerators(
+    value: object, profiles_len: int, n: int, m: int, den: int, caps: list[int], where: str
+) -> None:
+    """`verified.recheck.assignment_subject.numerators` (shape, types, rows summing to ``den``,
+    columns within capacity; the same rules, in the same order, with the same messages), for a
+    table as JSON reads it (lists) or as `verified.recheck.reader.read_certificate` shares it
+    (tuples, each distinct row and profile one object): a row or profile object already found
+    valid is not checked again, so the work follows the distinct rows and profiles."""
+    ensure(
+        isinstance(value, list) and len(value) == profiles_len, f"{where}: expected {profiles_len} profiles"
+    )
+    limits = [q * den for q in caps]
+    good_rows: set[int] = set()
+    good_blocks: set[int] = set()  # ids of objects alive in ``value`` throughout: never reused here
+    for pi, block in enumerate(value):  # type: ignore[arg-type]
+        if id(block) in good_blocks:
+            continue
+        ensure(isinstance(block, (list, tuple)) and len(block) == n, f"{where}[{pi}]: expected {n} rows")
+        for i, row in enumerate(block):
+            if id(row) in good_rows:
+                continue
+            place = f"{where}[{pi}][{i}]"
+            ensure(isinstance(row, (list, tuple)) and len(row) == m + 1, f"{place}: expected {m + 1} entries")
+            if not all(type(v) is int and 0 <= v <= den for v in row):
+                for k, v in enumerate(row):
+                    integer(v, f"{place}[{k}]", low=0, high=den)
+            ensure(sum(row) == den, f"{place}: the row does not sum to 1")
+            good_rows.add(id(row))
+        for k, used in enumerate(map(sum, zip(*block, strict=True))):
+            if k < m and used > limits[k]:
+                fail(f"{where}[{pi}]: column {k} is over its capacity")
+        good_blocks.add(id(block))
 
 
 class Table:
@@ -50,7 +84,7 @@ class Table:
         )
         self.sizes = [len(p) for p in self.preferences]
         self.position = [{p: k for k, p in enumerate(ps)} for ps in self.preferences]
-        subject.numerators(
+        numerators(
             self.nums, self.count, self.n, self.m, self.den, self.capacities, "subject.mechanism.numerators"
         )
         self.rank = (
