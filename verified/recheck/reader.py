@@ -13,6 +13,14 @@ before anything is believed:
 * nesting: at most `Limits.max_depth` levels (100,000 nested brackets would
   otherwise overflow the parser's recursion).
 
+Memory follows the certificate, not a multiple of it: the text is held once (the raw
+bytes are dropped when decoded), and `read_certificate` reads an assignment table's
+numerators (``subject.encoding.mechanism.numerators``, nearly all of a large certificate)
+into tuples with each distinct row and profile stored once -- the same JSON value, which
+`verified.recheck.core.canonical` writes back byte for byte, so the subject hash and every
+check see exactly what `json.loads` would have built. Any text that is not such a table
+(spaces aside) is read the ordinary way, under the same rules.
+
 Any violation raises `RecheckError` naming the file and the rule.
 """
 
@@ -24,7 +32,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from json.decoder import scanstring
 from pathlib import Path
@@ -147,8 +155,8 @@ class _Parser:
     The objects on the way to ``subject.encoding.mechanism.numerators`` are walked here (keys
     checked for duplicates); every other value is one call of the C scanner, with the same hooks as
     before (duplicate keys, floats, constants, digits) and its nesting checked at once. With
-    ``compact``, the numerators of an assignment table are read one profile at a time into tuples,
-    equal rows and equal profiles shared (`_table`): the same JSON value, a fraction of the memory."""
+    ``compact``, the numerators of an assignment table are read into tuples, equal rows and equal
+    profiles shared (`table`): the same JSON value, a fraction of the memory."""
 
     def __init__(self, text: str, limits: Limits, compact: bool) -> None:
         self.text, self.limits, self.compact = text, limits, compact
@@ -191,10 +199,10 @@ class _Parser:
             raise self.error("Extra data", pos)
         return value
 
-    def value(self, pos: int, depth: int, scan: Callable | None = None) -> tuple[object, int]:
+    def value(self, pos: int, depth: int) -> tuple[object, int]:
         """One JSON value at ``pos`` (whose nesting level is ``depth``) by the C scanner."""
         try:
-            value, end = (scan or self.scan)(self.text, pos)
+            value, end = self.scan(self.text, pos)
         except StopIteration as stop:
             raise self.error("Expecting value", stop.value) from None
         _check_depth(value, self.limits.max_depth - depth + 1)
@@ -243,7 +251,7 @@ class _Parser:
 
     def table(self, pos: int, depth: int) -> tuple[object, int]:
         """The numerators, a list (profiles) of lists (rows) of integers, as a list of tuples of
-        tuples, every distinct row and profile stored once (`_canonical_table` for the canonical
+        tuples, every distinct row and profile stored once (`canonical_table` for the canonical
         text the library writes, else one profile per call of the C scanner). Anything else in the
         text (a string, a float, ``true``, an object, a deeper list, a too long integer) is read
         again by `value`, so the result is always exactly the value `json.loads` would build."""
