@@ -27,12 +27,18 @@ from typing import Any
 import numpy as np
 
 from verified.assignment.domain import Domain
-from verified.assignment.intbounds import int_dtype, scaled_capacities, table_bound, table_numerators
+from verified.assignment.intbounds import (
+    fits_int64,
+    int_dtype,
+    scaled_capacities,
+    table_bound,
+    table_numerators,
+)
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import Preference, Problem
-from verified.assignment.properties._common import array_digest
+from verified.assignment.properties._common import array_digest, prefixes
 from verified.assignment.properties.equal_treatment import check_anonymous
-from verified.assignment.properties.strategyproofness import find_manipulation, manipulation_evidence
+from verified.assignment.properties.strategyproofness import manipulation_evidence
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds
@@ -77,12 +83,48 @@ def _rank_rows(sorted_rows: np.ndarray, k: int) -> np.ndarray:
     return table[sorted_rows + shift, shift + 1].sum(axis=1)
 
 
+def compact_dtype(bound: int) -> Any:
+    """Smallest signed integer dtype holding every integer of absolute value at most ``bound``
+    (int8, int16, int32, int64), else ``object`` (Python ints). Storage only: a computation
+    that can exceed ``bound`` (a sum over agents, a row sum before validation) upcasts first."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if abs(int(bound)) <= np.iinfo(dtype).max:
+            return dtype
+    return int_dtype(bound)
+
+
+def multiset_levels(k: int, r: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For every size s = 0 .. r: ``(rows, drop)`` where ``rows`` holds every multiset of size s
+    from k kinds as sorted rows in rank (colex) order and ``drop[i, j]`` is the rank, among the
+    multisets of size s - 1, of ``rows[i]`` without its entry j.
+
+    Built level by level without sorting or ranking: in colex order the multisets of size s
+    are, for t = 0 .. k - 1, the first C(t + s - 1, s - 1) multisets of size s - 1 (those with
+    every entry <= t) with t appended; that block starts at rank C(t + s - 1, s). Dropping the
+    appended t gives back the row's own index in level s - 1; dropping an earlier entry j gives
+    ``drop[., j]`` of level s - 1 shifted by the start C(t + s - 2, s - 1) of block t there."""
+    levels = [(np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.int64))]
+    row_dtype = compact_dtype(k)
+    for s in range(1, r + 1):
+        prev_rows, prev_drop = levels[-1]
+        size = multiset_count(k, s)
+        rows = np.empty((size, s), dtype=row_dtype)
+        drop = np.empty((size, s), dtype=compact_dtype(max(multiset_count(k, s - 1), 1 << 16)))
+        for t in range(k):
+            start, count = comb(t + s - 1, s), comb(t + s - 1, s - 1)
+            block = slice(start, start + count)
+            rows[block, : s - 1] = prev_rows[:count]
+            rows[block, s - 1] = t
+            if s > 1:
+                drop[block, : s - 1] = prev_drop[:count] + comb(t + s - 2, s - 1)
+            drop[block, s - 1] = np.arange(count)
+        levels.append((rows, drop))
+    return levels
+
+
 def all_multisets(k: int, r: int) -> np.ndarray:
     """Every multiset of size ``r`` from ``k`` kinds, as sorted rows, in rank order."""
-    items = list(itertools.combinations_with_replacement(range(k), r))
-    rows = np.array(items, dtype=np.int64).reshape(len(items), r)
-    order = np.argsort(_rank_rows(rows, k), kind="stable")
-    return rows[order]
+    return multiset_levels(k, r)[-1][0].astype(np.int64)
 
 
 def _others_ranks(full: np.ndarray, k: int) -> np.ndarray:
@@ -167,7 +209,17 @@ class OrbitTable:
             raise InvalidInput(
                 f"denominator must be a positive integer, got {self.denominator!r}", "orbit table"
             )
-        nums = table_numerators(self.numerators, table_bound(self.denominator, p.n, p.m), "orbit table")
+        raw, den = self.numerators, self.denominator
+        bound = table_bound(den, p.n, p.m)
+        if raw.dtype.kind == "i" and fits_int64(bound):
+            nums = raw  # fixed width, every sum beyond one row is formed upcast (`_validate`)
+        else:
+            nums = table_numerators(raw, bound, "orbit table")  # Python ints, or int64
+        self._check_entries(nums)
+        if nums.dtype != object and nums.dtype != compact_dtype(den):
+            # Entries are in [0, den] now, so the narrowest dtype holding den holds them and
+            # every partial sum of one row (at most den): the table is stored compactly.
+            nums = nums.astype(compact_dtype(den))
         object.__setattr__(self, "numerators", nums)
         nums.flags.writeable = False
         self._validate()
@@ -176,34 +228,56 @@ class OrbitTable:
         rest = [list(self.rankings[a]) for a in multiset_unrank(others, self.problem.n - 1)]
         return f"orbit table row (own ranking {list(self.rankings[t])}, others {rest})"
 
+    def _check_entries(self, nums: np.ndarray) -> None:
+        """Every entry in [0, den], one own ranking at a time (no table-sized temporaries)."""
+        den = self.denominator
+        for t in range(nums.shape[0]):
+            block = nums[t]
+            high = den if block.dtype == object or den <= np.iinfo(block.dtype).max else None
+            bad = np.argwhere((block < 0) | (block > high)) if high is not None else np.argwhere(block < 0)
+            if len(bad):
+                o, c = (int(v) for v in bad[0])
+                value = fraction_text(Fraction(int(nums[t, o, c]), den))
+                raise InvalidInput(
+                    f"probability {value} is outside [0, 1]",
+                    f"{self._where(t, o)}[{self.problem.columns[c]!r}]",
+                )
+
     def _validate(self) -> None:
+        """Rows sum to the denominator; at every multiset profile the columns (with
+        multiplicity) are within capacity. Both streamed: rows one own ranking at a time, and
+        the n-agent multiset profiles P = M + [t] by their largest ranking t (M an (n - 1)-
+        multiset with entries <= t), in rank order, so the first violation reported is the
+        same as when the whole table is scanned at once."""
         p, nums, den = self.problem, self.numerators, self.denominator
-        bad = np.argwhere((nums < 0) | (nums > den))
-        if len(bad):
-            t, o, c = (int(v) for v in bad[0])
-            value = fraction_text(Fraction(int(nums[t, o, c]), den))
-            raise InvalidInput(
-                f"probability {value} is outside [0, 1]", f"{self._where(t, o)}[{p.columns[c]!r}]"
-            )
-        sums = nums.sum(axis=2)
-        bad = np.argwhere(sums != den)
-        if len(bad):
-            t, o = (int(v) for v in bad[0])
-            value = fraction_text(Fraction(int(sums[t, o]), den))
-            raise InvalidInput(f"row sums to {value}, not 1", self._where(t, o))
-        full = all_multisets(len(self.rankings), p.n)
-        others = _others_ranks(full, len(self.rankings))
-        columns = sum(nums[full[:, j], others[:, j], : p.m] for j in range(p.n))  # <= n * den
+        for t in range(nums.shape[0]):
+            sums = nums[t].sum(axis=1, dtype=None if nums.dtype == object else np.int64)  # <= (m+1) den
+            bad = np.flatnonzero(sums != den)
+            if len(bad):
+                o = int(bad[0])
+                value = fraction_text(Fraction(int(sums[o]), den))
+                raise InvalidInput(f"row sums to {value}, not 1", self._where(t, o))
+        k, n = len(self.rankings), p.n
+        rows, drop = multiset_levels(k, n - 1)[-1]
         caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
-        bad = np.argwhere(columns > caps)
-        if len(bad):
-            q, c = (int(v) for v in bad[0])
-            prof = [list(self.rankings[a]) for a in full[q]]
-            raise InvalidInput(
-                f"column {p.objects[c]!r} sums to {fraction_text(Fraction(int(columns[q, c]), den))}, "
-                f"more than its capacity {p.capacities[c]}",
-                f"orbit table at the multiset profile {prof}",
-            )
+        wide = object if nums.dtype == object else np.int64  # a column sum is at most n * den
+        step = max(1, (1 << 21) // max(1, n * (p.m + 1)))
+        for t in range(k):
+            shift = comb(t + n - 2, n - 1) if n > 1 else 0  # start of block t among the multisets
+            for start in range(0, comb(t + n - 1, n - 1), step):
+                part = slice(start, min(start + step, comb(t + n - 1, n - 1)))
+                columns = nums[t, part, : p.m].astype(wide)
+                for j in range(n - 1):
+                    columns += nums[rows[part, j], drop[part, j].astype(np.int64) + shift, : p.m]
+                bad = np.argwhere(columns > caps)
+                if len(bad):
+                    q, c = (int(v) for v in bad[0])
+                    prof = [list(self.rankings[a]) for a in [*rows[part.start + q].tolist(), t]]
+                    value = fraction_text(Fraction(int(columns[q, c]), den))
+                    raise InvalidInput(
+                        f"column {p.objects[c]!r} sums to {value}, more than its capacity {p.capacities[c]}",
+                        f"orbit table at the multiset profile {prof}",
+                    )
 
     @property
     def domain(self) -> Domain:
@@ -295,6 +369,52 @@ class OrbitTable:
         return TabulatedMechanism(domain, nums, self.denominator, self.name)
 
 
+def _find_manipulation(orbits: OrbitTable) -> tuple[int, tuple[int, ...], int, int] | None:
+    """`find_manipulation` on the orbit table (reported ranking along axis 0, the others'
+    multiset as the rest index), streamed over blocks of multisets: the same answer (first t,
+    then prefix, then multiset; the first misreport attaining the largest probability of that
+    prefix) without one table-sized array per prefix.
+
+    The prefix sums of a block are formed in the table's own dtype: it holds the denominator
+    (`OrbitTable` stores the narrowest such dtype), which bounds every sum of entries of one
+    validated row."""
+    p, nums = orbits.problem, orbits.numerators
+    k, count = nums.shape[0], nums.shape[1]
+    full = tuple(range(p.m + 1))
+    members: dict[tuple[int, ...], list[tuple[int, int]]] = {}  # prefix set -> (t, prefix number)
+    for t, pref in enumerate(orbits.rankings):
+        for number, cols in enumerate(prefixes(p, pref)):
+            key = tuple(sorted(cols))
+            if key != full:
+                members.setdefault(key, []).append((t, number))
+    owners = {key: np.array([t for t, _ in found], dtype=np.int64) for key, found in members.items()}
+    first: dict[tuple[int, int], int] = {}  # (t, prefix number) -> first short multiset
+    step = max(1, (1 << 20) // max(1, k * (p.m + 1)))
+    for start in range(0, count, step):
+        block = nums[:, start : start + step, :]
+        sums: dict[tuple[int, ...], np.ndarray] = {}
+
+        def subset_sum(key: tuple[int, ...], block: np.ndarray = block, sums: dict = sums) -> np.ndarray:
+            found = sums.get(key)
+            if found is None:
+                found = block[:, :, key[0]] if len(key) == 1 else subset_sum(key[:-1]) + block[:, :, key[-1]]
+                sums[key] = found
+            return found
+
+        for key, who in members.items():
+            values = subset_sum(key)
+            short = values[owners[key]] < values.max(axis=0)
+            for row in np.flatnonzero(short.any(axis=1)).tolist():
+                first.setdefault(who[row], start + int(np.argmax(short[row])))
+    if not first:
+        return None
+    t, number = min(first)
+    rest = first[t, number]
+    cols = prefixes(p, orbits.rankings[t])[number]
+    column = [sum(int(v) for v in nums[r, rest, list(cols)].tolist()) for r in range(k)]
+    return t, cols, rest, column.index(max(column))
+
+
 def check_strategyproof_anonymous(orbits: OrbitTable) -> CheckResult:
     """SD-strategy-proofness (Erdil, section 2) of an anonymous mechanism, on its orbits.
 
@@ -306,7 +426,7 @@ def check_strategyproof_anonymous(orbits: OrbitTable) -> CheckResult:
     profiles this covers (k^n)."""
     start = time.perf_counter()
     p, k = orbits.problem, len(orbits.rankings)
-    found = find_manipulation(orbits.numerators, 0, orbits.denominator, p, orbits.rankings)
+    found = _find_manipulation(orbits)
     if found is not None:
         t, cols, rest, r = found
         others = [orbits.rankings[a] for a in multiset_unrank(rest, p.n - 1)]
@@ -339,29 +459,27 @@ def is_strategyproof_anonymous(orbits: OrbitTable) -> bool:
 
 
 def rp_orbit_table(problem: Problem, rankings: Sequence[Preference] | None = None) -> OrbitTable:
-    """Random priority on orbits via the type DP of
-    `verified.assignment.mechanisms.random_priority.rp_type_rows` (default rankings: the
-    full domain)."""
+    """Random priority on orbits (default rankings: the full domain), from the vectorised
+    availability recursion `verified.assignment.mechanisms.random_priority.rp_orbit_numerators`
+    (tested equal, entry for entry, to one `rp_type_rows` call per multiset profile through
+    `OrbitTable.from_type_rows`)."""
     from verified.assignment.domain import all_preferences
-    from verified.assignment.mechanisms.random_priority import rp_type_rows
+    from verified.assignment.mechanisms.random_priority import rp_orbit_numerators
 
     chosen = all_preferences(problem.objects) if rankings is None else tuple(tuple(r) for r in rankings)
-    return OrbitTable.from_type_rows(
-        problem,
-        chosen,
-        lambda multiset: rp_type_rows(problem, multiset),
-        name="random priority",
-        anonymity="by construction (type DP)",
-        neutral=True,
-    )
+    Domain(problem, tuple(chosen for _ in problem.agents))  # validates the rankings first
+    nums, den = rp_orbit_numerators(problem, chosen)
+    return OrbitTable(problem, chosen, nums, den, "random priority", "by construction (type DP)")
 
 
 __all__ = [
     "OrbitTable",
     "all_multisets",
+    "compact_dtype",
     "check_strategyproof_anonymous",
     "is_strategyproof_anonymous",
     "multiset_count",
+    "multiset_levels",
     "multiset_rank",
     "multiset_unrank",
     "rp_orbit_table",

@@ -317,6 +317,106 @@ def rp_type_rows(
     return {pref: rows[names[pref]] for pref in multiset}, den
 
 
+def _rp_states(
+    capacities: Sequence[int], rankings: Sequence[IndexPreference], steps: int
+) -> tuple[list[Caps], list[int], np.ndarray]:
+    """Remaining-capacity vectors reachable from ``capacities`` when at most ``steps`` agents
+    with rankings in ``rankings`` have picked, in the order found (so the states reachable in
+    s steps are a prefix of the list); how many are reachable in s = 0 .. steps steps; and
+    ``after[state, t]``, the state once an agent of ranking t has taken her best object left
+    (the same state when nothing she accepts is left)."""
+    states: list[Caps] = [tuple(capacities)]
+    index = {states[0]: 0}
+    reachable = [1]
+    after_rows: list[list[int]] = []
+    done = 0
+    for _ in range(steps + 1):
+        frontier = len(states)
+        for state in states[done:frontier]:
+            row = []
+            for pref in rankings:
+                best = next((x for x in pref if state[x] > 0), None)
+                nxt = state if best is None else state[:best] + (state[best] - 1,) + state[best + 1 :]
+                if nxt not in index:
+                    index[nxt] = len(states)
+                    states.append(nxt)
+                row.append(index[nxt])
+            after_rows.append(row)
+        done = frontier
+        reachable.append(len(states))
+    return states, reachable[: steps + 1], np.array(after_rows, dtype=np.int64)
+
+
+def rp_orbit_numerators(problem: Problem, rankings: Sequence[Preference]) -> tuple[np.ndarray, int]:
+    """Random priority on orbits: ``(numerators, n!)`` with ``numerators[t, M, c]`` the number of
+    the n! orders in which an agent reporting ``rankings[t]`` gets column c while the others'
+    reports form the multiset number M (`verified.assignment.anonymous.multiset_rank`), in the
+    narrowest integer dtype holding n! (`verified.assignment.anonymous.compact_dtype`).
+
+    The availability recursion of `_availability`, vectorised over all multisets of one size at
+    once: with r others left and remaining capacities S (capped at n: more copies never run
+    out), ``A_r[M, S, mask]`` counts the (r + 1)! orders of the r others and the fixed agent by
+    the set ``mask`` of objects left when the fixed agent moves:
+
+        A_r[M, S] = r! [mask(S)] + sum over the r positions j of A_{r-1}[M - M_j, S after M_j]
+
+    (an agent of ranking M_j moves first; summing over positions counts each ranking with its
+    multiplicity). ``drop`` of `~verified.assignment.anonymous.multiset_levels` gives the rank of
+    M - M_j, and level r only needs the states reachable after n - 1 - r picks. Every count is
+    at most (r + 1)!, stored in the narrowest dtype holding it. The row of ranking t is the
+    top level (r = n - 1, S = the capacities) summed over the masks by t's best object left."""
+    from verified.assignment.anonymous import compact_dtype, multiset_count, multiset_levels
+
+    n, m = problem.n, problem.m
+    prefs = [tuple(problem.object_index(x) for x in r) for r in rankings]
+    k = len(prefs)
+    states, reachable, after = _rp_states([min(q, n) for q in problem.capacities], prefs, n - 1)
+    masks = [sum(1 << x for x in range(m) if state[x] > 0) for state in states]
+    distinct = sorted(set(masks))
+    mask_of = np.array([distinct.index(mask) for mask in masks], dtype=np.int64)
+    levels = multiset_levels(k, n - 1)
+    width = len(distinct)
+    # level 0 (no others): the fixed agent moves at once, in the one order
+    table = np.zeros((1, reachable[n - 1], width), dtype=compact_dtype(1))
+    table[0, np.arange(reachable[n - 1]), mask_of[: reachable[n - 1]]] = 1
+    for r in range(1, n):
+        rows, drop = levels[r]
+        count, live = multiset_count(k, r), reachable[n - 1 - r]
+        here = np.arange(live)
+        nxt = np.zeros((count, live, width), dtype=compact_dtype(factorial(r + 1)))
+        nxt[:, here, mask_of[:live]] = factorial(r)
+        step = max(1, (1 << 22) // (live * width))
+        for start in range(0, count, step):
+            part = slice(start, min(start + step, count))
+            out = nxt[part]
+            for j in range(r):
+                out += table[drop[part, j].astype(np.int64)[:, None], after[:live][:, rows[part, j]].T]
+        table = nxt
+    top = table[:, 0, :]  # the full capacities
+    del table
+    best = np.array(
+        [[next((x for x in pref if mask >> x & 1), m) for mask in distinct] for pref in prefs], dtype=np.int64
+    )
+    den = factorial(n)
+    count = multiset_count(k, n - 1)
+    dtype = compact_dtype(den)
+    nums = np.empty((k, count, m + 1), dtype=dtype)
+    step = max(1, (1 << 22) // max(1, width + k * (m + 1)))
+    for start in range(0, count, step):
+        part = slice(start, min(start + step, count))
+        columns = np.ascontiguousarray(top[part].T)  # one row per mask
+        summed: dict[tuple[int, ...], np.ndarray] = {}
+        for t in range(k):
+            for c in range(m + 1):
+                group = tuple(np.flatnonzero(best[t] == c).tolist())
+                found = summed.get(group)
+                if found is None:
+                    found = columns[list(group)].sum(axis=0, dtype=dtype) if group else 0
+                    summed[group] = found
+                nums[t, part, c] = found
+    return nums, den
+
+
 def random_priority_counts(problem: Problem, profile: Profile) -> tuple[tuple[tuple[int, ...], ...], int]:
     """RP(profile) as integer numerators per agent over the denominator n!."""
     prefs = index_profile(problem, profile)
