@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -90,51 +91,53 @@ def _outcomes(domain: Domain, kernel: Kernel, draw: Any) -> np.ndarray:
 
 
 class _Counts:
-    """Integer counts per (profile, agent, column), at most ``total`` each.
+    """Integer counts per (profile, agent, column), at most ``total`` each, accumulated as one
+    ``(profiles, n)`` array of packed words.
 
-    Packed: column c of agent i lives in bits [c w, (c + 1) w) of one integer, w = the bit
-    length of ``total``; since every count is at most ``total`` < 2**w, adding packed values
-    never carries between columns. int32 when (m + 1) w <= 31 bits, int64 when <= 63, else
-    one int64 array per column (counts <= total <= 8! fit either way)."""
+    Packed: column c of an agent lives in lane c (bits [c w, (c + 1) w)) of one unsigned word,
+    w = 8, 16 or 32, the smallest lane width with ``total`` < 2**w; since every count is at
+    most ``total``, adding packed values never carries out of a lane (unsigned words: no
+    sign bit either). uint32 when (m + 1) w <= 32, uint64 when <= 64; otherwise (more
+    columns) one int64 array per column, unpacked."""
 
     def __init__(self, size: int, n: int, m: int, total: int) -> None:
-        self.n, self.m, self.width = n, m, total.bit_length()
-        bits = self.width * (m + 1)
-        self.packed = bits <= 63
+        self.n, self.m = n, m
+        width = next((w for w in (8, 16, 32) if total < 1 << w), 64)
+        bits = width * (m + 1)
+        self.packed = bits <= 64
         if self.packed:
-            self.dtype: Any = np.int32 if bits <= 31 else np.int64
-            self.acc = [np.zeros(size, dtype=self.dtype) for _ in range(n)]
-            self.unit = np.array([1 << (self.width * c) for c in range(m + 1)], dtype=self.dtype)
+            self.width = width
+            self.dtype: Any = np.uint32 if bits <= 32 else np.uint64
+            self.lane: Any = {8: np.uint8, 16: np.uint16, 32: np.uint32}[width]
+            self.acc = np.zeros((size, n), dtype=self.dtype)
+            self.unit = np.array([1 << (width * c) for c in range(m + 1)], dtype=self.dtype)
         else:
-            self.columns = [[np.zeros(size, dtype=np.int64) for _ in range(m + 1)] for _ in range(n)]
+            self.columns = [np.zeros((size, n), dtype=np.int64) for _ in range(m + 1)]
 
-    def encode(self, outcomes: np.ndarray) -> list[np.ndarray]:
-        """Per agent: the packed unit of her column (packed), else the column itself."""
+    def encode(self, outcomes: np.ndarray) -> np.ndarray:
+        """(rows, n): the packed unit of every agent's column (packed), else the column."""
         cols = np.where(outcomes < 0, self.m, outcomes).astype(np.intp)
-        if self.packed:
-            return [np.ascontiguousarray(self.unit[cols[:, i]]) for i in range(self.n)]
-        return [np.ascontiguousarray(cols[:, i]) for i in range(self.n)]
+        return self.unit[cols] if self.packed else cols
 
-    def add(self, agent: int, encoded: np.ndarray, weight: int) -> None:
+    def add(self, encoded: np.ndarray, weight: int) -> None:
+        """Add ``weight`` times the encoded outcomes (rows = every profile, in order)."""
         if self.packed:
-            self.acc[agent] += encoded if weight == 1 else encoded * self.dtype(weight)
+            self.acc += encoded if weight == 1 else encoded * self.dtype(weight)
         else:
             for c in range(self.m + 1):
-                self.columns[agent][c] += (encoded == c) * weight
+                self.columns[c] += (encoded == c) * weight
 
     def numerators(self) -> np.ndarray:
-        size = len(self.acc[0]) if self.packed else len(self.columns[0][0])
-        out = np.empty((size, self.n, self.m + 1), dtype=np.int64)
-        for i in range(self.n):
-            if self.packed:
-                shifts = np.arange(0, self.width * (self.m + 1), self.width, dtype=self.dtype)
-                mask = self.dtype((1 << self.width) - 1)
-                out[:, i, :] = (self.acc[i][:, np.newaxis] >> shifts) & mask
-                self.acc[i] = None  # type: ignore[call-overload]  # free as we go
-            else:
-                for c in range(self.m + 1):
-                    out[:, i, c] = self.columns[i][c]
-        return out
+        """(profiles, n, m + 1) int64."""
+        if not self.packed:
+            return np.stack(self.columns, axis=2)
+        size = len(self.acc)
+        if sys.byteorder == "little":  # lane c is the c-th lane of the word in memory
+            lanes = self.acc.view(self.lane).reshape(size, self.n, -1)
+            return lanes[:, :, : self.m + 1].astype(np.int64)
+        shifts = np.arange(0, self.width * (self.m + 1), self.width, dtype=self.dtype)
+        mask = self.dtype((1 << self.width) - 1)
+        return ((self.acc[:, :, np.newaxis] >> shifts) & mask).astype(np.int64)
 
 
 def _lottery(domain: Domain, kernel: Kernel, draws: Counter) -> tuple[np.ndarray, int]:
@@ -144,9 +147,7 @@ def _lottery(domain: Domain, kernel: Kernel, draws: Counter) -> tuple[np.ndarray
     total = sum(draws.values())
     counts = _Counts(len(domain), p.n, p.m, total)
     for draw, weight in draws.items():
-        encoded = counts.encode(_outcomes(domain, kernel, draw))
-        for i in range(p.n):
-            counts.add(i, encoded[i], weight)
+        counts.add(counts.encode(_outcomes(domain, kernel, draw)), weight)
     return counts.numerators(), total
 
 
@@ -314,9 +315,8 @@ def _da_lottery(domain: Domain, draws: Counter) -> tuple[np.ndarray, int] | None
         if found is None:
             return None
         index, outcomes = found
-        encoded = counts.encode(outcomes)
-        for i in range(p.n):
-            counts.add(i, np.take(encoded[i].reshape(-1, last), index, axis=0).ravel(), weight)
+        encoded = counts.encode(outcomes).reshape(-1, last * p.n)  # per state: (last ranking, agent)
+        counts.add(np.take(encoded, index, axis=0).reshape(-1, p.n), weight)
     return counts.numerators(), total
 
 
