@@ -186,6 +186,41 @@ def test_weak_priorities_of_every_shape_for_rda():
         assert_same_table("random_deferred_acceptance", domain, priorities=priorities)
 
 
+def test_rda_without_the_automaton_agrees(monkeypatch):
+    # the per-draw pass over the whole domain, used when the automaton's state numbers would
+    # not fit int64
+    from verified.assignment.mechanisms import tables
+
+    monkeypatch.setattr(tables, "_da_states", lambda domain, strict: None)
+    problem = Problem.make(3, "ab")
+    weak = Priorities.make(problem, {"a": [["1", "2"], "3"], "b": ["3", ["1", "2"]]})
+    assert_same_table("random_deferred_acceptance", Domain.full(problem), priorities=weak)
+    assert_same_table(
+        "random_deferred_acceptance",
+        RESTRICTED["asymmetric"],
+        priorities=Priorities.uniform(RESTRICTED["asymmetric"].problem),
+    )
+
+
+def test_many_objects_unpacked_counts():
+    # 9 columns: 8-bit lanes need 72 bits, so the counts are kept one array per column
+    problem = Problem.make(3, "abcdefgh")
+    domain = Domain.restricted(
+        problem,
+        [
+            [("a", "b", "c"), ("h", "g"), ("d",)],
+            [("a", "h"), ("b", "c", "d", "e"), ()],
+            [("h", "a", "b"), ("e", "f", "g", "h", "a")],
+        ],
+    )
+    assert_same_table("random_boston", domain)
+    weak = {x: ([["1", "2"], "3"] if k % 2 else [["1", "2", "3"]]) for k, x in enumerate(problem.objects)}
+    assert_same_table("random_deferred_acceptance", domain, priorities=Priorities.make(problem, weak))
+    symmetric = Domain.restricted(problem, [[("a", "b"), ("h",), ("b", "h", "a")]] * 3)
+    for name in ("random_boston", "random_priority", "probabilistic_serial"):
+        assert_same_table(name, symmetric)
+
+
 # ---- hypothesis: random small restricted domains -----------------------------------------------
 
 
