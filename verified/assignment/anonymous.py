@@ -216,7 +216,7 @@ class OrbitTable:
         else:
             nums = table_numerators(raw, bound, "orbit table")  # Python ints, or int64
         self._check_entries(nums)
-        if nums.dtype != object and nums.dtype != compact_dtype(den):
+        if fits_int64(bound) and nums.dtype != compact_dtype(den):
             # Entries are in [0, den] now, so the narrowest dtype holding den holds them and
             # every partial sum of one row (at most den): the table is stored compactly.
             nums = nums.astype(compact_dtype(den))
