@@ -41,7 +41,9 @@ EPILOG = """exit codes:
 
 class Progress:
     """A status line on stderr for work that takes more than a second: tqdm when installed,
-    else a plain line refreshed every second; nothing when stderr is not a terminal or quiet."""
+    else a plain line; nothing when stderr is not a terminal or quiet. While the engine reports
+    counts (``tick(counts=(done, total, label))``) it shows profiles done out of the total, the
+    rate and the time left; otherwise the stage and the seconds it has run."""
 
     def __init__(self, label: str, enabled: bool) -> None:
         self.label = label
@@ -50,11 +52,20 @@ class Progress:
         self._bar: Any = None
         self._shown = False
         self._seconds = 0
+        self._counted: Any = None  # the tqdm bar of the current counted work
+        self._counted_key: tuple[int, str] | None = None
+        self._counted_start = 0.0
+        self._drawn = 0.0
 
-    def tick(self) -> None:
-        """Called often; redraws at most once per elapsed second."""
+    def tick(self, counts: tuple[int, int, str] | None = None) -> None:
+        """Called often; redraws at most a few times per second."""
+        if not self.enabled:
+            return
+        if counts is not None:
+            self._count(*counts)
+            return
         elapsed = time.monotonic() - self.start
-        if not self.enabled or int(elapsed) <= self._seconds:
+        if int(elapsed) <= self._seconds:
             return
         self._seconds = int(elapsed)
         if self._bar is None and not self._shown:
@@ -70,13 +81,46 @@ class Progress:
         if self._bar is not None:
             self._bar.update(1)
         else:
-            print(f"\r{self.label}: running for {elapsed:.0f} s", end="", file=sys.stderr, flush=True)
+            self._line(f"{self.label}: running for {elapsed:.0f} s")
+
+    def _count(self, done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if self._counted_key != (total, label):
+            self._close_counted()
+            self._counted_key, self._counted_start = (total, label), now
+            try:
+                from tqdm import tqdm
+
+                self._counted = tqdm(
+                    total=total, desc=label, unit=" profiles", unit_scale=True, file=sys.stderr, leave=False
+                )
+            except ImportError:
+                self._counted = None
+        if self._counted is not None:
+            self._counted.update(done - self._counted.n)
+            return
+        if now - self._drawn < 0.5 and done < total:
+            return
+        self._drawn = now
+        rate = done / max(now - self._counted_start, 1e-9)
+        left = f", {(total - done) / rate:.0f} s left" if rate > 0 else ""
+        self._line(f"{label}: {done:,} / {total:,} profiles, {rate:,.0f}/s{left}")
+
+    def _line(self, text: str) -> None:
+        self._shown = True
+        print("\r" + text.ljust(70), end="", file=sys.stderr, flush=True)
+
+    def _close_counted(self) -> None:
+        if self._counted is not None:
+            self._counted.close()
+            self._counted = None
 
     def close(self) -> None:
+        self._close_counted()
         if self._bar is not None:
             self._bar.close()
         elif self._shown:
-            print("\r" + " " * (len(self.label) + 30) + "\r", end="", file=sys.stderr, flush=True)
+            print("\r" + " " * 72 + "\r", end="", file=sys.stderr, flush=True)
 
 
 def _seconds(where: str) -> Any:
@@ -91,6 +135,20 @@ def _seconds(where: str) -> Any:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
+
+
+def _jobs(text: str) -> int:
+    """An argparse type: a positive number of processes, or -1 for every core."""
+    from verified.engine.executors import resolve_jobs
+
+    try:
+        jobs = int(text.strip())
+        resolve_jobs(jobs)
+    except (ValueError, InvalidInput):
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer or -1 (all cores), got {text!r}"
+        ) from None
+    return jobs
 
 
 def _memory(text: str) -> int:
@@ -124,7 +182,7 @@ def _check(args: argparse.Namespace) -> int:
 
     def tick(report: Any) -> None:
         progress.label = report.stage
-        progress.tick()
+        progress.tick(report.progress)
 
     try:
         report = check_file(
@@ -134,6 +192,8 @@ def _check(args: argparse.Namespace) -> int:
             allow_float=args.allow_float,
             certificates=bool(args.certificate_dir),
             on_tick=tick,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
         )
     finally:
         progress.close()
@@ -265,6 +325,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=_memory,
         help="memory for the run, e.g. 4G or 512M (default: half of the machine's memory); "
         "past it the unfinished properties are UNKNOWN",
+    )
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=1,
+        help="worker processes for tabulating the mechanism (default 1; -1: every core)",
+    )
+    check.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the work on a Dask cluster (e.g. tcp://10.0.0.1:8786; pip install 'verified[dask]')",
     )
     check.add_argument("--allow-float", action="store_true", help="read floats as the decimals they print as")
     check.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")

@@ -1,6 +1,6 @@
 """HiGHS as a *proposer*: floats suggest, exact arithmetic decides.
 
-`solve_highs` runs HiGHS (the optional extra ``verified[highs]``), then turns
+`solve_highs` runs HiGHS (highspy, a run-time dependency), then turns
 its answer into an exact certificate and verifies it with `verify_result`:
 
 * optimal: round HiGHS's primal/dual to simple rationals and verify; if that

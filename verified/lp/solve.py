@@ -18,8 +18,7 @@ def solve_exact(lp: LinearProgram, *, method: Method = "auto", time_limit: float
     """Solve ``lp`` exactly and return a verified `LPResult`.
 
     ``method``: ``"simplex"`` (pure-integer simplex), ``"highs"`` (HiGHS
-    proposes a basis, an exact basis solve repairs it; needs
-    ``verified[highs]``), or ``"auto"``. Whatever the method, a status other
+    proposes a basis, an exact basis solve repairs it), or ``"auto"``. Whatever the method, a status other
     than ``"unknown"`` is returned only after `verify_result` has checked its
     certificate exactly; a certificate that fails gives ``"unknown"`` with the reason.
     """

@@ -19,7 +19,8 @@ limit; the run goes on with the next property.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,17 +135,42 @@ def check_one(
     return limit_outcome_result(name, outcome, text, options.get("python"))
 
 
+@contextmanager
+def engine_for_child(options: dict[str, Any], send: Any) -> Iterator[None]:
+    """The engine's settings for a ``verified check`` child: ``jobs`` processes or the Dask
+    cluster at ``scheduler``, and progress sent to the parent as ``("progress", done, total,
+    label)`` (at most four times a second). No deadline here: the parent kills the child's whole
+    process group (our pool's workers included) at the limit."""
+    from verified.engine.options import engine_options
+
+    last = [0.0]
+
+    def report(done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.25 or done == total:
+            last[0] = now
+            send(("progress", done, total, label))
+
+    scheduler = options.get("scheduler")
+    if scheduler:
+        from verified.engine.dask import dask_executor
+
+        with (
+            dask_executor(scheduler) as executor,
+            engine_options(n_jobs=options.get("jobs") or 1, executor=executor, on_progress=report),
+        ):
+            yield
+    else:
+        with engine_options(n_jobs=options.get("jobs") or 1, on_progress=report):
+            yield
+
+
 def check_worker(send: Any, path: str, requested: list[str] | None, options: dict[str, Any]) -> None:
     """Child entry of ``verified check``: load, tabulate, check each property, stream the results.
     ``options``: ``allow_float``, ``timeout`` (the whole run), ``property_timeout``, ``certificates``
-    (send the subject encodings the certificates need)."""
-    from verified.certificates import build_certificate
-    from verified.explain import explain
-    from verified.io import subject_encoding
-    from verified.registry import applicable, subject_for
-
+    (send the subject encodings the certificates need), ``jobs`` and ``scheduler`` (the engine:
+    `engine_for_child`)."""
     started = time.monotonic()
-    total = options.get("timeout")
     python: list[str] = []
 
     def tell(message: tuple[Any, ...]) -> None:
@@ -152,6 +178,25 @@ def check_worker(send: Any, path: str, requested: list[str] | None, options: dic
             python.append(message[1])
         send(message)
 
+    with engine_for_child(options, send):
+        _check_all(send, path, requested, options, tell, python, started)
+
+
+def _check_all(
+    send: Any,
+    path: str,
+    requested: list[str] | None,
+    options: dict[str, Any],
+    tell: Callable[[tuple[Any, ...]], None],
+    python: list[str],
+    started: float,
+) -> None:
+    from verified.certificates import build_certificate
+    from verified.explain import explain
+    from verified.io import subject_encoding
+    from verified.registry import applicable, subject_for
+
+    total = options.get("timeout")
     subject = load_reporting(path, options.get("allow_float", False), tell)
     names = property_names(subject, requested)
     for name in names:  # refuse a property of the other family before any work
@@ -202,6 +247,7 @@ class FileReport:
     keys: dict[str, str] = field(default_factory=dict)
     current: str | None = None
     stage: str = "loading the file"
+    progress: tuple[int, int, str] | None = None  # (done, total, label) of the engine's current work
 
     def receive(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -212,7 +258,10 @@ class FileReport:
             self.stage = "tabulating the mechanism"
         elif kind == "encoding":
             self.encodings[message[1]] = message[2]
+        elif kind == "progress":
+            self.progress = (message[1], message[2], message[3])
         elif kind == "start":
+            self.progress = None
             self.current = message[1]
             self.stage = f"checking {message[1]}"
         elif kind == "result":
@@ -256,6 +305,8 @@ def check_file(
     allow_float: bool = False,
     certificates: bool = False,
     on_tick: Callable[[FileReport], None] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> FileReport:
     """Run ``verified check`` on ``path`` in a child process bounded by ``limits``. Raises
     `InvalidInput` for bad input (including a user mechanism that kills its process) and
@@ -266,6 +317,8 @@ def check_file(
         "timeout": limits.timeout,
         "property_timeout": limits.property_timeout,
         "certificates": certificates,
+        "jobs": jobs,
+        "scheduler": scheduler,
     }
     outcome = run_in_child(
         check_worker,

@@ -1,0 +1,218 @@
+"""Reading a mechanism's answers over a range of profiles into an integer `Block`, fast and exact.
+
+The cost of certifying a user's Python mechanism should be the cost of calling it. So the
+answers are read without building a `StochasticAssignment` of Fractions per profile:
+
+* rows ``{object: probability}`` whose values are ints or Fractions with denominator 1
+  (every deterministic mechanism) are validated in integers (entries 0 or 1, one 1 per
+  row, column counts within capacity -- only counted when some capacity is below n);
+* a `StochasticAssignment` (the built-ins) is already validated: its Fractions become
+  numerators over the lcm of the profile's denominators;
+* anything else (strings like ``"1/2"``, Fractions, lists, a malformed answer) goes through
+  exactly the library's path (`verified.io.pyload.python_mechanism` on the answer already
+  obtained; the user's function is not called twice), so the accepted inputs, the refused
+  ones and the error messages are those of `verified.assignment.mechanism.tabulate`.
+
+A range's denominator is the lcm of its profiles' denominators, and the table's is the lcm
+of the ranges' (`blocks.concatenate`): the same integers as the library's table.
+
+A user function that raises -- anything, ``SystemExit`` included, but not
+``KeyboardInterrupt`` -- gives an `InvalidInput` naming the profile number, the profile and
+the exception. Its printing goes to stderr, so it cannot corrupt ``--json`` output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from math import lcm
+from typing import Any
+
+import numpy as np
+
+from verified.assignment.mechanism import TabulatedMechanism
+from verified.assignment.model import OUTSIDE
+from verified.assignment.stochastic import StochasticAssignment
+from verified.engine.blocks import Block, as_dtype, smallest_dtype
+from verified.engine.ranges import Range, profiles
+from verified.errors import InvalidInput
+
+
+def _profile_text(profile: Any) -> str:
+    return str([list(r) for r in profile])
+
+
+class RangeReader:
+    """Reads blocks of one subject (`verified.io.AssignmentSubject`); built once per process."""
+
+    def __init__(self, subject: Any, *, allow_float: bool = False) -> None:
+        self.subject = subject
+        self.problem = problem = subject.problem
+        self.domain = subject.domain
+        self.n, self.width = problem.n, problem.m + 1
+        self.columns = {x: k for k, x in enumerate(problem.objects)}
+        self.columns[OUTSIDE] = problem.m
+        self.capacities = list(problem.capacities)
+        self.count_columns = any(q < problem.n for q in problem.capacities)
+        self.table: TabulatedMechanism | None = None
+        self.function: Callable | None = None
+        self.takes_problem = False
+        self.origin = f"mechanism {subject.mechanism.name}"
+        self.replay: Any = None
+        mechanism = subject.mechanism
+        if isinstance(mechanism, TabulatedMechanism):
+            self.table = mechanism
+            return
+        description = getattr(subject, "description", {}) or {}
+        reference = description.get("python")
+        if reference is not None:
+            from verified.io.pyload import _origin, _takes_problem, load_callable, python_mechanism
+
+            raw = load_callable(reference, _base_dir(subject), "mechanism.python")
+            self.function = raw
+            self.takes_problem = _takes_problem(raw, mechanism.name)
+            self.origin = f"mechanism {mechanism.name} ({_origin(raw)})"
+            box: list[Any] = [None]
+            self._box = box
+            self.replay = python_mechanism(
+                problem, lambda _profile: box[0], mechanism.name, allow_float=allow_float
+            )
+        else:
+            self.function = mechanism  # returns a validated StochasticAssignment
+
+    def read(self, part: Range) -> Block:
+        """The block of profiles ``part`` (validated; see module docstring)."""
+        if self.table is not None:
+            nums = np.asarray(self.table.numerators[part.start : part.stop])
+            return Block(
+                part.start, part.stop, self.table.denominator, as_dtype(nums, self.table.denominator)
+            )
+        from verified.io.pyload import _what, user_code_stdout
+
+        n, width = self.n, self.width
+        columns: list[int] = []  # n column indices per deterministic profile (0 for the others)
+        general: dict[int, tuple[int, list[int]]] = {}  # offset -> (denominator, n * width numerators)
+        function, problem, takes_problem = self.function, self.problem, self.takes_problem
+        deterministic = self._deterministic
+        outside = [self.problem.m] * n
+        with user_code_stdout():
+            for offset, profile in enumerate(profiles(self.domain, part)):
+                try:
+                    out = function(problem, profile) if takes_problem else function(profile)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - the user's code may raise anything
+                    raise InvalidInput(
+                        f"{self.origin} {_what(exc)}",
+                        f"profile {_profile_text(profile)} (number {part.start + offset})",
+                    ) from None
+                if out.__class__ is list and deterministic(out, columns):
+                    continue
+                flat = [0] * (n * width)
+                den = self._general(out, profile, part.start + offset, flat, 0)
+                general[offset] = (den, flat)
+                columns.extend(outside)  # placeholder, overwritten by the numerators in `_fold`
+        block = _fold(part, columns, general, (n, width))
+        if self.count_columns:
+            self._check_capacities(block)
+        return block
+
+    def _check_capacities(self, block: Block) -> None:
+        """Refuse a deterministic answer that gives an object to more agents than its capacity
+        (the answers read by `_general` are already validated): the offending profile is read
+        again through the library's path, so the error is the library's own."""
+        m = len(self.capacities)
+        totals = block.numerators[:, :, :m].sum(axis=1)
+        bound = np.array(self.capacities, dtype=object if totals.dtype == object else np.int64)
+        over = np.nonzero((totals > bound * block.denominator).any(axis=1))[0]
+        if len(over) == 0:
+            return
+        number = block.start + int(over[0])
+        profile = self.domain.profile(number)
+        out = self.function(self.problem, profile) if self.takes_problem else self.function(profile)
+        self._general(out, profile, number, [0] * (self.n * self.width), 0)
+        raise InvalidInput(
+            "the mechanism assigns an object to more agents than its capacity",
+            f"profile {_profile_text(profile)} (number {number})",
+        )
+
+    def _deterministic(self, out: list, columns: list[int]) -> bool:
+        """Append the column of each row to ``columns`` and return True when ``out`` is n one-entry
+        rows ``{object: 1}`` (1 an int or a Fraction equal to 1); else change nothing and return
+        False (the answer then goes through `_general`, which accepts or refuses it as the library
+        does). Capacities are checked for the whole block at once, in `_fold`."""
+        if len(out) != self.n:
+            return False
+        get = self.columns.get
+        mark = len(columns)
+        append = columns.append
+        for row in out:
+            if row.__class__ is not dict or len(row) != 1:
+                del columns[mark:]
+                return False
+            for key, value in row.items():
+                k, kind = get(key), value.__class__
+                if k is None or (kind is not int and kind is not Fraction) or value != 1:
+                    del columns[mark:]
+                    return False
+                append(k)
+        return True
+
+    def _general(self, out: Any, profile: Any, number: int, flat: list[int], pos: int) -> int:
+        """Any other answer, through the library's own reading (same acceptance, same errors)."""
+        if self.replay is not None:
+            self._box[0] = out
+            try:
+                out = self.replay(profile)
+            finally:
+                self._box[0] = None
+        if not isinstance(out, StochasticAssignment) or out.problem != self.problem:
+            raise InvalidInput(
+                f"the mechanism returned {type(out).__name__}, not a StochasticAssignment of its problem",
+                f"profile {_profile_text(profile)} (number {number})",
+            )
+        den = 1
+        for row in out.matrix:
+            for v in row:
+                if v.denominator != 1:
+                    den = lcm(den, v.denominator)
+        at = pos
+        for row in out.matrix:
+            for v in row:
+                flat[at] = v.numerator * (den // v.denominator)
+                at += 1
+        return den
+
+
+def _base_dir(subject: Any) -> Any:
+    from pathlib import Path
+
+    base = getattr(subject, "_engine_base_dir", None)
+    if base is not None:
+        return Path(base)
+    source = getattr(subject, "source", "")
+    path = Path(source)
+    return path.parent if path.suffix in (".toml", ".json") else Path.cwd()
+
+
+def _fold(
+    part: Range, columns: list[int], general: dict[int, tuple[int, list[int]]], shape: tuple[int, int]
+) -> Block:
+    """One block over the lcm of the profiles' denominators: the deterministic profiles from their
+    column indices (numerator ``den`` in that column), the others from their numerators."""
+    n, width = shape
+    den = 1
+    for d, _ in general.values():
+        den = lcm(den, d)
+    dtype = smallest_dtype(den)
+    size = len(part)
+    nums = np.zeros((size * n, width), dtype=dtype)
+    if size:
+        cols = np.array(columns, dtype=np.int64)
+        rows = np.arange(size * n)
+        nums[rows, cols] = den
+    nums = nums.reshape((size, n, width))
+    for offset, (d, flat) in general.items():
+        factor = den // d
+        nums[offset] = as_dtype([v * factor for v in flat], den).reshape((n, width))
+    return Block(part.start, part.stop, den, nums)
