@@ -39,12 +39,12 @@ from verified.assignment.properties._admissible import efficient
 from verified.assignment.properties._common import as_table, domain_description, over_domain, prefixes
 from verified.assignment.properties._decomposition import DEFAULT_MAX_ASSIGNMENTS, lottery_or_farkas
 from verified.assignment.properties._sd_scan import sd_scan
-from verified.assignment.properties._whole_domain import exhaustive, per_profile
+from verified.assignment.properties._whole_domain import exhaustive, per_profile, plain_digest, plain_holds
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import VerifiedError
 from verified.lp import Constraint, LinearProgram, solve_exact
 from verified.numbers import fraction_text
-from verified.results import CheckResult, digest, fails, holds, unknown
+from verified.results import CheckResult, fails, holds, unknown
 
 
 def _rank(problem: Problem, pref: Preference, column: int) -> int:
@@ -350,7 +350,7 @@ def check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain
                 "mechanism": mechanism.name,
                 "domain": domain_description(domain),
                 "profiles_checked": len(found),
-                "certificates_digest": digest(found),
+                "certificates_digest": plain_digest(found),
             },
         )
     return over_domain("sd_efficient", mechanism, domain, check_sd_efficient_assignment)
@@ -365,7 +365,8 @@ def check_sd_efficient_per_profile(table: TabulatedMechanism, domain: Domain) ->
     found = _sd_everywhere(table)
     if isinstance(found, tuple):
         return found[1]
-    return holds("sd_efficient", {"kind": "per_profile", "profiles": len(domain), "certificates": found})
+    evidence = {"kind": "per_profile", "profiles": len(domain), "certificates": found}
+    return plain_holds("sd_efficient", evidence)
 
 
 def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[int, CheckResult]:
