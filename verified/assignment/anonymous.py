@@ -12,6 +12,16 @@ Multiset index: the others' ranking positions sorted, a_0 <= a_1 <= ... <= a_{r-
 Strategy-proofness on orbits: agent i's lottery depends only on her report and the
 others' multiset, so "truthful vs every misreport at every profile" is exactly "row
 (t, M) vs rows (r, M) for every true ranking t, misreport r and multiset M".
+
+At scale (RP with n = 5, m = 4 has 65 x 814,385 orbits; n = 6, m = 4 has 65 x 11.2 M): the
+multisets of each size come level by level in colex order with the ranks of their
+one-smaller sub-multisets (`multiset_levels`: no sorting, no ranking, no n-multiset
+array); a table is stored in the narrowest integer dtype holding its denominator
+(`compact_dtype`: int8 for n! = 120), every sum that can exceed one row is formed
+upcast; validation and the strategy-proofness check stream over blocks of multisets
+(per own ranking for the entries, by largest ranking for the capacities), reporting the
+same first violation or witness as a whole-table pass, and the digest is hashed in
+chunks.
 """
 
 from __future__ import annotations
@@ -93,7 +103,7 @@ def compact_dtype(bound: int) -> Any:
     return int_dtype(bound)
 
 
-def multiset_levels(k: int, r: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def multiset_levels(k: int, r: int, keep: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
     """For every size s = 0 .. r: ``(rows, drop)`` where ``rows`` holds every multiset of size s
     from k kinds as sorted rows in rank (colex) order and ``drop[i, j]`` is the rank, among the
     multisets of size s - 1, of ``rows[i]`` without its entry j.
@@ -102,7 +112,8 @@ def multiset_levels(k: int, r: int) -> list[tuple[np.ndarray, np.ndarray]]:
     are, for t = 0 .. k - 1, the first C(t + s - 1, s - 1) multisets of size s - 1 (those with
     every entry <= t) with t appended; that block starts at rank C(t + s - 1, s). Dropping the
     appended t gives back the row's own index in level s - 1; dropping an earlier entry j gives
-    ``drop[., j]`` of level s - 1 shifted by the start C(t + s - 2, s - 1) of block t there."""
+    ``drop[., j]`` of level s - 1 shifted by the start C(t + s - 2, s - 1) of block t there.
+    With ``keep=False`` only level r is returned (the smaller ones are freed as it goes)."""
     levels = [(np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.int64))]
     row_dtype = compact_dtype(k)
     for s in range(1, r + 1):
@@ -119,12 +130,14 @@ def multiset_levels(k: int, r: int) -> list[tuple[np.ndarray, np.ndarray]]:
                 drop[block, : s - 1] = prev_drop[:count] + comb(t + s - 2, s - 1)
             drop[block, s - 1] = np.arange(count)
         levels.append((rows, drop))
-    return levels
+        if not keep:
+            del levels[0]
+    return levels if keep else levels[-1:]
 
 
 def all_multisets(k: int, r: int) -> np.ndarray:
     """Every multiset of size ``r`` from ``k`` kinds, as sorted rows, in rank order."""
-    return multiset_levels(k, r)[-1][0].astype(np.int64)
+    return multiset_levels(k, r, keep=False)[-1][0].astype(np.int64)
 
 
 def _others_ranks(full: np.ndarray, k: int) -> np.ndarray:
@@ -258,7 +271,7 @@ class OrbitTable:
                 value = fraction_text(Fraction(int(sums[o]), den))
                 raise InvalidInput(f"row sums to {value}, not 1", self._where(t, o))
         k, n = len(self.rankings), p.n
-        rows, drop = multiset_levels(k, n - 1)[-1]
+        rows, drop = multiset_levels(k, n - 1, keep=False)[-1]
         caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
         wide = object if nums.dtype == object else np.int64  # a column sum is at most n * den
         step = max(1, (1 << 21) // max(1, n * (p.m + 1)))

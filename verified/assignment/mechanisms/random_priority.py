@@ -27,6 +27,12 @@ serves every ranking of A and every profile containing that sub-profile. Both
 recursions are tested equal to each other and to the enumeration of the n!
 orders.
 
+`rp_orbit_numerators` (the orbit table of `verified.assignment.anonymous.rp_orbit_table`)
+runs the availability recursion bottom-up and vectorised over every multiset of the
+others at once: one integer array per number of remaining others, indexed by (multiset,
+remaining capacities, set of objects left for A), in the narrowest dtype holding the
+counts. It is tested equal to `rp_type_rows` called once per multiset profile.
+
 The recursions only ever see a multiset of rankings, never agent names, so RP
 computed this way is anonymous and treats equals equally *by construction*:
 two agents with the same ranking get the same row.
@@ -381,6 +387,7 @@ def rp_orbit_numerators(problem: Problem, rankings: Sequence[Preference]) -> tup
     table[0, np.arange(reachable[n - 1]), mask_of[: reachable[n - 1]]] = 1
     for r in range(1, n):
         rows, drop = levels[r]
+        levels[r - 1] = None  # type: ignore[call-overload]  # no longer needed
         count, live = multiset_count(k, r), reachable[n - 1 - r]
         here = np.arange(live)
         nxt = np.zeros((count, live, width), dtype=compact_dtype(factorial(r + 1)))
@@ -392,8 +399,9 @@ def rp_orbit_numerators(problem: Problem, rankings: Sequence[Preference]) -> tup
             for j in range(r):
                 out += table[drop[part, j].astype(np.int64)[:, None], after[:live][:, rows[part, j]].T]
         table = nxt
-    top = table[:, 0, :]  # the full capacities
-    del table
+        del nxt, rows, drop
+    top = np.ascontiguousarray(table[:, 0, :])  # the full capacities
+    del table, levels  # only the top level is left: one row of mask counts per multiset
     best = np.array(
         [[next((x for x in pref if mask >> x & 1), m) for mask in distinct] for pref in prefs], dtype=np.int64
     )
