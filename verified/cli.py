@@ -151,6 +151,16 @@ def _jobs(text: str) -> int:
     return jobs
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """An argparse type: ``i/N`` with 1 <= i <= N."""
+    from verified.engine.ranges import parse_shard
+
+    try:
+        return parse_shard(text)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--shard: ")) from None
+
+
 def _memory(text: str) -> int:
     from verified.run.limits import parse_memory
 
@@ -176,6 +186,9 @@ def _check(args: argparse.Namespace) -> int:
             spec(name)
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
+    shard = getattr(args, "shard", None)
+    if shard is not None and not args.certificate_dir:
+        raise InvalidInput("--shard writes a part: say where with --certificate-dir", "--shard")
     quiet = args.quiet or args.json
     limits = Limits(args.timeout, args.property_timeout, args.max_memory or default_max_memory())
     progress = Progress("verified check", not quiet)
@@ -192,11 +205,14 @@ def _check(args: argparse.Namespace) -> int:
             allow_float=args.allow_float,
             certificates=bool(args.certificate_dir),
             on_tick=tick,
-            jobs=args.jobs,
-            scheduler=args.scheduler,
+            jobs=getattr(args, "jobs", 1),
+            scheduler=getattr(args, "scheduler", None),
+            shard=shard,
         )
     finally:
         progress.close()
+    if shard is not None:
+        return _report_shard(args, report, shard)
     names = report.names or []
     docs = [report.docs[n] for n in names if n in report.docs]
     if args.certificate_dir:
@@ -215,7 +231,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{args.file}: every property UNKNOWN ({reason}); no certificate written")
         return EXIT_UNKNOWN
     else:
-        print(f"{report.header['name']} on {report.header['size']} ({args.file})")
+        print(f"{report.header['name']} on {report.header['size']} ({getattr(args, 'shown', args.file)})")
         width = max((len(n) for n in names), default=0)
         for doc in docs:
             name, verdict = doc["property"], doc["verdict"]
@@ -229,6 +245,62 @@ def _check(args: argparse.Namespace) -> int:
     if "unknown" in verdicts or not docs:
         return EXIT_UNKNOWN
     return EXIT_HOLDS
+
+
+def _report_shard(args: argparse.Namespace, report: Any, shard: tuple[int, int]) -> int:
+    """The end of ``check --shard``: the part written (exit 0), or why not (exit 3)."""
+    from verified.certificates import write_certificate
+    from verified.engine.shards import part_name
+
+    if report.part is None:
+        reasons = [d.get("reason") for d in report.docs.values() if d.get("reason")]
+        print(f"{args.file}: shard {shard[0]}/{shard[1]} UNKNOWN ({reasons[0] if reasons else 'no part'})")
+        return EXIT_UNKNOWN
+    part = report.part
+    stem = Path(args.file).name.split(".")[0]
+    path = write_certificate(part, Path(args.certificate_dir) / part_name(stem, shard))
+    start, stop = part["range"]
+    if args.json:
+        print(
+            json.dumps(
+                {"file": str(args.file), "shard": list(shard), "range": [start, stop], "part": str(path)}
+            )
+        )
+    else:
+        print(
+            f"{report.header['name']}: shard {shard[0]}/{shard[1]}, profiles {start:,}..{stop - 1:,} of "
+            f"{part['profiles']:,} tabulated; part written to {path}"
+        )
+        print(
+            f"when every part is there: verified merge {Path(args.certificate_dir) / stem}.shard-*-of-"
+            f"{shard[1]}.part.json* --certificate-dir DIR"
+        )
+    return EXIT_HOLDS
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Verify and assemble the parts, then check their properties on the whole table as one run."""
+    import tempfile
+
+    from verified.engine.shards import merge_parts, write_merged
+
+    document, stem, names = merge_parts([str(p) for p in args.parts])
+    with tempfile.TemporaryDirectory(prefix="verified-merge-") as folder:
+        merged = write_merged(document, Path(folder), stem)
+        run = argparse.Namespace(
+            file=merged,
+            shown=f"merged from {len(args.parts)} parts",
+            all=False,
+            property=",".join(names),
+            certificate_dir=args.certificate_dir,
+            json=args.json,
+            timeout=args.timeout,
+            property_timeout=None,
+            max_memory=args.max_memory,
+            allow_float=False,
+            quiet=args.quiet,
+        )
+        return _check(run)
 
 
 def _recheck(args: argparse.Namespace) -> int:
@@ -334,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes for tabulating the mechanism (default 1; -1: every core)",
     )
     check.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="i/N",
+        help="tabulate only shard i of N (contiguous profiles) and write a part to --certificate-dir; "
+        "`verified merge` assembles the parts and checks the properties",
+    )
+    check.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="run the work on a Dask cluster (e.g. tcp://10.0.0.1:8786; pip install 'verified[dask]')",
@@ -349,6 +428,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recheck.add_argument("certificates", nargs="+", help="certificate files (.json or .json.gz)")
     recheck.set_defaults(run=_recheck)
+    merge = sub.add_parser(
+        "merge",
+        help="assemble the parts of `check --shard` runs and check their properties",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    merge.add_argument("parts", nargs="+", help="every part (PATH.shard-i-of-N.part.json[.gz])")
+    merge.add_argument("--certificate-dir", "-c", help="write one certificate per verdict here")
+    merge.add_argument("--json", action="store_true", help="machine-readable output")
+    merge.add_argument("--timeout", type=_seconds("--timeout"), help="seconds for checking the whole table")
+    merge.add_argument("--max-memory", type=_memory, help="memory for the run, e.g. 4G")
+    merge.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")
+    merge.set_defaults(run=_merge)
     explain = sub.add_parser("explain", help="a certificate's evidence in words")
     explain.add_argument("certificate")
     explain.set_defaults(run=_explain)

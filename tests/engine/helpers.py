@@ -123,3 +123,31 @@ def write_problem(
         f'[domain]\nkind = "full"\n[mechanism]\npython = "engine_user.py:{function}"\nname = "{function}"\n'
     )
     return path
+
+
+PLANTED = '''
+
+def planted(problem, profile):
+    """Serial dictatorship (strategy-proof), except at one profile where agent 1 gets nothing:
+    there she gains by reporting differently (planted counterexample)."""
+    left = dict(zip(problem.objects, problem.capacities))
+    rows = []
+    for ranking in profile:
+        pick = next((x for x in ranking if left[x] > 0), None)
+        if pick is None:
+            rows.append({"outside": 1})
+        else:
+            left[pick] -= 1
+            rows.append({pick: 1})
+    if [list(r) for r in profile] == PLANT_AT:
+        rows[0] = {"outside": 1}
+    return rows
+'''
+
+
+def write_planted(directory: Path, plant_at: list[list[str]], agents: int = 3, objects: str = "ab") -> Path:
+    """``planted`` (above) with its counterexample at ``plant_at``."""
+    path = write_problem(directory, "planted", agents, objects)
+    module = directory / "engine_user.py"
+    module.write_text(module.read_text() + PLANTED + f"\nPLANT_AT = {plant_at!r}\n")
+    return path

@@ -179,7 +179,37 @@ def check_worker(send: Any, path: str, requested: list[str] | None, options: dic
         send(message)
 
     with engine_for_child(options, send):
-        _check_all(send, path, requested, options, tell, python, started)
+        if options.get("shard"):
+            _check_shard(send, path, requested, options, tell)
+        else:
+            _check_all(send, path, requested, options, tell, python, started)
+
+
+def _check_shard(
+    send: Any,
+    path: str,
+    requested: list[str] | None,
+    options: dict[str, Any],
+    tell: Callable[[tuple[Any, ...]], None],
+) -> None:
+    """``--shard i/N``: tabulate one range and send its part (`verified.engine.shards`)."""
+    from verified.engine.shards import build_part
+    from verified.engine.spec import spec_from_file
+    from verified.io import TradingSubject
+    from verified.registry import applicable
+
+    allow_float = options.get("allow_float", False)
+    subject = load_reporting(path, allow_float, tell)
+    if isinstance(subject, TradingSubject):
+        raise InvalidInput(
+            "--shard splits the profiles of an assignment domain, not a trading file", "--shard"
+        )
+    names = property_names(subject, requested)
+    for name in names:
+        applicable(name, subject)
+    shard = tuple(options["shard"])
+    send(("header", {"name": subject.name, "size": _size(subject), "names": names, "agents": None}))
+    send(("part", build_part(path, subject, names, shard, spec_from_file(path, allow_float=allow_float))))
 
 
 def _check_all(
@@ -248,6 +278,7 @@ class FileReport:
     current: str | None = None
     stage: str = "loading the file"
     progress: tuple[int, int, str] | None = None  # (done, total, label) of the engine's current work
+    part: dict[str, Any] | None = None  # with --shard: the part document
 
     def receive(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -258,6 +289,8 @@ class FileReport:
             self.stage = "tabulating the mechanism"
         elif kind == "encoding":
             self.encodings[message[1]] = message[2]
+        elif kind == "part":
+            self.part = message[1]
         elif kind == "progress":
             self.progress = (message[1], message[2], message[3])
         elif kind == "start":
@@ -307,6 +340,7 @@ def check_file(
     on_tick: Callable[[FileReport], None] | None = None,
     jobs: int = 1,
     scheduler: str | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> FileReport:
     """Run ``verified check`` on ``path`` in a child process bounded by ``limits``. Raises
     `InvalidInput` for bad input (including a user mechanism that kills its process) and
@@ -319,6 +353,7 @@ def check_file(
         "certificates": certificates,
         "jobs": jobs,
         "scheduler": scheduler,
+        "shard": shard,
     }
     outcome = run_in_child(
         check_worker,

@@ -1,0 +1,181 @@
+"""Shards: one contiguous range of the domain per machine, then ``verified merge`` (issue 9).
+
+    verified check mine.toml -p sp,ir --shard 2/4 -c parts/   # machine 2 of 4 (CI matrix, SLURM array)
+    verified merge parts/mine.shard-*-of-4.part.json* -c certs/
+
+The expensive part of certifying a user's mechanism is calling it once per profile; a shard does
+that for the profiles ``split(total, N)[i - 1]`` (`verified.engine.ranges`) and writes a *part*:
+the slice of the exact table with its range, count and digest. ``merge`` re-verifies every part
+with the independent checker (`verified.recheck.shard`), refuses parts with gaps, overlaps,
+another subject (the SHA-256 of the mechanism file and of the Python file it names), other
+properties or another tool version -- naming the part -- and then checks the properties on the
+assembled table exactly as a single run would: the merged certificates are the same bytes as
+those of ``verified check`` without ``--shard``, and a failing property carries the same witness,
+the first in profile order, whichever shard held it.
+
+A part (schema ``verified-shard/1``, canonical JSON, gzip-compressed past 1 MB) has exactly the
+keys ``schema``, ``tool``, ``source`` (``file`` stem, ``sha256`` of the spec), ``properties``,
+``problem``, ``domain`` (certificate encodings), ``name`` (the mechanism's), ``shard`` ``[i, N]``,
+``profiles`` (the domain's size), ``range`` ``[start, stop]``, ``denominator``, ``numerators``
+(one block per profile of the range) and ``digest`` (SHA-256 of the canonical JSON of
+``{"range", "denominator", "numerators"}``).
+"""
+
+from __future__ import annotations
+
+import json
+from math import lcm
+from pathlib import Path
+from typing import Any
+
+from verified.errors import InvalidInput
+
+PART_SCHEMA = "verified-shard/1"
+SHARDABLE_NOT = ("sp-anonymous", "ex-post-stable", "osp")  # their subject is more than the table
+
+
+def part_name(stem: str, shard: tuple[int, int]) -> str:
+    i, n = shard
+    return f"{stem}.shard-{i}-of-{n}.part.json"
+
+
+def digest_of(start: int, stop: int, denominator: int, numerators: list[Any]) -> str:
+    """The digest a part states: SHA-256 of the canonical JSON of its slice."""
+    from verified.io.canonical import subject_sha256
+
+    return subject_sha256({"range": [start, stop], "denominator": denominator, "numerators": numerators})
+
+
+def build_part(
+    path: str, subject: Any, names: list[str], shard: tuple[int, int], spec: Any
+) -> dict[str, Any]:
+    """Tabulate shard ``i/N`` of ``subject`` (through the engine, with the settings in force) and
+    return its part document."""
+    from verified.certificates import tool_version
+    from verified.engine.blocks import Block, as_dtype, concatenate
+    from verified.engine.ranges import shard_range
+    from verified.engine.tabulate import Source, tabulate_blocks
+    from verified.io.canonical import domain_encoding, problem_encoding
+
+    refused = [n for n in names if n in SHARDABLE_NOT]
+    if refused:
+        raise InvalidInput(
+            f"{', '.join(refused)} cannot be sharded (its certificate is about more than the table); "
+            "check it without --shard",
+            "--shard",
+        )
+    domain, p = subject.domain, subject.problem
+    part = shard_range(len(domain), shard)
+    domain.require_table()
+    if "python" in subject.description:
+        blocks = tabulate_blocks(Source(subject, spec, subject.mechanism), part)
+    else:  # a built-in (fast table) or a table: slice the whole table
+        table = subject.table
+        nums = table.numerators[part.start : part.stop]
+        blocks = [Block(part.start, part.stop, table.denominator, as_dtype(nums, table.denominator))]
+    numerators, den = concatenate(blocks, (p.n, p.m + 1))
+    rows = numerators.tolist()
+    return {
+        "schema": PART_SCHEMA,
+        "tool": {"name": "verified", "version": tool_version()},
+        "source": {"file": Path(path).name.split(".")[0], "sha256": spec.identity()},
+        "properties": list(names),
+        "problem": problem_encoding(p),
+        "domain": domain_encoding(domain),
+        "name": subject.mechanism.name,
+        "shard": [shard[0], shard[1]],
+        "profiles": len(domain),
+        "range": [part.start, part.stop],
+        "denominator": int(den),
+        "numerators": rows,
+        "digest": digest_of(part.start, part.stop, int(den), rows),
+    }
+
+
+_SAME = ("tool", "source", "properties", "problem", "domain", "name", "profiles")
+
+
+def merge_parts(paths: list[str]) -> tuple[dict[str, Any], str, list[str]]:
+    """Verify and assemble parts: the mechanism document of the whole table (numerators), the
+    original file's stem and the property names. Raises `InvalidInput` naming the part."""
+    from verified.recheck.core import RecheckError, read_certificate
+    from verified.recheck.shard import recheck_part
+
+    if not paths:
+        raise InvalidInput("name the parts to merge", "merge")
+    parts: list[tuple[str, dict[str, Any]]] = []
+    for path in paths:
+        try:
+            doc = read_certificate(path)
+            recheck_part(doc)
+        except RecheckError as exc:
+            raise InvalidInput(f"not a valid part: {exc}", str(path)) from None
+        except OSError as exc:
+            raise InvalidInput(f"cannot read it: {exc.strerror or exc}", str(path)) from None
+        parts.append((str(path), doc))
+    first_path, first = parts[0]
+    for path, doc in parts[1:]:
+        for key in _SAME:
+            if doc[key] != first[key]:
+                what = {"tool": "tool version", "source": "subject (mechanism file)"}.get(key, key)
+                raise InvalidInput(f"its {what} differs from that of {first_path}", path)
+        if doc["shard"][1] != first["shard"][1]:
+            raise InvalidInput(
+                f"it is a shard of {doc['shard'][1]}, {first_path} a shard of {first['shard'][1]}", path
+            )
+    parts.sort(key=lambda item: (item[1]["range"][0], item[1]["range"][1]))
+    at, seen = 0, {}
+    for path, doc in parts:
+        i = doc["shard"][0]
+        if i in seen:
+            raise InvalidInput(f"shard {i}/{doc['shard'][1]} is also given by {seen[i]}", path)
+        seen[i] = path
+        start, stop = doc["range"]
+        if start > at:
+            raise InvalidInput(f"profiles {at}..{start - 1} are in no part (a gap before this one)", path)
+        if start < at:
+            raise InvalidInput(f"its profiles {start}..{min(stop, at) - 1} are also in another part", path)
+        at = stop
+    if at != first["profiles"]:
+        raise InvalidInput(
+            f"profiles {at}..{first['profiles'] - 1} are in no part (shards given: {sorted(seen)} "
+            f"of {first['shard'][1]})",
+            "merge",
+        )
+    den = 1
+    for _, doc in parts:
+        den = lcm(den, doc["denominator"])
+    numerators: list[Any] = []
+    for _, doc in parts:
+        factor = den // doc["denominator"]
+        if factor == 1:
+            numerators.extend(doc["numerators"])
+        else:
+            numerators.extend([[v * factor for v in row] for row in block] for block in doc["numerators"])
+    document = {
+        "format": "verified/assignment/1",
+        "problem": _problem_doc(first["problem"]),
+        "domain": _domain_doc(first["domain"]),
+        "mechanism": {"name": first["name"], "denominator": den, "numerators": numerators},
+    }
+    return document, first["source"]["file"], list(first["properties"])
+
+
+def _problem_doc(encoding: dict[str, Any]) -> dict[str, Any]:
+    """The mechanism-file form of a certificate's problem encoding."""
+    caps = dict(zip(encoding["objects"], encoding["capacities"], strict=True))
+    return {"agents": encoding["agents"], "objects": encoding["objects"], "capacities": caps}
+
+
+def _domain_doc(encoding: dict[str, Any]) -> dict[str, Any]:
+    if encoding.get("full") is True:
+        return {"kind": "full"}
+    return {"kind": "restricted", "preferences": encoding["preferences"]}
+
+
+def write_merged(document: dict[str, Any], folder: Path, stem: str) -> Path:
+    """The assembled table as a mechanism file ``folder/STEM.json`` (the certificates' names
+    then match those of a single run)."""
+    path = folder / f"{stem}.json"
+    path.write_text(json.dumps(document, separators=(",", ":")))
+    return path
