@@ -6,6 +6,9 @@
 Each ``benchmarks/bench_*.py`` module exposes ``cases()``: a list of
 `Case` objects. A case runs once (exact computation, no repetition games),
 reports its wall time next to its target and, where given, a baseline.
+A case measured against a floor (the user's own code, one process) returns
+``(note, ratio)`` and names its ``ratio_target`` (``"<= 1.5"``, ``">= 1.7"``):
+the table shows the ratio and whether it meets the target.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ HERE = Path(__file__).resolve().parent
 class Case:
     name: str
     target_seconds: float | None
-    run: Callable[[], str]  # returns a short note (e.g. the verdict and certificate digest)
+    run: Callable[[], str | tuple[str, float]]  # a short note (verdict, digest), or (note, ratio)
+    ratio_target: str | None = None  # "<= 1.5" or ">= 1.7": the ratio the run returns, against its floor
+
+
+def _meets(ratio: float, target: str) -> bool:
+    op, bound = target.split()
+    return ratio <= float(bound) if op == "<=" else ratio >= float(bound)
 
 
 def _load(path: Path):
@@ -44,17 +53,25 @@ def main(argv: list[str]) -> int:
             continue
         for case in _load(path).cases():
             start = time.perf_counter()
-            note = case.run()
+            out = case.run()
             seconds = time.perf_counter() - start
+            note, ratio = out if isinstance(out, tuple) else (out, None)
             target = "" if case.target_seconds is None else f"< {case.target_seconds:g} s"
             ok = "" if case.target_seconds is None else ("ok" if seconds < case.target_seconds else "SLOW")
-            rows.append((case.name, f"{seconds:.3f} s", target, ok, note))
+            shown_ratio, ratio_target = "", case.ratio_target or ""
+            if ratio is not None:
+                shown_ratio = f"{ratio:.2f}"
+                if case.ratio_target and not _meets(ratio, case.ratio_target):
+                    ok = "SLOW"
+                elif case.ratio_target and not ok:
+                    ok = "ok"
+            rows.append((case.name, f"{seconds:.3f} s", target, shown_ratio, ratio_target, ok, note))
             print(f"  done: {case.name} ({seconds:.2f} s)", file=sys.stderr, flush=True)
-    header = ("benchmark", "time", "target", "", "result")
-    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(5)]
+    header = ("benchmark", "time", "target", "ratio", "ratio target", "", "result")
+    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return 1 if any(r[3] == "SLOW" for r in rows) else 0
+    return 1 if any(r[5] == "SLOW" for r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -91,8 +91,15 @@ def check_properties(
     certificate_dir: str | Path | None = None,
     timeout: float | None = None,
     max_memory: int | str | None = None,
+    n_jobs: int | None = None,
+    executor: Any = None,
+    progress: bool | None = None,
 ) -> dict[str, CheckResult]:
     """Check each property (registry names, e.g. ``"sp"``); certificates re-verified if ``recheck``.
+
+    ``n_jobs`` (processes; -1 every core), ``executor`` (any `concurrent.futures.Executor`, e.g.
+    Dask's ``Client.get_executor()``) and ``progress`` (a bar on stderr) set how the engine
+    tabulates a user's mechanism (`verified.engine`); the results are the same either way.
 
     With ``timeout`` (seconds, for the whole call) or ``max_memory`` (bytes or ``"4G"``; default
     half the machine once a child is used), the work -- loading a file, tabulating, every check and
@@ -100,8 +107,11 @@ def check_properties(
     their results, the others are UNKNOWN with the reason (so `assert_holds` fails saying why).
     Under ``spawn`` (no ``fork``), a subject built in memory without a source file is checked in
     this process, where only the z3 checks honour ``timeout``."""
+    from verified.engine.options import engine_options
+
     options = {"recheck": recheck, "certificate_dir": certificate_dir, "timeout": timeout}
-    return _check(target, properties, options, max_memory)[0]
+    with engine_options(n_jobs=n_jobs, executor=executor, progress=progress):
+        return _check(target, properties, options, max_memory)[0]
 
 
 def _message(name: str, result: CheckResult, agents: list[str] | None) -> str:

@@ -164,3 +164,13 @@ def test_bad_jobs_are_refused(tmp_path):
     for jobs in (0, -2, 1.5, True):
         with pytest.raises(InvalidInput, match="jobs"):
             tabulate(path, n_jobs=jobs)
+
+
+def test_check_properties_takes_n_jobs_and_gives_the_same_results(tmp_path):
+    from verified.testing import check_properties
+
+    path = write_problem(tmp_path, "boston", 3, "ab")
+    one = check_properties(path, "sp", "ir", n_jobs=1)
+    two = check_properties(path, "sp", "ir", n_jobs=2)
+    assert {k: v.to_json() for k, v in one.items()} == {k: v.to_json() for k, v in two.items()}
+    assert one["sp"].verdict.value == "fails" and one["ir"].verdict.value == "holds"

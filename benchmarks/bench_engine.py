@@ -1,0 +1,125 @@
+"""The engine on a user's own mechanism (issue 9): ``verified check FILE --property sp,ir`` on
+``examples/my_mechanism.py:boston`` against the floor of calling that function once per profile
+in a plain loop, one process against two, and four shards merged against one run.
+
+Each measurement runs in a fresh subprocess (``python -c``), so imports and the child process
+of ``verified check`` are counted, and the ratios compare like with like: the plain loop is
+timed inside its subprocess, ``verified check`` as the whole command (``verified.cli.main``).
+Peak memory is the largest resident set of the measured process tree (``ru_maxrss`` of the
+children, from ``resource``).
+
+Before (commit b66ab7f): n = 4, 15 s (14x the loop); n = 5, UNKNOWN after 300 s, 766 MB.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from run import Case
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LOOP = """
+import sys, time
+sys.path.insert(0, {examples!r})
+from verified.io import load_subject
+import my_mechanism
+subject = load_subject({path!r})
+problem, f = subject.problem, my_mechanism.boston
+start = time.perf_counter()
+for profile in subject.domain:
+    f(problem, profile)
+print(time.perf_counter() - start)
+"""
+
+CHECK = """
+import resource, sys, time
+from verified.cli import main
+start = time.perf_counter()
+code = main({argv!r})
+seconds = time.perf_counter() - start
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(code, seconds, max(children, own) / 1024)
+"""
+
+
+def _file(folder: str, n: int) -> str:
+    path = Path(folder) / f"boston_{n}x3.toml"
+    agents = ", ".join(f'"{i + 1}"' for i in range(n))
+    path.write_text(
+        'format = "verified/assignment/1"\n'
+        f'[problem]\nagents = [{agents}]\nobjects = ["a", "b", "c"]\n[domain]\nkind = "full"\n'
+        f'[mechanism]\npython = "{ROOT / "examples" / "my_mechanism.py"}:boston"\nname = "boston"\n'
+    )
+    return str(path)
+
+
+def _python(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _loop(path: str) -> float:
+    return float(_python(LOOP.format(examples=str(ROOT / "examples"), path=path)))
+
+
+def _check(argv: list[str]) -> tuple[int, float, float]:
+    code, seconds, megabytes = _python(CHECK.format(argv=argv)).split()
+    return int(code), float(seconds), float(megabytes)
+
+
+def _ratio_case(n: int) -> Case:
+    def run() -> tuple[str, float]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _file(folder, n)
+            loop = _loop(path)
+            code, seconds, mb = _check(["check", path, "--property", "sp,ir", "-q"])
+        return (
+            f"exit {code}; plain loop {loop:.2f} s, check {seconds:.2f} s, peak {mb:.0f} MB",
+            seconds / loop,
+        )
+
+    return Case(f"user Boston n={n} m=3: check sp,ir / plain loop", None, run, "<= 1.5")
+
+
+def _jobs_case(n: int) -> Case:
+    def run() -> tuple[str, float]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _file(folder, n)
+            _, one, _ = _check(["check", path, "--property", "sp,ir", "-q", "--jobs", "1"])
+            code, two, mb = _check(["check", path, "--property", "sp,ir", "-q", "--jobs", "2"])
+        return f"exit {code}; --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s, peak {mb:.0f} MB", one / two
+
+    return Case(f"user Boston n={n} m=3: --jobs 2 speed-up", None, run, ">= 1.7")
+
+
+def _shards_case(n: int, shards: int = 4) -> Case:
+    def run() -> str:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _file(folder, n)
+            start = time.perf_counter()
+            for i in range(1, shards + 1):
+                _check(
+                    ["check", path, "-p", "sp,ir", "--shard", f"{i}/{shards}", "-c", f"{folder}/parts", "-q"]
+                )
+            parts = sorted(str(p) for p in Path(folder, "parts").iterdir())
+            code, _, _ = _check(["merge", *parts, "-c", f"{folder}/merged", "-q"])
+            sharded = time.perf_counter() - start
+            _check(["check", path, "-p", "sp,ir", "-c", f"{folder}/serial", "-q"])
+            merged = {p.name: p.read_bytes() for p in Path(folder, "merged").iterdir()}
+            serial = {p.name: p.read_bytes() for p in Path(folder, "serial").iterdir()}
+        same = "same certificate bytes" if merged == serial and merged else "DIFFERENT certificates"
+        return f"exit {code}; {shards} shards + merge {sharded:.1f} s in sequence; {same} as one run"
+
+    return Case(f"user Boston n={n} m=3: {shards} shards merged vs one run", None, run)
+
+
+def cases() -> list[Case]:
+    return [_ratio_case(4), _ratio_case(5), _jobs_case(4), _jobs_case(5), _shards_case(4)]
