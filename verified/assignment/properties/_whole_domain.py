@@ -48,6 +48,8 @@ MAX_DETERMINISTIC = 4_096
 #: first chunks are smaller, so a property that fails early is refuted early.
 CHUNK = 8_192
 FIRST_CHUNK = 64
+#: At most this many (profile, assignment, agent) entries in one chunk's arrays.
+CELLS = 1 << 24
 
 Admissible = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """(types (n, L) ranking numbers per agent, assignments (D, n) columns) -> (L, D) bool."""
@@ -228,6 +230,7 @@ def decompositions(
     if assignments is None:
         return None
     text = EvidenceText(table, assignments)
+    largest = max(FIRST_CHUNK, min(CHUNK, CELLS // (len(assignments) * table.problem.n)))
     out: list[dict[str, Any]] = []
     start, size = 0, FIRST_CHUNK
     while start < len(domain):
@@ -235,7 +238,7 @@ def decompositions(
         found = _chunk(table, admissible, kind, extra, one_profile, assignments, text, start, stop, out)
         if found is not None:
             return found
-        start, size = stop, min(CHUNK, 4 * size)
+        start, size = stop, min(largest, 4 * size)
     return out
 
 
@@ -256,7 +259,7 @@ def _chunk(
     count = stop - start
     flat = nums.reshape(count, -1)
     types = profile_types(table.domain, start, stop)
-    inside = (nums[:, np.arange(p.n), assignments] > 0).all(axis=2)  # (L, D)
+    inside = (nums > 0)[:, np.arange(p.n), assignments].all(axis=2)  # (L, D)
     family = inside & admissible(types, assignments)
     cover = np.zeros((len(assignments), flat.shape[1]), dtype=bool)  # D covers cell (i, c)
     cover[np.arange(len(assignments))[:, None], np.arange(p.n) * (p.m + 1) + assignments] = True
