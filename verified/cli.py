@@ -186,6 +186,9 @@ def _check(args: argparse.Namespace) -> int:
             spec(name)
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None and not scheduler.strip():
+        raise InvalidInput("expected a Dask scheduler address such as tcp://10.0.0.1:8786", "--scheduler")
     shard = getattr(args, "shard", None)
     if shard is not None and not args.certificate_dir:
         raise InvalidInput("--shard writes a part: say where with --certificate-dir", "--shard")

@@ -55,7 +55,7 @@ def files(tmp_path_factory) -> dict[str, str]:
     }
 
 
-COMMANDS = ["check", "recheck", "explain", "properties", "frobnicate", "--help", ""]
+COMMANDS = ["check", "recheck", "explain", "merge", "properties", "frobnicate", "--help", ""]
 FLAGS = [
     "-p",
     "--property",
@@ -71,6 +71,9 @@ FLAGS = [
     "-h",
     "--no-such-flag",
     "--",
+    "--jobs",
+    "-j",
+    "--shard",
 ]
 VALUES = [
     "sp",
@@ -93,6 +96,11 @@ VALUES = [
     "-3M",
     "\x00",
     "é",
+    "1/2",
+    "2/2",
+    "3/2",
+    "0/0",
+    "99999",
 ]
 
 

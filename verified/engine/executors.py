@@ -29,6 +29,9 @@ from verified.engine.progress import ProgressBar
 from verified.engine.ranges import Range
 from verified.errors import InvalidInput, VerifiedError
 
+#: More worker processes than this on one machine is a typo, not a plan (each imports numpy and z3).
+MAX_JOBS = 256
+
 
 class EngineTimeout(VerifiedError):
     """The deadline passed before every range was done: the caller reports UNKNOWN."""
@@ -50,6 +53,8 @@ def resolve_jobs(n_jobs: int) -> int:
     """``n_jobs`` as a number of processes: -1 means every core; 0 and below -1 are refused."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise InvalidInput(f"expected a positive number of jobs or -1 (all cores), got {n_jobs!r}", "--jobs")
+    if n_jobs > MAX_JOBS:
+        raise InvalidInput(f"at most {MAX_JOBS} worker processes, got {n_jobs}", "--jobs")
     return cpu_count() if n_jobs == -1 else n_jobs
 
 
