@@ -37,6 +37,8 @@ from verified.engine.blocks import Block, as_dtype, smallest_dtype
 from verified.engine.ranges import Range, profiles
 from verified.errors import InvalidInput
 
+_EXACT_ONE = frozenset((int, Fraction))  # the types a deterministic entry may have (not bool, not float)
+
 
 def _profile_text(profile: Any) -> str:
     return str([list(r) for r in profile])
@@ -150,12 +152,12 @@ class RangeReader:
             if row.__class__ is not dict or len(row) != 1:
                 del columns[mark:]
                 return False
-            for key, value in row.items():
-                k, kind = get(key), value.__class__
-                if k is None or (kind is not int and kind is not Fraction) or value != 1:
-                    del columns[mark:]
-                    return False
-                append(k)
+            ((key, value),) = row.items()
+            k = get(key)
+            if k is None or value.__class__ not in _EXACT_ONE or value != 1:
+                del columns[mark:]
+                return False
+            append(k)
         return True
 
     def _general(self, out: Any, profile: Any, number: int, flat: list[int], pos: int) -> int:
