@@ -56,32 +56,21 @@ def _check_valid(table: Any, domain: Any) -> CheckResult:
     )
 
 
-def _per_profile(prop: str, check: Callable[..., CheckResult], table: Any, domain: Any) -> CheckResult:
-    """Run a one-profile check everywhere; keep every profile's certificate (so the independent
-    checker needs no solver): FAILS/UNKNOWN at the first profile that does not hold."""
-    certificates = []
-    for index, profile in enumerate(domain):
-        found = check(table.at_index(index), profile)
-        if not found.holds:
-            return found
-        certificates.append(found.evidence)
-    return holds(prop, {"kind": "per_profile", "profiles": len(domain), "certificates": certificates})
-
-
 def _check_ex_post_efficient(table: Any, domain: Any) -> CheckResult:
     """Ex post efficient at every profile (Erdil, section 2), one exact decomposition or Farkas
-    certificate per profile (`check_ex_post_efficient_assignment`)."""
-    from verified.assignment.properties.efficiency import check_ex_post_efficient_assignment as check
+    certificate per profile, computed for the whole domain at once where it can be
+    (`check_ex_post_efficient_per_profile`: the same evidence as one profile at a time)."""
+    from verified.assignment.properties.efficiency import check_ex_post_efficient_per_profile
 
-    return _per_profile("ex_post_efficient", check, table, domain)
+    return check_ex_post_efficient_per_profile(table, domain)
 
 
 def _check_sd_efficient(table: Any, domain: Any) -> CheckResult:
     """SD-efficient at every profile (Erdil, section 2; Bogomolnaia-Moulin 2001), one exact LP
-    optimum or dominating assignment per profile (`check_sd_efficient_assignment`)."""
-    from verified.assignment.properties.efficiency import check_sd_efficient_assignment as check
+    optimum or dominating assignment per profile (`check_sd_efficient_per_profile`)."""
+    from verified.assignment.properties.efficiency import check_sd_efficient_per_profile
 
-    return _per_profile("sd_efficient", check, table, domain)
+    return check_sd_efficient_per_profile(table, domain)
 
 
 def _ms(timeout: float | None) -> dict[str, Any]:
@@ -180,18 +169,13 @@ def _check_sp_anonymous(subject: Any, timeout: float | None = None) -> CheckResu
 def _check_ex_post_stable(subject: Any, timeout: float | None = None) -> CheckResult:
     """Ex post stable for the file's priorities at every profile (Erdil, section 3), one exact
     decomposition over stable matchings or Farkas certificate per profile."""
-    from verified.assignment.properties.stability import check_ex_post_stable_assignment as check
+    from verified.assignment.properties.stability import check_ex_post_stable_per_profile
 
     if subject.priorities is None:
         raise InvalidInput(
             "ex post stability needs priorities: add a [priorities] table to the file", "priorities"
         )
-    return _per_profile(
-        "ex_post_stable",
-        lambda gamma, profile: check(gamma, profile, subject.priorities),
-        subject.table,
-        subject.domain,
-    )
+    return check_ex_post_stable_per_profile(subject.table, subject.domain, subject.priorities)
 
 
 def subject_for(name: str, subject: Any) -> dict[str, Any]:

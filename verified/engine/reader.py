@@ -189,9 +189,10 @@ class RangeReader:
 def _base_dir(subject: Any) -> Any:
     from pathlib import Path
 
-    base = getattr(subject, "_engine_base_dir", None)
-    if base is not None:
-        return Path(base)
+    for attribute in ("_engine_base_dir", "base_dir"):
+        base = getattr(subject, attribute, None)
+        if base is not None:
+            return Path(base)
     source = getattr(subject, "source", "")
     path = Path(source)
     return path.parent if path.suffix in (".toml", ".json") else Path.cwd()

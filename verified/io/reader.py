@@ -54,6 +54,7 @@ class AssignmentSubject:
     description: Mapping[str, Any] = field(default_factory=dict)
     priorities: Any = None  # verified.assignment.priorities.Priorities, for ex post stability
     allow_float: bool = False  # floats were read as decimals (the engine's workers read them so too)
+    base_dir: str | None = None  # where ``module:function`` paths resolved (the engine resolves them so too)
 
     @property
     def table(self) -> TabulatedMechanism:
@@ -197,7 +198,8 @@ def parse_subject(
         description = {"table": "numerators"}
     if name and not isinstance(mechanism, TabulatedMechanism):
         mechanism = _renamed(mechanism, name)
-    return AssignmentSubject(problem, domain, mechanism, source, description, priorities, allow_float)
+    base = str(base_dir) if base_dir is not None else None
+    return AssignmentSubject(problem, domain, mechanism, source, description, priorities, allow_float, base)
 
 
 def _renamed(mechanism: Mechanism, name: str) -> Mechanism:

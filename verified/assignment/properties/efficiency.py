@@ -311,7 +311,7 @@ def check_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: D
 
 def check_ex_post_efficient_per_profile(table: TabulatedMechanism, domain: Domain) -> CheckResult:
     """Ex post efficiency at every profile with every profile's certificate kept: exactly
-    ``verified.registry._per_profile("ex_post_efficient", check_ex_post_efficient_assignment,
+    the one-profile loop ``_per_profile("ex_post_efficient", check_ex_post_efficient_assignment,
     table, domain)`` (HOLDS ``per_profile`` with the list of per-profile evidences; else the
     first failing profile's own result), computed by `_whole_domain` for all profiles at once."""
     table = as_table(table, domain)
@@ -358,7 +358,7 @@ def check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain
 
 def check_sd_efficient_per_profile(table: TabulatedMechanism, domain: Domain) -> CheckResult:
     """SD-efficiency at every profile with every profile's certificate kept: exactly
-    ``verified.registry._per_profile("sd_efficient", check_sd_efficient_assignment, table,
+    the one-profile loop ``_per_profile("sd_efficient", check_sd_efficient_assignment, table,
     domain)``; profiles that `_sd_scan` proves efficient are solved only when every profile
     holds (their LP certificates are then needed)."""
     table = as_table(table, domain)

@@ -87,7 +87,7 @@ def check_ex_post_stable_per_profile(
     table: TabulatedMechanism, domain: Domain, priorities: Priorities
 ) -> CheckResult:
     """Ex post stability at every profile with every profile's certificate kept: exactly
-    ``verified.registry._per_profile("ex_post_stable", check, table, domain)`` with ``check``
+    the one-profile loop ``_per_profile("ex_post_stable", check, table, domain)`` with ``check``
     = `check_ex_post_stable_assignment` for ``priorities`` (HOLDS ``per_profile`` with the list
     of per-profile evidences; else the first failing profile's own result), computed by
     `_whole_domain` for all profiles at once."""
