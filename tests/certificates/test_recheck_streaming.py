@@ -371,3 +371,26 @@ def test_gzip_bytes_are_the_standard_librarys_and_deterministic():
     assert gzip_bytes(data) == gzip_bytes(data)
     assert gzip.decompress(gzip_bytes(data)) == data
     assert gzip_bytes(data)[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03"
+
+
+def test_gzip_is_read_in_bounded_steps_over_many_reads(tmp_path):
+    import os
+
+    text = json.dumps({"a": os.urandom(3 << 20).hex()}, separators=(",", ":")).encode("ascii")
+    packed = gzip_bytes(text)
+    assert len(packed) > 2 << 20  # several reads of the file, several outputs of the inflater
+    path = tmp_path / "big.json.gz"
+    path.write_bytes(packed)
+    assert read_certificate(path) == json.loads(text)
+    path.write_bytes(packed + b"\0")
+    with pytest.raises(RecheckError, match="after the end"):
+        read_certificate(path)
+    path.write_bytes(packed + gzip_bytes(b"{}"))
+    with pytest.raises(RecheckError, match="after the end"):
+        read_certificate(path)
+    path.write_bytes(packed[: (3 << 20) // 2])
+    with pytest.raises(RecheckError, match="truncated"):
+        read_certificate(path)
+    path.write_bytes(packed)
+    with pytest.raises(RecheckError, match="limit"):
+        read_certificate(path, Limits(max_bytes=len(text) - 1))
