@@ -20,6 +20,7 @@ import pytest
 from tests.assignment.reference_mechanisms import random_boston, random_priority, table_of
 from tests.assignment.test_strategyproofness import recheck_manipulation
 from verified.assignment.anonymous import (
+    OrbitFactors,
     OrbitTable,
     check_strategyproof_anonymous,
     multiset_count,
@@ -125,9 +126,12 @@ def assert_same_as_reference(orbits: OrbitTable, nums: np.ndarray, den: int) -> 
     """Same table, verdict, evidence and certificate bytes as the reference path."""
     p, rankings = orbits.problem, orbits.rankings
     assert orbits.denominator == den
+    result = check_strategyproof_anonymous(orbits)  # before the table is read: from the factors if any
+    assert orbits.digest() == array_digest(nums, den)
+    assert orbits.row(rankings[-1], rankings[:1] * (p.n - 1)) == tuple(F(int(v), den) for v in nums[-1, 0])
     assert orbits.numerators.shape == nums.shape
     assert (np.asarray(orbits.numerators, dtype=object) == nums.astype(object)).all()
-    result = check_strategyproof_anonymous(orbits)
+    assert orbits.digest() == array_digest(nums, den)
     expected = reference_check(p, rankings, nums, den, orbits.name, orbits.anonymity)
     assert result.verdict == expected.verdict
     assert dict(result.evidence) == dict(expected.evidence)
@@ -156,6 +160,7 @@ def test_rp_orbit_pipeline_equals_the_order_enumerating_reference(n, objects, ca
     rankings = all_preferences(problem.objects)
     nums, den = reference_numerators(problem, rankings, lambda prof: random_priority(problem, prof).matrix[0])
     orbits = rp_orbit_table(problem)
+    assert "numerators" not in vars(orbits)  # factors: the table is built when first read
     if orbits.denominator != den:  # the reference's lcm may divide RP's n!: bring it to n!
         assert orbits.denominator % den == 0
         nums, den = nums * (orbits.denominator // den), orbits.denominator
@@ -300,3 +305,28 @@ def test_streamed_validation_reports_the_first_violation_in_rank_order():
     entry = r"own ranking \['a'\], others \[\[\], \[\]\]\)\['a'\]: probability 2"
     with pytest.raises(InvalidInput, match=entry):
         OrbitTable(problem, ((), ("a",)), nums, 1)
+
+
+def test_factored_tables_are_validated_like_tables():
+    # 2 agents, rankings (), (a); two sets can be left: {a} (weight 0) and {} (weight 1).
+    # Whoever accepts a gets it whenever {a} is left: weights [1, 0] give a for sure to both at
+    # the profile [(a), (a)]: column a sums to 2 (the table form says the same).
+    problem = Problem.make(2, "a")
+    rankings = ((), ("a",))
+    best = np.array([[1, 1], [0, 1]], dtype=np.int64)
+    weights = np.array([[1, 0], [1, 0]], dtype=np.int8)
+    table = np.array([[[0, 1], [0, 1]], [[1, 0], [1, 0]]], dtype=np.int64)
+    message = r"multiset profile \[\['a'\], \['a'\]\]: column 'a' sums to 2"
+    for numerators in (OrbitFactors(weights, best), table):
+        with pytest.raises(InvalidInput, match=message):
+            OrbitTable(problem, rankings, numerators, 1)
+    # a negative weight: expanded and refused as a table would be, at the first bad entry
+    # (ranking () sums both weights into outside: 1, fine; ranking (a) gets a with 2 > 1)
+    weights = np.array([[2, -1], [1, 0]], dtype=np.int8)
+    with pytest.raises(InvalidInput, match=r"own ranking \['a'\], others \[\[\]\]\)\['a'\]: probability 2 "):
+        OrbitTable(problem, rankings, OrbitFactors(weights, best), 1)
+    # valid factors: a for sure when the other rejects it, else a lottery over who gets a
+    weights = np.array([[2, 0], [1, 1]], dtype=np.int8)
+    orbits = OrbitTable(problem, rankings, OrbitFactors(weights, best), 2)
+    assert orbits.row(("a",), [("a",)]) == (F(1, 2), F(1, 2))
+    assert orbits.numerators.tolist() == [[[0, 2], [0, 2]], [[2, 0], [1, 1]]]

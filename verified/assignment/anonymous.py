@@ -26,6 +26,7 @@ chunks.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -51,7 +52,7 @@ from verified.assignment.properties.equal_treatment import check_anonymous
 from verified.assignment.properties.strategyproofness import manipulation_evidence
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
-from verified.results import CheckResult, fails, holds
+from verified.results import CheckResult, digest, fails, holds
 
 TypeRows = Callable[[tuple[Preference, ...]], tuple[Mapping[Preference, Sequence[int]], int]]
 
@@ -189,13 +190,63 @@ def _canonical(full: np.ndarray, k: int, rank_maps: np.ndarray) -> tuple[np.ndar
 
 
 @dataclass(frozen=True, eq=False)
+class OrbitFactors:
+    """An orbit table given by factors: ``numerators[t, M, c]`` is the sum of ``weights[M, w]``
+    over the w with ``best[t, w] == c``. For random priority w is a set of objects left when
+    the agent moves, ``weights[M, w]`` the number of orders in which it is left while the others
+    report the multiset M, and ``best[t, w]`` the column ranking t then takes
+    (`verified.assignment.mechanisms.random_priority.rp_orbit_weights`): 16 weights per
+    multiset instead of 65 x 5 entries for m = 4.
+
+    ``weights`` is a fixed-width integer array whose dtype holds the denominator (entries are
+    sums of non-negative weights of one row, so at most the row sum); ``best`` holds columns."""
+
+    weights: np.ndarray = field(repr=False)
+    best: np.ndarray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        w, b = self.weights, self.best
+        if not (isinstance(w, np.ndarray) and w.ndim == 2 and w.dtype.kind == "i"):
+            raise InvalidInput("orbit weights must be a 2-d fixed-width integer array", "orbit table")
+        columns_ok = isinstance(b, np.ndarray) and b.ndim == 2 and b.dtype.kind == "i"
+        if not columns_ok or b.shape[1] != w.shape[1]:
+            raise InvalidInput("orbit columns must be an integer array, one per weight", "orbit table")
+        groups = []  # per ranking, per column: the weights summed into it
+        for cols in b.tolist():
+            top = max(cols, default=0)
+            groups.append([tuple(x for x, c in enumerate(cols) if c == col) for col in range(top + 1)])
+        object.__setattr__(self, "_groups", groups)
+
+    def part(self, ts: slice, ms: slice, width: int, dtype: Any) -> np.ndarray:
+        """``numerators[ts, ms, :width]`` computed from the factors (a new array)."""
+        w = self.weights[ms]
+        columns = np.ascontiguousarray(w.T)  # one row per weight
+        own = range(*ts.indices(self.best.shape[0]))
+        out = np.zeros((len(own), len(w), width), dtype=dtype)
+        summed: dict[tuple[int, ...], np.ndarray] = {}
+        for i, t in enumerate(own):
+            for c, group in enumerate(self._groups[t][:width]):  # type: ignore[attr-defined]
+                if not group:
+                    continue
+                found = summed.get(group)
+                if found is None:
+                    found = summed[group] = columns[list(group)].sum(axis=0, dtype=dtype)
+                out[i, :, c] = found
+        return out
+
+
+@dataclass(frozen=True, eq=False)
 class OrbitTable:
     """An anonymous mechanism over the symmetric domain where everyone may report ``rankings``.
 
     ``numerators[t, M, c] / denominator`` is the probability of column c for an agent who
     reports ``rankings[t]`` while the others' reports form the multiset number M.
     Validated on construction: entries in [0, 1], rows sum to 1, and at every multiset
-    profile the column sums (with multiplicity) are at most the capacities."""
+    profile the column sums (with multiplicity) are at most the capacities.
+
+    ``numerators`` may also be given as `OrbitFactors` (the RP DP does): the table is then
+    validated and checked block by block from the factors, and the ``numerators`` array is
+    only built when first read (e.g. to write a certificate holding the whole table)."""
 
     problem: Problem
     rankings: tuple[Preference, ...]
@@ -208,6 +259,8 @@ class OrbitTable:
         p, k = self.problem, len(self.rankings)
         Domain(p, tuple(self.rankings for _ in p.agents))  # validates the rankings
         expected = (k, multiset_count(k, p.n - 1), p.m + 1)
+        if isinstance(self.numerators, OrbitFactors) and self._factored(self.numerators, expected):
+            return
         if not isinstance(self.numerators, np.ndarray) or self.numerators.dtype.kind not in "iuO":
             raise InvalidInput("numerators must be an integer numpy array", "orbit table")
         if self.numerators.shape != expected:
@@ -237,6 +290,84 @@ class OrbitTable:
         nums.flags.writeable = False
         self._validate()
 
+    def _factored(self, factors: OrbitFactors, expected: tuple[int, int, int]) -> bool:
+        """Keep ``factors`` unexpanded if they are well formed and every row they give is valid
+        (weights >= 0 and summing to the denominator per multiset, columns in range: then
+        every entry is in [0, den]); then check capacities block by block. False (expand and
+        validate as a table, which reports the first bad entry) otherwise."""
+        den, (k, count, width) = self.denominator, expected
+        w, b = factors.weights, factors.best
+        if (
+            isinstance(den, bool)
+            or not isinstance(den, int)
+            or den < 1
+            or not fits_int64(table_bound(den, self.problem.n, self.problem.m))
+            or w.dtype != compact_dtype(den)
+            or w.shape[0] != count
+            or b.shape[0] != k
+            or not ((b >= 0) & (b < width)).all()
+        ):
+            raise InvalidInput("orbit factors do not fit the table", "orbit table")
+        step = 1 << 20
+        wide = object if w.dtype == np.int64 else np.int64  # a sum of W weights: past int64?
+        for start in range(0, count, step):
+            part = w[start : start + step]
+            if (part < 0).any() or (part.sum(axis=1, dtype=wide) != den).any():
+                nums = np.empty(expected, dtype=np.int64)
+                for begin in range(0, count, step):
+                    ms = slice(begin, begin + step)
+                    nums[:, ms] = factors.part(slice(None), ms, width, np.int64)
+                object.__setattr__(self, "numerators", nums)
+                return False
+        object.__setattr__(self, "_factors", factors)
+        object.__delattr__(self, "numerators")  # built on first read (`__getattr__`)
+        self._validate_capacities()
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        factors = self.__dict__.get("_factors")
+        if name != "numerators" or factors is None:
+            raise AttributeError(name)
+        k, n, m = len(self.rankings), self.problem.n, self.problem.m
+        count = multiset_count(k, n - 1)
+        nums = np.empty((k, count, m + 1), dtype=factors.weights.dtype)
+        step = max(1, (1 << 22) // (k * (m + 1)))
+        for start in range(0, count, step):
+            part = slice(start, start + step)
+            nums[:, part] = factors.part(slice(None), part, m + 1, nums.dtype)
+        nums.flags.writeable = False
+        object.__setattr__(self, "numerators", nums)
+        return nums
+
+    def part(self, ts: slice, ms: slice) -> np.ndarray:
+        """``numerators[ts, ms]`` (own rankings ``ts``, others' multisets ``ms``), from the factors
+        while the table has not been built; read-only."""
+        factors = self.__dict__.get("_factors")
+        if factors is None or "numerators" in self.__dict__:
+            return self.numerators[ts, ms]
+        return factors.part(ts, ms, self.problem.m + 1, factors.weights.dtype)
+
+    def digest(self) -> str:
+        """`array_digest` of the numerators (streamed from the factors when not built)."""
+        factors = self.__dict__.get("_factors")
+        if factors is None or "numerators" in self.__dict__:
+            return array_digest(self.numerators, self.denominator)
+        k, n, m = len(self.rankings), self.problem.n, self.problem.m
+        count = multiset_count(k, n - 1)
+        sha = hashlib.sha256()  # the "int64-big-endian" encoding of `array_digest` (den < 2**63)
+        step = max(1, (1 << 20) // (m + 1))
+        for t in range(k):
+            for start in range(0, count, step):
+                sha.update(self.part(slice(t, t + 1), slice(start, start + step)).astype(">i8").tobytes())
+        return digest(
+            {
+                "denominator": int(self.denominator),
+                "shape": [k, count, m + 1],
+                "encoding": "int64-big-endian",
+                "numerators_sha256": sha.hexdigest(),
+            }
+        )
+
     def _where(self, t: int, others: int) -> str:
         rest = [list(self.rankings[a]) for a in multiset_unrank(others, self.problem.n - 1)]
         return f"orbit table row (own ranking {list(self.rankings[t])}, others {rest})"
@@ -262,7 +393,7 @@ class OrbitTable:
         the n-agent multiset profiles P = M + [t] by their largest ranking t (M an (n - 1)-
         multiset with entries <= t), in rank order, so the first violation reported is the
         same as when the whole table is scanned at once."""
-        p, nums, den = self.problem, self.numerators, self.denominator
+        nums, den = self.numerators, self.denominator
         for t in range(nums.shape[0]):
             sums = nums[t].sum(axis=1, dtype=None if nums.dtype == object else np.int64)  # <= (m+1) den
             bad = np.flatnonzero(sums != den)
@@ -270,18 +401,28 @@ class OrbitTable:
                 o = int(bad[0])
                 value = fraction_text(Fraction(int(sums[o]), den))
                 raise InvalidInput(f"row sums to {value}, not 1", self._where(t, o))
+        self._validate_capacities()
+
+    def _validate_capacities(self) -> None:
+        """At every multiset profile P = M + [t] (t its largest ranking, M with entries <= t, in
+        rank order): agent t's row (t, M) plus, for each entry M_j, the row (M_j, M - M_j + [t]).
+        Those (n - 1)-multisets all lie in block t (largest entry t), read once per t."""
+        p, den = self.problem, self.denominator
         k, n = len(self.rankings), p.n
         rows, drop = multiset_levels(k, n - 1, keep=False)[-1]
         caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
-        wide = object if nums.dtype == object else np.int64  # a column sum is at most n * den
+        sample = self.part(slice(0, 1), slice(0, 1))
+        wide = object if sample.dtype == object else np.int64  # a column sum is at most n * den
         step = max(1, (1 << 21) // max(1, n * (p.m + 1)))
         for t in range(k):
             shift = comb(t + n - 2, n - 1) if n > 1 else 0  # start of block t among the multisets
+            size = comb(t + n - 2, n - 2) if n > 1 else 1
+            block = self.part(slice(0, t + 1), slice(shift, shift + size))
             for start in range(0, comb(t + n - 1, n - 1), step):
                 part = slice(start, min(start + step, comb(t + n - 1, n - 1)))
-                columns = nums[t, part, : p.m].astype(wide)
+                columns = self.part(slice(t, t + 1), part)[0, :, : p.m].astype(wide)
                 for j in range(n - 1):
-                    columns += nums[rows[part, j], drop[part, j].astype(np.int64) + shift, : p.m]
+                    columns += block[rows[part, j], drop[part, j], : p.m]
                 bad = np.argwhere(columns > caps)
                 if len(bad):
                     q, c = (int(v) for v in bad[0])
@@ -301,7 +442,8 @@ class OrbitTable:
         pos = {r: a for a, r in enumerate(self.rankings)}
         t = pos[tuple(own)]
         index = multiset_rank(sorted(pos[tuple(o)] for o in others))
-        return tuple(Fraction(int(v), self.denominator) for v in self.numerators[t, index])
+        row = self.part(slice(t, t + 1), slice(index, index + 1))[0, 0]
+        return tuple(Fraction(int(v), self.denominator) for v in row)
 
     @classmethod
     def from_type_rows(
@@ -391,8 +533,9 @@ def _find_manipulation(orbits: OrbitTable) -> tuple[int, tuple[int, ...], int, i
     The prefix sums of a block are formed in the table's own dtype: it holds the denominator
     (`OrbitTable` stores the narrowest such dtype), which bounds every sum of entries of one
     validated row."""
-    p, nums = orbits.problem, orbits.numerators
-    k, count = nums.shape[0], nums.shape[1]
+    p = orbits.problem
+    k = len(orbits.rankings)
+    count = multiset_count(k, p.n - 1)
     full = tuple(range(p.m + 1))
     members: dict[tuple[int, ...], list[tuple[int, int]]] = {}  # prefix set -> (t, prefix number)
     for t, pref in enumerate(orbits.rankings):
@@ -404,7 +547,7 @@ def _find_manipulation(orbits: OrbitTable) -> tuple[int, tuple[int, ...], int, i
     first: dict[tuple[int, int], int] = {}  # (t, prefix number) -> first short multiset
     step = max(1, (1 << 20) // max(1, k * (p.m + 1)))
     for start in range(0, count, step):
-        block = nums[:, start : start + step, :]
+        block = orbits.part(slice(None), slice(start, start + step))
         sums: dict[tuple[int, ...], np.ndarray] = {}
 
         def subset_sum(key: tuple[int, ...], block: np.ndarray = block, sums: dict = sums) -> np.ndarray:
@@ -424,7 +567,8 @@ def _find_manipulation(orbits: OrbitTable) -> tuple[int, tuple[int, ...], int, i
     t, number = min(first)
     rest = first[t, number]
     cols = prefixes(p, orbits.rankings[t])[number]
-    column = [sum(int(v) for v in nums[r, rest, list(cols)].tolist()) for r in range(k)]
+    rows = orbits.part(slice(None), slice(rest, rest + 1))[:, 0]
+    column = [sum(int(v) for v in rows[r, list(cols)].tolist()) for r in range(k)]
     return t, cols, rest, column.index(max(column))
 
 
@@ -444,8 +588,9 @@ def check_strategyproof_anonymous(orbits: OrbitTable) -> CheckResult:
         t, cols, rest, r = found
         others = [orbits.rankings[a] for a in multiset_unrank(rest, p.n - 1)]
         prof = (orbits.rankings[t], *others)
-        row_t = tuple(Fraction(int(v), orbits.denominator) for v in orbits.numerators[t, rest])
-        row_r = tuple(Fraction(int(v), orbits.denominator) for v in orbits.numerators[r, rest])
+        at = orbits.part(slice(None), slice(rest, rest + 1))[:, 0]
+        row_t = tuple(Fraction(int(v), orbits.denominator) for v in at[t])
+        row_r = tuple(Fraction(int(v), orbits.denominator) for v in at[r])
         evidence = manipulation_evidence(p, prof, 0, orbits.rankings[r], cols, row_t, row_r)
         return fails("strategyproof", {**evidence, "anonymity": orbits.anonymity})
     count = multiset_count(k, p.n - 1)
@@ -459,7 +604,7 @@ def check_strategyproof_anonymous(orbits: OrbitTable) -> CheckResult:
         "rankings": [list(r) for r in orbits.rankings],
         "multiset_index": "colex: sum_j C(a_j + j, j + 1) over the sorted positions a_0 <= a_1 <= ...",
         "denominator": orbits.denominator,
-        "orbit_table_digest": array_digest(orbits.numerators, orbits.denominator),
+        "orbit_table_digest": orbits.digest(),
         "orbits": k * count,
         "comparisons": k * (k - 1) * count,
         "profiles_covered": k**p.n,
@@ -473,19 +618,21 @@ def is_strategyproof_anonymous(orbits: OrbitTable) -> bool:
 
 def rp_orbit_table(problem: Problem, rankings: Sequence[Preference] | None = None) -> OrbitTable:
     """Random priority on orbits (default rankings: the full domain), from the vectorised
-    availability recursion `verified.assignment.mechanisms.random_priority.rp_orbit_numerators`
+    availability recursion `verified.assignment.mechanisms.random_priority.rp_orbit_weights`
     (tested equal, entry for entry, to one `rp_type_rows` call per multiset profile through
     `OrbitTable.from_type_rows`)."""
     from verified.assignment.domain import all_preferences
-    from verified.assignment.mechanisms.random_priority import rp_orbit_numerators
+    from verified.assignment.mechanisms.random_priority import rp_orbit_weights
 
     chosen = all_preferences(problem.objects) if rankings is None else tuple(tuple(r) for r in rankings)
     Domain(problem, tuple(chosen for _ in problem.agents))  # validates the rankings first
-    nums, den = rp_orbit_numerators(problem, chosen)
-    return OrbitTable(problem, chosen, nums, den, "random priority", "by construction (type DP)")
+    weights, best, den = rp_orbit_weights(problem, chosen)
+    factors = OrbitFactors(weights, best)
+    return OrbitTable(problem, chosen, factors, den, "random priority", "by construction (type DP)")  # type: ignore[arg-type]
 
 
 __all__ = [
+    "OrbitFactors",
     "OrbitTable",
     "all_multisets",
     "compact_dtype",

@@ -27,7 +27,7 @@ serves every ranking of A and every profile containing that sub-profile. Both
 recursions are tested equal to each other and to the enumeration of the n!
 orders.
 
-`rp_orbit_numerators` (the orbit table of `verified.assignment.anonymous.rp_orbit_table`)
+`rp_orbit_weights` (the orbit table of `verified.assignment.anonymous.rp_orbit_table`)
 runs the availability recursion bottom-up and vectorised over every multiset of the
 others at once: one integer array per number of remaining others, indexed by (multiset,
 remaining capacities, set of objects left for A), in the narrowest dtype holding the
@@ -353,11 +353,14 @@ def _rp_states(
     return states, reachable[: steps + 1], np.array(after_rows, dtype=np.int64)
 
 
-def rp_orbit_numerators(problem: Problem, rankings: Sequence[Preference]) -> tuple[np.ndarray, int]:
-    """Random priority on orbits: ``(numerators, n!)`` with ``numerators[t, M, c]`` the number of
-    the n! orders in which an agent reporting ``rankings[t]`` gets column c while the others'
-    reports form the multiset number M (`verified.assignment.anonymous.multiset_rank`), in the
-    narrowest integer dtype holding n! (`verified.assignment.anonymous.compact_dtype`).
+def rp_orbit_weights(problem: Problem, rankings: Sequence[Preference]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Random priority on orbits as factors (`verified.assignment.anonymous.OrbitFactors`):
+    ``(weights, best, n!)``. ``weights[M, w]`` counts the n! orders in which the w-th set of
+    objects (among those that can be left) is what is left when a fixed agent moves while the
+    others report the multiset number M (`verified.assignment.anonymous.multiset_rank`), in the
+    narrowest integer dtype holding n!; ``best[t, w]`` is the column ranking t then takes (m:
+    outside). So an agent reporting ``rankings[t]`` gets column c in the sum of ``weights[M, w]``
+    over the w with ``best[t, w] == c`` of the n! orders.
 
     The availability recursion of `_availability`, vectorised over all multisets of one size at
     once: with r others left and remaining capacities S (capped at n: more copies never run
@@ -369,8 +372,8 @@ def rp_orbit_numerators(problem: Problem, rankings: Sequence[Preference]) -> tup
     (an agent of ranking M_j moves first; summing over positions counts each ranking with its
     multiplicity). ``drop`` of `~verified.assignment.anonymous.multiset_levels` gives the rank of
     M - M_j, and level r only needs the states reachable after n - 1 - r picks. Every count is
-    at most (r + 1)!, stored in the narrowest dtype holding it. The row of ranking t is the
-    top level (r = n - 1, S = the capacities) summed over the masks by t's best object left."""
+    at most (r + 1)!, stored in the narrowest dtype holding it. The weights are the top level
+    (r = n - 1, S = the capacities)."""
     from verified.assignment.anonymous import compact_dtype, multiset_count, multiset_levels
 
     n, m = problem.n, problem.m
@@ -405,24 +408,7 @@ def rp_orbit_numerators(problem: Problem, rankings: Sequence[Preference]) -> tup
     best = np.array(
         [[next((x for x in pref if mask >> x & 1), m) for mask in distinct] for pref in prefs], dtype=np.int64
     )
-    den = factorial(n)
-    count = multiset_count(k, n - 1)
-    dtype = compact_dtype(den)
-    nums = np.empty((k, count, m + 1), dtype=dtype)
-    step = max(1, (1 << 22) // max(1, width + k * (m + 1)))
-    for start in range(0, count, step):
-        part = slice(start, min(start + step, count))
-        columns = np.ascontiguousarray(top[part].T)  # one row per mask
-        summed: dict[tuple[int, ...], np.ndarray] = {}
-        for t in range(k):
-            for c in range(m + 1):
-                group = tuple(np.flatnonzero(best[t] == c).tolist())
-                found = summed.get(group)
-                if found is None:
-                    found = columns[list(group)].sum(axis=0, dtype=dtype) if group else 0
-                    summed[group] = found
-                nums[t, part, c] = found
-    return nums, den
+    return top, best, factorial(n)
 
 
 def random_priority_counts(problem: Problem, profile: Profile) -> tuple[tuple[tuple[int, ...], ...], int]:
