@@ -32,9 +32,20 @@ class Verdict(enum.Enum):
         return self.value
 
 
+class PlainJSON(dict):
+    """Evidence its maker built from plain JSON values only (str, int, bool, None, lists and
+    dicts with string keys), so `jsonable` returns it as it is instead of walking it: on 65,536
+    per-profile certificates the walk costs more than the check, and it would also copy the
+    parts shared between profiles (the same assignment or lottery), which pickling and the
+    certificate writer keep shared. A float hidden inside is still refused by the checker's
+    reader, and a `Fraction` makes the certificate writer fail loudly."""
+
+
 def jsonable(value: Any) -> Any:
     """Convert evidence to plain JSON types: Fractions -> exact strings, tuples ->
     lists, enums -> their values. Floats are refused: they never belong in evidence."""
+    if type(value) is PlainJSON:
+        return value
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
