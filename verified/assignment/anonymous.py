@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import comb, lcm
@@ -104,21 +104,21 @@ def compact_dtype(bound: int) -> Any:
     return int_dtype(bound)
 
 
-def multiset_levels(k: int, r: int, keep: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For every size s = 0 .. r: ``(rows, drop)`` where ``rows`` holds every multiset of size s
-    from k kinds as sorted rows in rank (colex) order and ``drop[i, j]`` is the rank, among the
-    multisets of size s - 1, of ``rows[i]`` without its entry j.
+def iter_multiset_levels(k: int, r: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For every size s = 0 .. r in turn: ``(rows, drop)`` where ``rows`` holds every multiset of
+    size s from k kinds as sorted rows in rank (colex) order and ``drop[i, j]`` is the rank,
+    among the multisets of size s - 1, of ``rows[i]`` without its entry j.
 
     Built level by level without sorting or ranking: in colex order the multisets of size s
     are, for t = 0 .. k - 1, the first C(t + s - 1, s - 1) multisets of size s - 1 (those with
     every entry <= t) with t appended; that block starts at rank C(t + s - 1, s). Dropping the
     appended t gives back the row's own index in level s - 1; dropping an earlier entry j gives
     ``drop[., j]`` of level s - 1 shifted by the start C(t + s - 2, s - 1) of block t there.
-    With ``keep=False`` only level r is returned (the smaller ones are freed as it goes)."""
-    levels = [(np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.int64))]
+    Only the level being built and the one before it are held."""
+    prev_rows, prev_drop = np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.int64)
+    yield prev_rows, prev_drop
     row_dtype = compact_dtype(k)
     for s in range(1, r + 1):
-        prev_rows, prev_drop = levels[-1]
         size = multiset_count(k, s)
         rows = np.empty((size, s), dtype=row_dtype)
         drop = np.empty((size, s), dtype=compact_dtype(max(multiset_count(k, s - 1), 1 << 16)))
@@ -130,10 +130,17 @@ def multiset_levels(k: int, r: int, keep: bool = True) -> list[tuple[np.ndarray,
             if s > 1:
                 drop[block, : s - 1] = prev_drop[:count] + comb(t + s - 2, s - 1)
             drop[block, s - 1] = np.arange(count)
-        levels.append((rows, drop))
-        if not keep:
-            del levels[0]
-    return levels if keep else levels[-1:]
+        prev_rows, prev_drop = rows, drop
+        del rows, drop
+        yield prev_rows, prev_drop
+
+
+def multiset_levels(k: int, r: int, keep: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`iter_multiset_levels` as a list (with ``keep=False``: only level r)."""
+    if keep:
+        return list(iter_multiset_levels(k, r))
+    *_, last = iter_multiset_levels(k, r)
+    return [last]
 
 
 def all_multisets(k: int, r: int) -> np.ndarray:
@@ -339,13 +346,13 @@ class OrbitTable:
         object.__setattr__(self, "numerators", nums)
         return nums
 
-    def part(self, ts: slice, ms: slice) -> np.ndarray:
-        """``numerators[ts, ms]`` (own rankings ``ts``, others' multisets ``ms``), from the factors
-        while the table has not been built; read-only."""
+    def part(self, ts: slice, ms: slice, width: int | None = None) -> np.ndarray:
+        """``numerators[ts, ms, :width]`` (own rankings ``ts``, others' multisets ``ms``, the first
+        ``width`` columns, default all), from the factors while the table has not been built."""
         factors = self.__dict__.get("_factors")
         if factors is None or "numerators" in self.__dict__:
-            return self.numerators[ts, ms]
-        return factors.part(ts, ms, self.problem.m + 1, factors.weights.dtype)
+            return self.numerators[ts, ms, :width]
+        return factors.part(ts, ms, self.problem.m + 1 if width is None else width, factors.weights.dtype)
 
     def digest(self) -> str:
         """`array_digest` of the numerators (streamed from the factors when not built)."""
@@ -417,12 +424,12 @@ class OrbitTable:
         for t in range(k):
             shift = comb(t + n - 2, n - 1) if n > 1 else 0  # start of block t among the multisets
             size = comb(t + n - 2, n - 2) if n > 1 else 1
-            block = self.part(slice(0, t + 1), slice(shift, shift + size))
+            block = self.part(slice(0, t + 1), slice(shift, shift + size), p.m)  # objects only
             for start in range(0, comb(t + n - 1, n - 1), step):
                 part = slice(start, min(start + step, comb(t + n - 1, n - 1)))
-                columns = self.part(slice(t, t + 1), part)[0, :, : p.m].astype(wide)
+                columns = self.part(slice(t, t + 1), part, p.m)[0].astype(wide)
                 for j in range(n - 1):
-                    columns += block[rows[part, j], drop[part, j], : p.m]
+                    columns += block[rows[part, j], drop[part, j]]
                 bad = np.argwhere(columns > caps)
                 if len(bad):
                     q, c = (int(v) for v in bad[0])
@@ -639,6 +646,7 @@ __all__ = [
     "check_strategyproof_anonymous",
     "is_strategyproof_anonymous",
     "multiset_count",
+    "iter_multiset_levels",
     "multiset_levels",
     "multiset_rank",
     "multiset_unrank",

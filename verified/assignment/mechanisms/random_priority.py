@@ -370,11 +370,11 @@ def rp_orbit_weights(problem: Problem, rankings: Sequence[Preference]) -> tuple[
         A_r[M, S] = r! [mask(S)] + sum over the r positions j of A_{r-1}[M - M_j, S after M_j]
 
     (an agent of ranking M_j moves first; summing over positions counts each ranking with its
-    multiplicity). ``drop`` of `~verified.assignment.anonymous.multiset_levels` gives the rank of
+    multiplicity). ``drop`` of `~verified.assignment.anonymous.iter_multiset_levels` gives the rank of
     M - M_j, and level r only needs the states reachable after n - 1 - r picks. Every count is
     at most (r + 1)!, stored in the narrowest dtype holding it. The weights are the top level
     (r = n - 1, S = the capacities)."""
-    from verified.assignment.anonymous import compact_dtype, multiset_count, multiset_levels
+    from verified.assignment.anonymous import compact_dtype, iter_multiset_levels, multiset_count
 
     n, m = problem.n, problem.m
     prefs = [tuple(problem.object_index(x) for x in r) for r in rankings]
@@ -383,14 +383,14 @@ def rp_orbit_weights(problem: Problem, rankings: Sequence[Preference]) -> tuple[
     masks = [sum(1 << x for x in range(m) if state[x] > 0) for state in states]
     distinct = sorted(set(masks))
     mask_of = np.array([distinct.index(mask) for mask in masks], dtype=np.int64)
-    levels = multiset_levels(k, n - 1)
+    levels = iter_multiset_levels(k, n - 1)
+    next(levels)  # level 0: the empty multiset
     width = len(distinct)
     # level 0 (no others): the fixed agent moves at once, in the one order
     table = np.zeros((1, reachable[n - 1], width), dtype=compact_dtype(1))
     table[0, np.arange(reachable[n - 1]), mask_of[: reachable[n - 1]]] = 1
     for r in range(1, n):
-        rows, drop = levels[r]
-        levels[r - 1] = None  # type: ignore[call-overload]  # no longer needed
+        rows, drop = next(levels)
         count, live = multiset_count(k, r), reachable[n - 1 - r]
         here = np.arange(live)
         nxt = np.zeros((count, live, width), dtype=compact_dtype(factorial(r + 1)))
