@@ -171,7 +171,7 @@ def _memory(text: str) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from verified.certificates import certificate_name, write_certificate
+    from verified.certificates import save_certificate
     from verified.registry import BY_NAME, spec
     from verified.run.check import check_file
     from verified.run.limits import Limits, default_max_memory
@@ -222,7 +222,7 @@ def _check(args: argparse.Namespace) -> int:
         stem = Path(args.file).name.split(".")[0]
         for doc in docs:
             if "encoding" in doc.get("subject", {}):
-                write_certificate(doc, Path(args.certificate_dir) / certificate_name(stem, doc["property"]))
+                save_certificate(doc, args.certificate_dir, stem)  # .json.gz past 1 MB
     verdicts = [d["verdict"] for d in docs]
     if args.json:
         keys = ("property", "verdict", "evidence", "reason")
@@ -252,8 +252,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _report_shard(args: argparse.Namespace, report: Any, shard: tuple[int, int]) -> int:
     """The end of ``check --shard``: the part written (exit 0), or why not (exit 3)."""
-    from verified.certificates import write_certificate
-    from verified.engine.shards import part_name
+    from verified.engine.shards import write_part
 
     if report.part is None:
         reasons = [d.get("reason") for d in report.docs.values() if d.get("reason")]
@@ -261,7 +260,7 @@ def _report_shard(args: argparse.Namespace, report: Any, shard: tuple[int, int])
         return EXIT_UNKNOWN
     part = report.part
     stem = Path(args.file).name.split(".")[0]
-    path = write_certificate(part, Path(args.certificate_dir) / part_name(stem, shard))
+    path = write_part(part, Path(args.certificate_dir), stem, shard)
     start, stop = part["range"]
     if args.json:
         print(

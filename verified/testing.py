@@ -47,7 +47,7 @@ def _subject(target: Any) -> Any:
 
 def check_one_property(subject: Any, name: str, options: dict[str, Any]) -> CheckResult:
     """Check one property here (``options``: ``recheck``, ``certificate_dir``, ``timeout``)."""
-    from verified.certificates import build_certificate, write_certificate
+    from verified.certificates import build_certificate, save_certificate
     from verified.recheck import recheck as independent_recheck
     from verified.registry import check_here, subject_for
 
@@ -58,7 +58,7 @@ def check_one_property(subject: Any, name: str, options: dict[str, Any]) -> Chec
         if recheck:
             independent_recheck(doc)
         if certificate_dir is not None:
-            write_certificate(doc, Path(certificate_dir) / f"{subject.name}.{name}.cert.json")
+            save_certificate(doc, certificate_dir, subject.name)
     return result
 
 

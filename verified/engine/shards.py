@@ -39,6 +39,24 @@ def part_name(stem: str, shard: tuple[int, int]) -> str:
     return f"{stem}.shard-{i}-of-{n}.part.json"
 
 
+def write_part(part: dict[str, Any], directory: Path, stem: str, shard: tuple[int, int]) -> Path:
+    """Write ``part`` canonically as ``directory/STEM.shard-i-of-N.part.json``, gzip-compressed
+    (``.json.gz``, deterministic) past 1 MB, like a certificate; the other spelling is removed."""
+    from verified.certificates import GZIP_ABOVE, certificate_bytes, gzip_bytes
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / part_name(stem, shard)
+    compressed = path.with_name(path.name + ".gz")
+    data = certificate_bytes(part)
+    if len(data) > GZIP_ABOVE:
+        path, stale, data = compressed, path, gzip_bytes(data)
+    else:
+        stale = compressed
+    path.write_bytes(data)
+    stale.unlink(missing_ok=True)
+    return path
+
+
 def digest_of(start: int, stop: int, denominator: int, numerators: list[Any]) -> str:
     """The digest a part states: SHA-256 of the canonical JSON of its slice."""
     from verified.io.canonical import subject_sha256
