@@ -5,9 +5,14 @@ through the Python API (``verified.registry.check_here`` on a subject from
 Each case runs in its own subprocess; the note gives the verdict, the orbit table digest and
 the subprocess's peak resident set size (``ru_maxrss`` of that one child, from ``os.wait4``).
 
-Before (commit b66ab7f, one-call-per-multiset-class type DP, int64 table, whole-table check):
-RP n=5 m=4 took 134 s of CPU and 8.7 GB peak; n=6 m=4 and n=12 m=3 were not attempted (the
-n-multiset arrays alone, C(70, 6) x 6 int64 = 6.3 GB for n=6 m=4, before the table).
+Before (commit b66ab7f: one type-DP call per class of multiset profiles, int64 table of all
+orbits, the n-multiset profiles as Python tuples and int64 arrays, whole-table check):
+
+    RP n=5  m=4   8.7 GB peak, 134 s of CPU (355 s wall on a loaded 2-core machine)
+    RP n=12 m=3   MemoryError under a 16 GiB address-space cap after 936 s (12.7 GB resident),
+                  still building the ranks of the C(27, 12) = 17.4 M multiset profiles
+    RP n=6  m=4   not run: C(70, 6) = 131 M multiset profiles as Python tuples (~15 GB) and
+                  int64 arrays (6.3 GB each), then a 29 GB int64 table, on a 23 GB machine
 """
 
 from __future__ import annotations
