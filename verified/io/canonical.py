@@ -53,9 +53,18 @@ def table_subject(table: TabulatedMechanism) -> dict[str, Any]:
         "mechanism": {
             "name": table.name,
             "denominator": int(table.denominator),
-            "numerators": [[[int(v) for v in row] for row in block] for block in table.numerators.tolist()],
+            "numerators": _int_lists(table.numerators),
         },
     }
+
+
+def _int_lists(array: Any) -> list[Any]:
+    """Nested lists of Python ints: ``tolist`` gives them directly for an integer array (and for an
+    object array of Python ints, which is what the tables hold past int64)."""
+    out = array.tolist()
+    if getattr(array, "dtype", None) is not None and array.dtype.kind in "iu":
+        return out
+    return [[[int(v) for v in row] for row in block] for block in out]
 
 
 def subject_sha256(subject: dict[str, Any]) -> str:
@@ -79,6 +88,6 @@ def orbit_subject(orbits: Any) -> dict[str, Any]:
             "name": orbits.name,
             "anonymity": orbits.anonymity,
             "denominator": int(orbits.denominator),
-            "numerators": [[[int(v) for v in row] for row in block] for block in orbits.numerators.tolist()],
+            "numerators": _int_lists(orbits.numerators),
         },
     }
