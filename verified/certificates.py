@@ -79,12 +79,17 @@ def write_certificate(doc: dict[str, Any], path: str | Path) -> Path:
 
 
 def save_certificate(doc: dict[str, Any], directory: str | Path, source_stem: str) -> Path:
-    """Write ``doc`` into ``directory`` as ``certificate_name(source_stem, doc["property"])``:
-    plain ``NAME.cert.json`` up to `GZIP_ABOVE` bytes of JSON, ``NAME.cert.json.gz`` above
-    (deterministic gzip, `gzip_bytes`; `verified recheck` reads both). The other spelling of the
-    same name, left by an earlier run, is removed, so a directory never holds two versions of one
-    certificate. Returns the path written."""
-    path = Path(directory) / certificate_name(source_stem, str(doc["property"]))
+    """Write ``doc`` into ``directory`` as ``certificate_name(source_stem, doc["property"])``
+    (`save_document`: ``.json``, or ``.json.gz`` past `GZIP_ABOVE`). Returns the path written."""
+    return save_document(doc, Path(directory) / certificate_name(source_stem, str(doc["property"])))
+
+
+def save_document(doc: dict[str, Any], path: str | Path) -> Path:
+    """Write ``doc`` canonically at ``path`` (a ``.json`` name): plain up to `GZIP_ABOVE` bytes of
+    JSON, as ``path.gz`` above (deterministic gzip, `gzip_bytes`; `verified recheck` reads both).
+    The other spelling of the same name, left by an earlier run, is removed, so a directory never
+    holds two versions of one document. Returns the path written."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = certificate_bytes(doc)
     compressed = path.with_name(path.name + ".gz")

@@ -41,20 +41,10 @@ def part_name(stem: str, shard: tuple[int, int]) -> str:
 
 def write_part(part: dict[str, Any], directory: Path, stem: str, shard: tuple[int, int]) -> Path:
     """Write ``part`` canonically as ``directory/STEM.shard-i-of-N.part.json``, gzip-compressed
-    (``.json.gz``, deterministic) past 1 MB, like a certificate; the other spelling is removed."""
-    from verified.certificates import GZIP_ABOVE, certificate_bytes, gzip_bytes
+    (``.json.gz``, deterministic) past 1 MB, like a certificate."""
+    from verified.certificates import save_document
 
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / part_name(stem, shard)
-    compressed = path.with_name(path.name + ".gz")
-    data = certificate_bytes(part)
-    if len(data) > GZIP_ABOVE:
-        path, stale, data = compressed, path, gzip_bytes(data)
-    else:
-        stale = compressed
-    path.write_bytes(data)
-    stale.unlink(missing_ok=True)
-    return path
+    return save_document(part, directory / part_name(stem, shard))
 
 
 def digest_of(start: int, stop: int, denominator: int, numerators: list[Any]) -> str:

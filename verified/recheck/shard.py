@@ -79,27 +79,10 @@ def recheck_part(doc: object) -> str:
         f"part.range: shard {i}/{n_shards} of {total} profiles is {list(expected)}, not {[start, stop]}",
     )
     den = integer(part["denominator"], "part.denominator", low=1)
-    _numerators(part["numerators"], stop - start, len(agents), len(objects), den, capacities)
+    subject_rules.numerators(
+        part["numerators"], stop - start, len(agents), len(objects), den, capacities, "part.numerators"
+    )
     claimed = text(part["digest"], "part.digest")
     actual = sha256({"range": [start, stop], "denominator": den, "numerators": part["numerators"]})
     ensure(claimed == actual, f"part.digest: stated {claimed}, the slice hashes to {actual}")
     return f"shard {i}/{n_shards}: profiles {start}..{stop - 1} of {total}, {stop - start} rows verified"
-
-
-def _numerators(value: object, count: int, n: int, m: int, den: int, caps: list[int]) -> None:
-    where = "part.numerators"
-    ensure(isinstance(value, (list, tuple)) and len(value) == count, f"{where}: expected {count} profiles")
-    limits = [q * den for q in caps]
-    for pi, block in enumerate(value):  # type: ignore[arg-type]
-        ensure(isinstance(block, (list, tuple)) and len(block) == n, f"{where}[{pi}]: expected {n} rows")
-        used = [0] * m
-        for i, row in enumerate(block):
-            place = f"{where}[{pi}][{i}]"
-            ensure(isinstance(row, (list, tuple)) and len(row) == m + 1, f"{place}: expected {m + 1} entries")
-            for k, v in enumerate(row):
-                integer(v, f"{place}[{k}]", low=0, high=den)
-            ensure(sum(row) == den, f"{place}: the row does not sum to 1")
-            for k in range(m):
-                used[k] += row[k]
-        for k in range(m):
-            ensure(used[k] <= limits[k], f"{where}[{pi}]: column {k} is over its capacity")
