@@ -269,10 +269,11 @@ def _report_shard(args: argparse.Namespace, report: Any, shard: tuple[int, int])
             )
         )
     else:
-        print(
-            f"{report.header['name']}: shard {shard[0]}/{shard[1]}, profiles {start:,}..{stop - 1:,} of "
-            f"{part['profiles']:,} tabulated; part written to {path}"
-        )
+        total = part["profiles"]
+        span = f"profiles {start:,}..{stop - 1:,} of {total:,} tabulated"
+        if stop == start:
+            span = f"empty (the domain has {total:,} profiles, fewer than {shard[1]} shards)"
+        print(f"{report.header['name']}: shard {shard[0]}/{shard[1]}, {span}; part written to {path}")
         print(
             f"when every part is there: verified merge {Path(args.certificate_dir) / stem}.shard-*-of-"
             f"{shard[1]}.part.json* --certificate-dir DIR"
