@@ -82,6 +82,16 @@ def dies_at_some(profile):
     return [{"outside": 1} for _ in profile]
 
 
+def dies_once(profile):
+    """Kills its process the first time it reaches the profile (ab, ..., a) (a marker file next
+    to this module remembers it), then answers normally: a worker lost mid-range, once."""
+    marker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "died.marker")
+    if len(profile[0]) == 2 and len(profile[-1]) == 1 and not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(9)
+    return [{"outside": 1} for _ in profile]
+
+
 def floats(profile):
     return [{"outside": 0.5, r[0]: 0.5} if r else {"outside": 1} for r in profile]
 

@@ -10,6 +10,7 @@ from tests.engine.test_tabulate import assert_same_table, reference_table
 from verified.cli import main
 from verified.engine import tabulate
 from verified.engine.dask import dask_executor
+from verified.engine.executors import WorkerLost
 from verified.errors import InvalidInput
 
 distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'verified[dask]'")
@@ -59,3 +60,19 @@ def test_an_unreachable_scheduler_is_bad_input(tmp_path, monkeypatch):
     monkeypatch.setenv("VERIFIED_DASK_CONNECT_TIMEOUT", "2")
     path = write_problem(tmp_path, "boston", 2, "a")
     assert main(["check", str(path), "-p", "sp", "-q", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+
+
+def test_a_dask_worker_lost_mid_range_is_retried_by_dask(tmp_path, cluster):
+    """The first worker to reach the profile dies (os._exit); Dask's nanny restarts it and
+    Dask runs the range again: the table is complete and equal to the library's."""
+    path = write_problem(tmp_path, "dies_once", 3, "ab")
+    with dask_executor(cluster.scheduler_address) as executor:
+        table = tabulate(path, executor=executor)
+    assert (tmp_path / "died.marker").exists()
+    assert_same_table(table, reference_table(path))
+
+
+def test_a_range_that_kills_every_dask_worker_is_reported_not_a_partial_table(tmp_path, cluster):
+    path = write_problem(tmp_path, "dies_at_some", 3, "ab")
+    with dask_executor(cluster.scheduler_address) as executor, pytest.raises(WorkerLost):
+        tabulate(path, executor=executor)

@@ -104,6 +104,15 @@ def test_a_worker_that_dies_is_retried_then_reported(tmp_path):
         tabulate(path, n_jobs=2)
 
 
+def test_a_worker_lost_once_mid_range_is_retried_and_the_table_is_complete(tmp_path):
+    path = write_problem(tmp_path, "dies_once", 3, "ab")
+    table = tabulate(path, n_jobs=2)
+    assert (tmp_path / "died.marker").exists()  # a worker did die
+    (tmp_path / "died.marker").unlink()
+    (tmp_path / "died.marker").touch()  # the reference must not die: it runs in this process
+    assert_same_table(table, reference_table(path))
+
+
 def test_floats_are_refused_as_by_the_library_and_read_when_allowed(tmp_path):
     path = write_problem(tmp_path, "floats", 2, "ab")
     with pytest.raises(InvalidInput, match="float"):
