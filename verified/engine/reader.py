@@ -37,8 +37,6 @@ from verified.engine.blocks import Block, as_dtype, smallest_dtype
 from verified.engine.ranges import Range, profiles
 from verified.errors import InvalidInput
 
-_EXACT_ONE = frozenset((int, Fraction))  # the types a deterministic entry may have (not bool, not float)
-
 
 def _profile_text(profile: Any) -> str:
     return str([list(r) for r in profile])
@@ -142,7 +140,7 @@ class RangeReader:
         """Append the column of each row to ``columns`` and return True when ``out`` is n one-entry
         rows ``{object: 1}`` (1 an int or a Fraction equal to 1); else change nothing and return
         False (the answer then goes through `_general`, which accepts or refuses it as the library
-        does). Capacities are checked for the whole block at once, in `_fold`."""
+        does). Capacities are checked for the whole block at once, in `_check_capacities`."""
         if len(out) != self.n:
             return False
         get = self.columns.get
@@ -154,7 +152,14 @@ class RangeReader:
                 return False
             ((key, value),) = row.items()
             k = get(key)
-            if k is None or value.__class__ not in _EXACT_ONE or value != 1:
+            kind = value.__class__
+            if kind is int:
+                one = value == 1
+            elif kind is Fraction:  # its two integer slots: no call into Fraction.__eq__
+                one = value._numerator == 1 and value._denominator == 1
+            else:
+                one = False
+            if k is None or not one:
                 del columns[mark:]
                 return False
             append(k)
