@@ -68,7 +68,9 @@ class RangeReader:
         if reference is not None:
             from verified.io.pyload import _origin, _takes_problem, load_callable, python_mechanism
 
-            raw = load_callable(reference, _base_dir(subject), "mechanism.python")
+            raw = getattr(subject, "python_function", None)  # imported once, by `parse_subject`
+            if raw is None:
+                raw = load_callable(reference, None, "mechanism.python")
             self.function = raw
             self.takes_problem = _takes_problem(raw, mechanism.name)
             self.origin = f"mechanism {mechanism.name} ({_origin(raw)})"
@@ -189,18 +191,6 @@ class RangeReader:
                 flat[at] = v.numerator * (den // v.denominator)
                 at += 1
         return den
-
-
-def _base_dir(subject: Any) -> Any:
-    from pathlib import Path
-
-    for attribute in ("_engine_base_dir", "base_dir"):
-        base = getattr(subject, attribute, None)
-        if base is not None:
-            return Path(base)
-    source = getattr(subject, "source", "")
-    path = Path(source)
-    return path.parent if path.suffix in (".toml", ".json") else Path.cwd()
 
 
 def _fold(

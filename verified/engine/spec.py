@@ -149,7 +149,6 @@ def rebuild(spec: MechanismSpec) -> Any:
         )
         if hasattr(found, "economy"):
             raise InvalidInput("the engine tabulates assignment mechanisms, not trading subjects", "format")
-        object.__setattr__(found, "_engine_base_dir", spec.base_dir)  # for `reader.RangeReader`
         if len(_CACHE) > 8:
             _CACHE.clear()
         _CACHE[spec] = found

@@ -30,6 +30,7 @@ from verified.engine.progress import ProgressBar
 from verified.engine.ranges import Range, chunks
 from verified.engine.spec import MechanismSpec, rebuild, spec_from_file
 from verified.errors import InvalidInput
+from verified.io.builtins import subject_fast_table
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,19 +99,6 @@ def _same_domain(own: Domain, given: Domain | None) -> None:
         raise InvalidInput("the given domain is not the mechanism file's domain", "domain")
 
 
-def _fast_builtin(subject: Any) -> TabulatedMechanism | None:
-    """A built-in's own fast table (`verified.io.builtins.fast_table`), when it has one."""
-    description = getattr(subject, "description", None) or {}
-    builtin = description.get("builtin")
-    if not isinstance(builtin, str):
-        return None
-    from verified.io.builtins import builtin_parameters, fast_table
-
-    params = builtin_parameters(subject.mechanism, builtin)
-    fast = fast_table(builtin, subject.domain, **(params or {}))
-    return fast if fast is not None and fast.name == subject.mechanism.name else None
-
-
 def settle(
     n_jobs: int | None = None,
     executor: Executor | None = None,
@@ -173,7 +161,7 @@ def tabulate_compact(
     """The whole table as a `CompactTable` (see `tabulate` for the arguments)."""
     source = resolve(mechanism_or_spec, domain)
     source.domain.require_table()  # refuse an oversized table before any work
-    fast = _fast_builtin(source.subject)
+    fast = subject_fast_table(source.subject)
     if fast is not None:
         return CompactTable(
             fast.domain, as_dtype(fast.numerators, fast.denominator), fast.denominator, fast.name

@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from verified.engine.ranges import Range
@@ -43,36 +44,28 @@ def reader_of(subject: Any) -> Any:
     return RangeReader(subject, allow_float=bool(getattr(subject, "allow_float", False)))
 
 
+def _result(read: Callable[[], Any]) -> tuple[Any, ...]:
+    """``("ok", read())``, or ``("error", message, where)`` for bad input: plain data either way."""
+    try:
+        return ("ok", read())
+    except InvalidInput as exc:
+        text, prefix = str(exc), f"{exc.where}: " if exc.where else ""
+        return ("error", text[len(prefix) :] if prefix and text.startswith(prefix) else text, exc.where)
+
+
 def read_with(reader: Any, start: int, stop: int) -> tuple[Any, ...]:
     """As `tabulate_range`, with a reader already built in this process."""
-    try:
-        return ("ok", reader.read(Range(start, stop)))
-    except InvalidInput as exc:
-        return ("error", _message(exc), exc.where)
+    return _result(lambda: reader.read(Range(start, stop)))
 
 
 def tabulate_range(spec: MechanismSpec, start: int, stop: int) -> tuple[Any, ...]:
     """The validated integer `Block` of profiles ``start .. stop - 1``."""
-    try:
-        return ("ok", _reader(spec).read(Range(start, stop)))
-    except InvalidInput as exc:
-        return ("error", _message(exc), exc.where)
-
-
-def _message(exc: InvalidInput) -> str:
-    text = str(exc)
-    prefix = f"{exc.where}: " if exc.where else ""
-    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
+    return _result(lambda: _reader(spec).read(Range(start, stop)))
 
 
 def tabulate_range_of(mechanism: Any, domain: Any, start: int, stop: int) -> tuple[Any, ...]:
     """As `tabulate_range` for a picklable mechanism object (no spec): read directly."""
     from types import SimpleNamespace
 
-    from verified.engine.reader import RangeReader
-
-    try:
-        subject = SimpleNamespace(problem=domain.problem, domain=domain, mechanism=mechanism, description={})
-        return ("ok", RangeReader(subject).read(Range(start, stop)))
-    except InvalidInput as exc:
-        return ("error", _message(exc), exc.where)
+    subject = SimpleNamespace(problem=domain.problem, domain=domain, mechanism=mechanism, description={})
+    return _result(lambda: reader_of(subject).read(Range(start, stop)))

@@ -155,3 +155,15 @@ def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
     except TypeError:  # not weakly referable: no fast table for it, the slow path still works
         pass
     return mechanism
+
+
+def subject_fast_table(subject: Any) -> TabulatedMechanism | None:
+    """The fast table of a subject whose mechanism is a built-in (``description["builtin"]``),
+    with the parameters it was made with (`builtin_mechanism`; a subject built by hand gets the
+    parameterless table, which its name must then match); None otherwise."""
+    builtin = (getattr(subject, "description", None) or {}).get("builtin")
+    if not isinstance(builtin, str):
+        return None
+    params = builtin_parameters(subject.mechanism, builtin)
+    fast = fast_table(builtin, subject.domain, **(params or {}))
+    return fast if fast is not None and fast.name == subject.mechanism.name else None

@@ -32,7 +32,7 @@ from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulat
 from verified.assignment.model import Problem
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
-from verified.io.builtins import builtin_mechanism, builtin_parameters, fast_table
+from verified.io.builtins import builtin_mechanism, subject_fast_table
 from verified.io.pyload import load_callable, python_mechanism
 from verified.io.schema import fields, read_document
 from verified.io.trading import TRADING_FORMATS, TradingSubject, parse_trading
@@ -54,7 +54,8 @@ class AssignmentSubject:
     description: Mapping[str, Any] = field(default_factory=dict)
     priorities: Any = None  # verified.assignment.priorities.Priorities, for ex post stability
     allow_float: bool = False  # floats were read as decimals (the engine's workers read them so too)
-    base_dir: str | None = None  # where ``module:function`` paths resolved (the engine resolves them so too)
+    # the user's function as imported for a ``python`` mechanism: the engine calls it directly
+    python_function: Any = field(default=None, repr=False)
 
     @property
     def table(self) -> TabulatedMechanism:
@@ -74,14 +75,9 @@ class AssignmentSubject:
         if isinstance(self.mechanism, TabulatedMechanism):
             return self.mechanism
         self.domain.require_table()  # refuses an oversized table before allocating it
-        builtin = self.description.get("builtin")
-        if isinstance(builtin, str):
-            # a built-in, with the parameters it was made with (`builtin_mechanism`); a subject
-            # built by hand gets the parameterless table, which its name must then match
-            params = builtin_parameters(self.mechanism, builtin)
-            fast = fast_table(builtin, self.domain, **(params or {}))
-            if fast is not None and fast.name == self.mechanism.name:
-                return fast
+        fast = subject_fast_table(self)
+        if fast is not None:
+            return fast
         if "python" in self.description:  # the user's code: through the engine (`verified.engine`)
             from verified.engine.tabulate import tabulate as tabulate_over_ranges
 
@@ -198,8 +194,8 @@ def parse_subject(
         description = {"table": "numerators"}
     if name and not isinstance(mechanism, TabulatedMechanism):
         mechanism = _renamed(mechanism, name)
-    base = str(base_dir) if base_dir is not None else None
-    return AssignmentSubject(problem, domain, mechanism, source, description, priorities, allow_float, base)
+    user = function if kind == "python" else None
+    return AssignmentSubject(problem, domain, mechanism, source, description, priorities, allow_float, user)
 
 
 def _renamed(mechanism: Mechanism, name: str) -> Mechanism:
