@@ -179,37 +179,44 @@ def check_worker(send: Any, path: str, requested: list[str] | None, options: dic
         send(message)
 
     with engine_for_child(options, send):
+        subject, names = _load_and_announce(send, path, requested, options, tell)
         if options.get("shard"):
-            _check_shard(send, path, requested, options, tell)
+            _check_shard(send, path, subject, names, options)
         else:
-            _check_all(send, path, requested, options, tell, python, started)
+            _check_all(send, path, subject, names, options, python, started)
 
 
-def _check_shard(
+def _load_and_announce(
     send: Any,
     path: str,
     requested: list[str] | None,
     options: dict[str, Any],
     tell: Callable[[tuple[Any, ...]], None],
-) -> None:
+) -> tuple[Any, list[str]]:
+    """Load the file, refuse a property of the other family before any work, send the header."""
+    from verified.registry import applicable
+
+    subject = load_reporting(path, options.get("allow_float", False), tell)
+    names = property_names(subject, requested)
+    for name in names:
+        applicable(name, subject)
+    agents = list(getattr(getattr(subject, "problem", None), "agents", []) or []) or None
+    send(("header", {"name": subject.name, "size": _size(subject), "names": names, "agents": agents}))
+    return subject, names
+
+
+def _check_shard(send: Any, path: str, subject: Any, names: list[str], options: dict[str, Any]) -> None:
     """``--shard i/N``: tabulate one range and send its part (`verified.engine.shards`)."""
     from verified.engine.shards import build_part
     from verified.engine.spec import spec_from_file
     from verified.io import TradingSubject
-    from verified.registry import applicable
 
-    allow_float = options.get("allow_float", False)
-    subject = load_reporting(path, allow_float, tell)
     if isinstance(subject, TradingSubject):
         raise InvalidInput(
             "--shard splits the profiles of an assignment domain, not a trading file", "--shard"
         )
-    names = property_names(subject, requested)
-    for name in names:
-        applicable(name, subject)
-    shard = tuple(options["shard"])
-    send(("header", {"name": subject.name, "size": _size(subject), "names": names, "agents": None}))
-    send(("part", build_part(path, subject, names, shard, spec_from_file(path, allow_float=allow_float))))
+    spec = spec_from_file(path, allow_float=options.get("allow_float", False))
+    send(("part", build_part(path, subject, names, tuple(options["shard"]), spec)))
 
 
 def _stand_in(subject: Any) -> dict[str, Any]:
@@ -227,24 +234,19 @@ def _stand_in(subject: Any) -> dict[str, Any]:
 def _check_all(
     send: Any,
     path: str,
-    requested: list[str] | None,
+    subject: Any,
+    names: list[str],
     options: dict[str, Any],
-    tell: Callable[[tuple[Any, ...]], None],
     python: list[str],
     started: float,
 ) -> None:
     from verified.certificates import build_certificate
     from verified.explain import explain
     from verified.io import AssignmentSubject, subject_encoding
-    from verified.registry import applicable, subject_for
+    from verified.registry import subject_for
 
     total = options.get("timeout")
-    subject = load_reporting(path, options.get("allow_float", False), tell)
-    names = property_names(subject, requested)
-    for name in names:  # refuse a property of the other family before any work
-        applicable(name, subject)
     agents = list(getattr(getattr(subject, "problem", None), "agents", []) or []) or None
-    send(("header", {"name": subject.name, "size": _size(subject), "names": names, "agents": agents}))
     certificates = bool(options.get("certificates"))
     # Without certificates an assignment subject is not encoded (for 16 M profiles the encoding
     # costs more than the check): `_stand_in` carries what the explanation lines need.
