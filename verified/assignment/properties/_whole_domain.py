@@ -201,6 +201,10 @@ def _confirm(
     sum to 1). Integer arithmetic over one common denominator per program; a program whose
     numbers would not fit is not confirmed (the caller re-solves it)."""
     good = status == FEASIBLE
+    # `common` only has to be a positive common multiple of the row's denominators (checked
+    # below), so an lcm that wrapped in int64 is either caught or still exact; the float `bound`
+    # only decides whether the int64 products below are safe (2^60 leaves a margin of 8 over
+    # any rounding); no verdict rests on it: an unconfirmed program is re-solved exactly.
     common = np.lcm.reduce(den, axis=1)
     bound = common.astype(np.float64) * float(table_den) * (den.shape[1] + 1)
     good &= (common > 0) & (bound < 2.0**60) & (num >= 0).all(axis=1) & (num <= den).all(axis=1)
