@@ -13,6 +13,9 @@ mechanism on this problem and domain, and that range is shard i of N of the doma
   in 0..denominator summing to the denominator, no object column over its capacity);
 * ``digest`` is the SHA-256 of the canonical JSON of ``{"range", "denominator", "numerators"}``.
 
+``tool``, ``source``, ``properties`` and ``name`` are labels, not claims: the checker checks
+their form, and ``verified merge`` refuses to assemble parts whose labels differ.
+
 It does not prove that the rows are what the user's function returns (no certificate does: a
 certificate is about the tabulated mechanism it carries), nor anything about a property: the
 verdicts are decided on the merged table, whose certificates are ordinary ones.
