@@ -50,11 +50,12 @@ def test_hostile_mechanisms_from_a_fresh_process(tmp_path):
 
 def test_run_check_with_a_timeout_really_stops(tmp_path):
     subject = load_subject(write_mechanism(tmp_path, "loops"))  # loading does not call it
+    before = set(descendants())  # e.g. a forkserver an earlier in-process parallel run left to reuse
     started = time.monotonic()
     result = run_check("sp", subject, timeout=1.5)
     assert time.monotonic() - started < 10
     assert result.verdict is Verdict.UNKNOWN and "1.5 s" in result.reason
-    assert descendants() == []
+    assert set(descendants()) - before == set()
 
 
 def test_run_check_without_a_limit_is_unchanged_and_a_limit_keeps_the_verdict():
@@ -74,13 +75,14 @@ def test_run_check_in_a_child_reports_bad_input_as_bad_input(tmp_path):
 
 def test_assert_holds_with_a_timeout_fails_saying_why_and_keeps_finished_results(tmp_path):
     path = write_mechanism(tmp_path, "loops")
+    before = set(descendants())
     started = time.monotonic()
     with pytest.raises(AssertionError, match="time-out"):
         assert_holds(path, "sp", timeout=1.5)
     assert time.monotonic() - started < 10
     results = check_properties(EXAMPLES / "tiny_table.toml", "ir", "sp", timeout=60)
     assert [r.verdict for r in results.values()] == [Verdict.HOLDS, Verdict.HOLDS]
-    assert descendants() == []
+    assert set(descendants()) - before == set()
 
 
 @pytest.mark.parametrize("text", ["nan", "inf", "-inf", "0", "-1", "x", ""])
