@@ -24,7 +24,13 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from verified.assignment.domain import Domain
-from verified.assignment.intbounds import int_array, scaled_capacities, table_bound, table_numerators
+from verified.assignment.intbounds import (
+    int_array,
+    int_dtype,
+    scaled_capacities,
+    table_bound,
+    table_numerators,
+)
 from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
@@ -71,6 +77,15 @@ def _exact_array(values: np.ndarray, denominator: int) -> np.ndarray:
     return values
 
 
+def _running_sum(parts: list[np.ndarray], bound: int) -> np.ndarray:
+    """``parts[0] + parts[1] + ...`` in `int_dtype` (bound) (every partial sum is at most
+    ``bound`` in absolute value): int64, or Python ints past it or when the parts hold them."""
+    total = parts[0].astype(object if parts[0].dtype == object else int_dtype(bound))
+    for part in parts[1:]:
+        total += part
+    return total
+
+
 @dataclass(frozen=True, eq=False)
 class TabulatedMechanism:
     """An explicit table over ``domain`` (see module docstring for the layout).
@@ -98,33 +113,46 @@ class TabulatedMechanism:
         expected = (len(self.domain), p.n, p.m + 1)
         if nums.shape != expected:
             raise InvalidInput(f"table has shape {nums.shape}, expected {expected}", "table")
-        nums = table_numerators(nums, table_bound(self.denominator, p.n, p.m), "table")
+        bound = table_bound(self.denominator, p.n, p.m)
+        # A signed fixed-width array is validated as given (reading int8 is 8x less memory
+        # traffic than its int64 copy): the sums below run in int64 when the bound fits.
+        narrow = nums.dtype.kind == "i" and int_dtype(bound) is np.int64
+        if narrow:
+            self._validate(nums)
+        nums = table_numerators(nums, bound, "table")
         object.__setattr__(self, "numerators", nums)
         nums.flags.writeable = False
-        self._validate()
+        if not narrow:
+            self._validate(nums)
 
-    def _validate(self) -> None:
+    def _validate(self, nums: np.ndarray) -> None:
+        """Entries in [0, d], rows summing to d, columns within q_x * d, for the numerators
+        ``nums`` of this table. The sums are running sums of slices (numpy sums a short last
+        axis slowly) in a dtype their bound fits: a row sum is at most (m + 1) * d and a column
+        sum n * d once the entries are in [0, d]; the position of a fault is looked for only
+        once one is known to exist."""
         p = self.domain.problem
-        nums, den = self.numerators, self.denominator
-        bad = np.argwhere((nums < 0) | (nums > den))
-        if len(bad):
-            pi, i, k = (int(v) for v in bad[0])
+        den = self.denominator
+        if nums.size and (int(nums.min()) < 0 or int(nums.max()) > den):
+            pi, i, k = (int(v) for v in np.argwhere((nums < 0) | (nums > den))[0])
             raise InvalidInput(
                 f"probability {fraction_text(Fraction(int(nums[pi, i, k]), den))} is outside [0, 1]",
                 self._where(pi, i, p.columns[k]),
             )
-        rows = nums.sum(axis=2)
-        bad = np.argwhere(rows != den)
-        if len(bad):
+        rows = _running_sum([nums[:, :, k] for k in range(p.m + 1)], (p.m + 1) * den)
+        if (rows != den).any():
+            bad = np.argwhere(rows != den)
             pi, i = (int(v) for v in bad[0])
             raise InvalidInput(
                 f"row sums to {fraction_text(Fraction(int(rows[pi, i]), den))}, not 1",
                 self._where(pi, i),
             )
-        cols = nums[:, :, : p.m].sum(axis=1)  # <= n * den: int64 only if that fits
+        if all(q >= p.n for q in p.capacities):
+            return  # a column sums to at most n * d <= q * d: rows sum to d, entries are >= 0
+        cols = _running_sum([nums[:, i, : p.m] for i in range(p.n)], p.n * den)
         caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
-        bad = np.argwhere(cols > caps)
-        if len(bad):
+        if (cols > caps).any():
+            bad = np.argwhere(cols > caps)
             pi, k = (int(v) for v in bad[0])
             raise InvalidInput(
                 f"column {p.objects[k]!r} sums to {fraction_text(Fraction(int(cols[pi, k]), den))}, "

@@ -13,6 +13,7 @@ remaining ones (inside the unacceptable objects) are then automatic.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -109,9 +110,17 @@ def over_domain(
     )
 
 
+_DIGESTS: weakref.WeakKeyDictionary[TabulatedMechanism, str] = weakref.WeakKeyDictionary()
+
+
 def table_digest(mechanism: TabulatedMechanism) -> str:
-    """`array_digest` of the table's numerators and denominator."""
-    return array_digest(mechanism.numerators, mechanism.denominator)
+    """`array_digest` of the table's numerators and denominator, computed once per table (a
+    table's numerators are read-only and it is hashed by identity, so the digest cannot go
+    stale; every property of one run states the same digest)."""
+    found = _DIGESTS.get(mechanism)
+    if found is None:
+        found = _DIGESTS[mechanism] = array_digest(mechanism.numerators, mechanism.denominator)
+    return found
 
 
 def array_digest(nums: np.ndarray, denominator: int) -> str:

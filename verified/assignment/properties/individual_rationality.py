@@ -80,10 +80,20 @@ def check_individually_rational(mechanism: Mechanism | TabulatedMechanism, domai
     checked = 0
     for i in range(problem.n):
         block = agent_block(table, i)
-        for t, pref in enumerate(domain.preferences[i]):
+        # One pass over the agent's rows with a (ranking, object) mask of the unacceptable
+        # objects; only a table with a fault is searched ranking by ranking (for the first one).
+        rankings = domain.preferences[i]
+        mask = np.zeros((len(rankings), problem.m), dtype=bool)
+        for t, pref in enumerate(rankings):
+            mask[t, _unacceptable(problem, pref)] = True
+        checked += int(mask.sum()) * (len(domain) // len(rankings))  # each (t, k): the others' profiles
+        shape = [1] * problem.n + [problem.m]
+        shape[i] = len(rankings)
+        if not ((block[..., : problem.m] != 0) & mask.reshape(shape)).any():
+            continue
+        for t, pref in enumerate(rankings):
             for k in _unacceptable(problem, pref):
                 values = np.asarray(block[..., k].take(t, axis=i)).reshape(-1)
-                checked += values.size
                 bad = values != 0
                 if bad.any():
                     r = int(np.argmax(bad))
