@@ -368,4 +368,22 @@ def check_here(name: str, subject: Any, *, timeout: float | None = None) -> Chec
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
     if family == "trading" or name in ("sp-anonymous", "ex-post-stable"):
         return function(subject, timeout=timeout)
+    if name in COMPACT_PROPERTIES and beyond_table_limit(subject):
+        return function(subject.compact_table, subject.domain, **_time_arguments(function, timeout))
     return function(subject.table, subject.domain, **_time_arguments(function, timeout))
+
+
+# Whole-domain checks that read a `verified.assignment.compact.CompactTable` (they widen before
+# adding), so they run on domains whose int64 table would be past the cell limit.
+COMPACT_PROPERTIES = ("sp", "ir")
+
+
+def beyond_table_limit(subject: Any) -> bool:
+    """True when ``subject``'s mechanism is not a table and a table over its domain has more
+    cells than `verified.assignment.domain.max_table_cells` allows."""
+    from verified.assignment.domain import max_table_cells
+    from verified.assignment.mechanism import TabulatedMechanism
+
+    if isinstance(subject.mechanism, TabulatedMechanism):
+        return False
+    return subject.domain.table_cells > max_table_cells()

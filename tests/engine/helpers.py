@@ -103,6 +103,26 @@ def over_capacity(profile):
     return [{"outside": 1} for _ in profile]
 
 
+def serial_dictatorship(problem, profile):
+    """Agents pick in name order, each her best listed object left (strategy-proof)."""
+    left = dict(zip(problem.objects, problem.capacities))
+    rows = []
+    for ranking in profile:
+        pick = next((x for x in ranking if left[x] > 0), None)
+        if pick is not None:
+            left[pick] -= 1
+        rows.append({pick: 1} if pick else {"outside": 1})
+    return rows
+
+
+def unlisted(profile):
+    """Agent 1 gets half of object a whenever her ranking is not empty, listed or not (not IR)."""
+    rows = [{"outside": 1} for _ in profile]
+    if profile[0]:
+        rows[0] = {"a": Fraction(1, 2), "outside": Fraction(1, 2)}
+    return rows
+
+
 def slow(profile):
     import time
     time.sleep(0.05)

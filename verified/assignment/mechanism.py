@@ -24,17 +24,11 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from verified.assignment.domain import Domain
-from verified.assignment.intbounds import (
-    int_array,
-    int_dtype,
-    scaled_capacities,
-    table_bound,
-    table_numerators,
-)
+from verified.assignment.intbounds import int_array, int_dtype, table_bound, table_numerators
 from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
+from verified.assignment.table_checks import validate_numerators
 from verified.errors import InvalidInput
-from verified.numbers import fraction_text
 
 
 @runtime_checkable
@@ -77,15 +71,6 @@ def _exact_array(values: np.ndarray, denominator: int) -> np.ndarray:
     return values
 
 
-def _running_sum(parts: list[np.ndarray], bound: int) -> np.ndarray:
-    """``parts[0] + parts[1] + ...`` in `int_dtype` (bound) (every partial sum is at most
-    ``bound`` in absolute value): int64, or Python ints past it or when the parts hold them."""
-    total = parts[0].astype(object if parts[0].dtype == object else int_dtype(bound))
-    for part in parts[1:]:
-        total += part
-    return total
-
-
 @dataclass(frozen=True, eq=False)
 class TabulatedMechanism:
     """An explicit table over ``domain`` (see module docstring for the layout).
@@ -118,52 +103,12 @@ class TabulatedMechanism:
         # traffic than its int64 copy): the sums below run in int64 when the bound fits.
         narrow = nums.dtype.kind == "i" and int_dtype(bound) is np.int64
         if narrow:
-            self._validate(nums)
+            validate_numerators(self.domain, nums, self.denominator)
         nums = table_numerators(nums, bound, "table")
         object.__setattr__(self, "numerators", nums)
         nums.flags.writeable = False
         if not narrow:
-            self._validate(nums)
-
-    def _validate(self, nums: np.ndarray) -> None:
-        """Entries in [0, d], rows summing to d, columns within q_x * d, for the numerators
-        ``nums`` of this table. The sums are running sums of slices (numpy sums a short last
-        axis slowly) in a dtype their bound fits: a row sum is at most (m + 1) * d and a column
-        sum n * d once the entries are in [0, d]; the position of a fault is looked for only
-        once one is known to exist."""
-        p = self.domain.problem
-        den = self.denominator
-        if nums.size and (int(nums.min()) < 0 or int(nums.max()) > den):
-            pi, i, k = (int(v) for v in np.argwhere((nums < 0) | (nums > den))[0])
-            raise InvalidInput(
-                f"probability {fraction_text(Fraction(int(nums[pi, i, k]), den))} is outside [0, 1]",
-                self._where(pi, i, p.columns[k]),
-            )
-        rows = _running_sum([nums[:, :, k] for k in range(p.m + 1)], (p.m + 1) * den)
-        if (rows != den).any():
-            bad = np.argwhere(rows != den)
-            pi, i = (int(v) for v in bad[0])
-            raise InvalidInput(
-                f"row sums to {fraction_text(Fraction(int(rows[pi, i]), den))}, not 1",
-                self._where(pi, i),
-            )
-        if all(q >= p.n for q in p.capacities):
-            return  # a column sums to at most n * d <= q * d: rows sum to d, entries are >= 0
-        cols = _running_sum([nums[:, i, : p.m] for i in range(p.n)], p.n * den)
-        caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
-        if (cols > caps).any():
-            bad = np.argwhere(cols > caps)
-            pi, k = (int(v) for v in bad[0])
-            raise InvalidInput(
-                f"column {p.objects[k]!r} sums to {fraction_text(Fraction(int(cols[pi, k]), den))}, "
-                f"more than its capacity {p.capacities[k]}",
-                f"table at profile {self.domain.profile(pi)}",
-            )
-
-    def _where(self, profile_index: int, agent: int, column: str | None = None) -> str:
-        prof = self.domain.profile(profile_index)
-        place = f"table at profile {prof}, agent {self.domain.problem.agents[agent]!r}"
-        return f"{place}, column {column!r}" if column else place
+            validate_numerators(self.domain, nums, self.denominator)
 
     @property
     def problem(self) -> Problem:

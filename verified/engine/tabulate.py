@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from verified.assignment.domain import Domain
+from verified.assignment.compact import COMPACT_FACTOR, CompactTable
+from verified.assignment.domain import Domain, max_table_cells
 from verified.assignment.mechanism import TabulatedMechanism
-from verified.assignment.model import Problem
 from verified.engine import tasks
 from verified.engine.blocks import Block, as_dtype, concatenate
 from verified.engine.executors import resolve_jobs, run_ranges
@@ -31,25 +31,6 @@ from verified.engine.ranges import Range, chunks
 from verified.engine.spec import MechanismSpec, rebuild, spec_from_file
 from verified.errors import InvalidInput
 from verified.io.builtins import subject_fast_table
-
-
-@dataclass(frozen=True, eq=False)
-class CompactTable:
-    """A validated table: ``numerators`` shaped (profiles, n, m + 1) over ``denominator``,
-    in `blocks.smallest_dtype` (denominator)."""
-
-    domain: Domain
-    numerators: np.ndarray
-    denominator: int
-    name: str
-
-    @property
-    def problem(self) -> Problem:
-        return self.domain.problem
-
-    def to_tabulated(self) -> TabulatedMechanism:
-        """The library's table (int64 or Python ints, validated again on construction)."""
-        return TabulatedMechanism(self.domain, self.numerators, self.denominator, self.name)
 
 
 @dataclass(frozen=True)
@@ -158,18 +139,22 @@ def tabulate_compact(
     progress: bool | None = None,
     deadline: float | None = None,
 ) -> CompactTable:
-    """The whole table as a `CompactTable` (see `tabulate` for the arguments)."""
+    """The whole table as a `CompactTable` (see `tabulate` for the arguments). Allowed up to
+    `COMPACT_FACTOR` times the cell limit of an int64 table (`Domain.require_table`)."""
     source = resolve(mechanism_or_spec, domain)
-    source.domain.require_table()  # refuse an oversized table before any work
+    source.domain.require_table(COMPACT_FACTOR * max_table_cells())
+    return CompactTable(*_numerators(source, settle(n_jobs, executor, progress, deadline)))
+
+
+def _numerators(source: Source, options: EngineOptions) -> tuple[Domain, np.ndarray, int, str]:
+    """The domain, the validated numerators (`blocks.smallest_dtype`), denominator and name."""
     fast = subject_fast_table(source.subject)
     if fast is not None:
-        return CompactTable(
-            fast.domain, as_dtype(fast.numerators, fast.denominator), fast.denominator, fast.name
-        )
-    blocks = tabulate_blocks(source, options=settle(n_jobs, executor, progress, deadline))
+        return fast.domain, as_dtype(fast.numerators, fast.denominator), fast.denominator, fast.name
+    blocks = tabulate_blocks(source, options=options)
     p = source.subject.problem
     numerators, den = concatenate(blocks, (p.n, p.m + 1))
-    return CompactTable(source.domain, numerators, den, source.subject.mechanism.name)
+    return source.domain, numerators, den, source.subject.mechanism.name
 
 
 def tabulate(
@@ -191,6 +176,6 @@ def tabulate(
     given come from `verified.engine.engine_options` (default: one process, no bar).
 
     Same numerators and denominator as `verified.assignment.mechanism.tabulate`."""
-    return tabulate_compact(
-        mechanism_or_spec, domain, n_jobs=n_jobs, executor=executor, progress=progress, deadline=deadline
-    ).to_tabulated()
+    source = resolve(mechanism_or_spec, domain)
+    source.domain.require_table()  # refuse an oversized table before any work
+    return TabulatedMechanism(*_numerators(source, settle(n_jobs, executor, progress, deadline)))

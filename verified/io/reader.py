@@ -85,6 +85,21 @@ class AssignmentSubject:
         return tabulate(self.mechanism, self.domain)
 
     @property
+    def compact_table(self) -> Any:
+        """The mechanism's `~verified.assignment.compact.CompactTable` (computed once): for the
+        checks that read one on a domain past the int64 table's cell limit."""
+        cached = self.__dict__.get("_compact")
+        if cached is None:
+            from verified.engine.tabulate import tabulate_compact
+
+            try:
+                cached = tabulate_compact(self)
+            except InvalidInput as exc:
+                raise located(exc, self.source) from None
+            object.__setattr__(self, "_compact", cached)
+        return cached
+
+    @property
     def name(self) -> str:
         return self.mechanism.name
 

@@ -231,6 +231,18 @@ def _stand_in(subject: Any) -> dict[str, Any]:
     }
 
 
+def _tabulate_once(subject: Any, names: list[str]) -> None:
+    """Tabulate the subject for the properties ``names``: its int64 table, or, on a domain past
+    that table's cell limit when every property reads a compact one, its `CompactTable`."""
+    from verified.registry import COMPACT_PROPERTIES, beyond_table_limit
+
+    table_names = [n for n in names if n not in OWN_SUBJECT]
+    if beyond_table_limit(subject) and all(n in COMPACT_PROPERTIES for n in table_names):
+        _ = subject.compact_table
+    else:
+        _ = subject.table
+
+
 def _check_all(
     send: Any,
     path: str,
@@ -254,7 +266,7 @@ def _check_all(
     encoding = None
     if any(n not in OWN_SUBJECT for n in names):
         if light:
-            _ = subject.table  # tabulate once, before any property (and any per-property child)
+            _tabulate_once(subject, names)  # before any property (and any per-property child)
             encoding = _stand_in(subject)
         else:
             encoding = subject_encoding(subject)

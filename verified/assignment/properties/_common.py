@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from verified.assignment import intbounds
+from verified.assignment.compact import CompactTable
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulate
 from verified.assignment.model import Preference, Problem, Profile
@@ -199,7 +200,10 @@ def agent_block(mechanism: TabulatedMechanism, agent: int) -> np.ndarray:
 
 
 def as_table(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> TabulatedMechanism:
-    if isinstance(mechanism, TabulatedMechanism):
+    """The table of ``mechanism`` over ``domain``: itself when it is one (a `CompactTable` is
+    passed through too: only checks that widen before adding are given one, see
+    `verified.assignment.compact`), else the mechanism tabulated."""
+    if isinstance(mechanism, (TabulatedMechanism, CompactTable)):
         if mechanism.domain != domain:
             raise InvalidInput(f"table {mechanism.name!r} is over another domain", "mechanism")
         return mechanism
