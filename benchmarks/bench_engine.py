@@ -1,6 +1,7 @@
 """The engine on a user's own mechanism (issue 9): ``verified check FILE --property sp,ir`` on
 ``examples/my_mechanism.py:boston`` against the floor of calling that function once per profile
-in a plain loop, one process against two, and four shards merged against one run.
+in a plain loop, one process against two, four shards merged against one run, and the
+6-agent domain (16,777,216 profiles) with two processes: time and peak memory.
 
 Each measurement runs in a fresh subprocess (``python -c``), so imports and the child process
 of ``verified check`` are counted, and the ratios compare like with like: the plain loop is
@@ -50,13 +51,14 @@ print(code, seconds, max(children, own) / 1024)
 """
 
 
-def _file(folder: str, n: int) -> str:
-    path = Path(folder) / f"boston_{n}x3.toml"
+def _file(folder: str, n: int, function: str = "boston") -> str:
+    path = Path(folder) / f"{function}_{n}x3.toml"
     agents = ", ".join(f'"{i + 1}"' for i in range(n))
     path.write_text(
         'format = "verified/assignment/1"\n'
         f'[problem]\nagents = [{agents}]\nobjects = ["a", "b", "c"]\n[domain]\nkind = "full"\n'
-        f'[mechanism]\npython = "{ROOT / "examples" / "my_mechanism.py"}:boston"\nname = "boston"\n'
+        f'[mechanism]\npython = "{ROOT / "examples" / "my_mechanism.py"}:{function}"\n'
+        f'name = "{function}"\n'
     )
     return str(path)
 
@@ -134,5 +136,26 @@ def _shards_case(n: int, shards: int = 4) -> Case:
     return Case(f"user Boston n={n} m=3: {shards} shards merged vs one run", None, run)
 
 
+def _large_case(function: str, n: int = 6) -> Case:
+    """16,777,216 profiles: past the int64 table's cell limit, so sp and ir read a compact
+    table (int8: 0.4 GB). Target: peak memory under 4 GB."""
+
+    def run() -> str:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _file(folder, n, function)
+            code, seconds, mb = _check(["check", path, "--property", "sp,ir", "-q", "--jobs", "2"])
+        return f"exit {code}; {seconds:.0f} s, peak {mb:.0f} MB (target < 4096 MB)"
+
+    return Case(f"user {function} n={n} m=3: check sp,ir --jobs 2", None, run)
+
+
 def cases() -> list[Case]:
-    return [_ratio_case(4), _ratio_case(5), _jobs_case(4), _jobs_case(5), _shards_case(4)]
+    return [
+        _ratio_case(4),
+        _ratio_case(5),
+        _jobs_case(4),
+        _jobs_case(5),
+        _shards_case(4),
+        _large_case("boston"),
+        _large_case("serial_dictatorship"),
+    ]

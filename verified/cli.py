@@ -472,6 +472,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (see `EPILOG`). Bad input is 2;
     any other exception is a bug: exit 4 with a one-line message, never a traceback."""
     parser = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    for position, argument in enumerate(given, start=1):
+        if isinstance(argument, str) and "\x00" in argument:  # no file name or option holds one
+            print(f"error: argument {position} contains a NUL character", file=sys.stderr)
+            return EXIT_BAD_INPUT
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help, 2 for usage errors

@@ -193,3 +193,13 @@ def test_recheck_reports_every_file_and_goes_on(tmp_path, capsys):
     assert [line.split()[0] for line in lines] == ["REJECTED", "UNREADABLE", "OK", "REJECTED", "UNREADABLE"]
     assert main(["recheck", "--help"]) == 0
     assert "UNREADABLE" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["explain", "\x00"], ["check", "examples/tiny_table.toml", "-c", "out\x00dir"], ["recheck", "a\x00.json"]],
+)
+def test_an_argument_with_a_nul_character_is_bad_input(argv, capsys):
+    """Found by the argv fuzzer: a NUL reached ``open`` (ValueError, exit 4)."""
+    assert main(argv) == 2
+    assert "contains a NUL character" in capsys.readouterr().err

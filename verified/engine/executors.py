@@ -88,8 +88,11 @@ def run_ranges(
     executor: Executor | None = None,
     progress: ProgressBar | None = None,
     deadline: float | None = None,
+    arguments_for: Callable[[Range], tuple[Any, ...]] | None = None,
 ) -> list[Any]:
-    """``[task(*arguments, r.start, r.stop) for r in ranges]`` (unwrapped), in range order.
+    """``[task(*arguments, r.start, r.stop) for r in ranges]`` (unwrapped), in range order;
+    with ``arguments_for``, each range's own arguments ``arguments_for(r)`` (e.g. its slice of a
+    table) are sent instead of ``arguments``.
 
     On our own pool, a worker that dies (killed, ``os._exit`` in a user's function) breaks the
     pool: the unfinished ranges are run again once on a fresh pool; a second death is
@@ -101,20 +104,22 @@ def run_ranges(
             remaining = _remaining(deadline)
             if remaining is not None and remaining <= 0:
                 raise EngineTimeout("time-out while running profiles")
-            out.append(_unwrap(task(*arguments, r.start, r.stop)))
+            own = arguments if arguments_for is None else arguments_for(r)
+            out.append(_unwrap(task(*own, r.start, r.stop)))
             if progress is not None:
                 progress.update(len(r))
         return out
     results: list[Any] = [_MISSING] * len(ranges)
+    both = (arguments, arguments_for)
     if executor is not None:
-        _gather(executor, task, arguments, ranges, range(len(ranges)), results, progress, deadline)
+        _gather(executor, task, both, ranges, range(len(ranges)), results, progress, deadline)
         return results
     for attempt in (1, 2):
         todo = [k for k, v in enumerate(results) if v is _MISSING]
         pool = process_pool(min(jobs, max(1, len(todo))))
         workers: list[Any] = []
         try:
-            _gather(pool, task, arguments, ranges, todo, results, progress, deadline, workers)
+            _gather(pool, task, both, ranges, todo, results, progress, deadline, workers)
         except BrokenProcessPool:
             _shutdown(pool)
             if attempt == 2:
@@ -145,7 +150,7 @@ def _lost(ranges: Sequence[Range], results: list[Any], workers: list[Any]) -> No
 def _gather(
     pool: Executor,
     task: Callable[..., Any],
-    arguments: tuple[Any, ...],
+    arguments: tuple[tuple[Any, ...], Callable[[Range], tuple[Any, ...]] | None],
     ranges: Sequence[Range],
     todo: Sequence[int],
     results: list[Any],
@@ -155,9 +160,13 @@ def _gather(
 ) -> None:
     """Run ranges ``todo`` on ``pool``, filling ``results``; the error of the lowest failing range
     (after every range before it is done) is raised, so the outcome never depends on timing."""
-    futures: dict[Future, int] = {
-        pool.submit(task, *arguments, ranges[k].start, ranges[k].stop): k for k in todo
-    }
+    shared, arguments_for = arguments
+
+    def submit(r: Range) -> Future:
+        own = shared if arguments_for is None else arguments_for(r)
+        return pool.submit(task, *own, r.start, r.stop)
+
+    futures: dict[Future, int] = {submit(ranges[k]): k for k in todo}
     first_error: int | None = None
     errors: dict[int, Any] = {}
     pending = set(futures)

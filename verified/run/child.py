@@ -78,11 +78,36 @@ def _classify(exc: BaseException) -> tuple[str, str]:
     return "internal", f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _forget_inherited_forkserver() -> None:
+    """A forked child inherits the parent's forkserver state (when the parent ran the engine's
+    pool before): asking that server for workers would fail (``os.waitpid`` on a process that
+    is not the child's, ``ChildProcessError``), and its workers would be outside the child's
+    process group, out of reach of the kill at the limit. The child forgets it (closing only
+    its own copy of the descriptor), so its first pool starts its own server."""
+    try:
+        from multiprocessing import forkserver
+    except ImportError:  # pragma: no cover - no forkserver on this platform
+        return
+    server = getattr(forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        try:
+            os.close(alive)
+        except OSError:  # pragma: no cover - already closed
+            pass
+    server._forkserver_address = None
+    server._forkserver_alive_fd = None
+    server._forkserver_pid = None
+
+
 def _child_main(sender: Any, new_group: bool, target: Callable[..., None], args: tuple[Any, ...]) -> None:
     """The child's entry: own process group, standard output onto standard error, run ``target``,
     report how it ended. Every exception is reported, none escapes (no traceback is printed)."""
     global _IN_CHILD
     _IN_CHILD = True
+    _forget_inherited_forkserver()
     if new_group and hasattr(os, "setpgrp"):
         try:
             os.setpgrp()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -218,7 +219,7 @@ def _confirm(
 
 def decompositions(
     table: TabulatedMechanism,
-    admissible: Admissible,
+    admissible: Callable[[], Admissible],
     kind: str,
     extra: dict[str, Any],
     one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
@@ -226,20 +227,94 @@ def decompositions(
     """Per-profile HOLDS evidence (``{"kind": kind, "profile", "assignment", **extra,
     "lottery"}``, as ``one_profile`` would give it) in domain order, or the first profile that
     does not hold (its number and ``one_profile``'s own result there), or None when the problem
-    has too many deterministic assignments for this path."""
-    domain = table.domain
-    if not fits(table):
+    has too many deterministic assignments for this path.
+
+    ``admissible`` builds the `Admissible` test (once per process). With the engine's
+    ``n_jobs`` > 1 or an executor in force (`verified.engine.engine_options`), contiguous
+    ranges of profiles run in other processes (``admissible`` and ``one_profile`` must then
+    be picklable: module-level functions or `functools.partial` of them) and are folded in
+    range order: the first range that does not hold gives the first such profile, so the
+    result is the serial one (each profile's lottery depends only on its own program)."""
+    if not fits(table) or deterministic_assignments(table.problem) is None:
         return None
+    from verified.engine.checks import parallel_ranges
+
+    ranges = parallel_ranges(len(table.domain), smallest=PARALLEL_MIN)
+    if ranges is None:
+        return decompose_range(table, admissible, kind, extra, one_profile, 0, len(table.domain))
+    from verified.engine.checks import run_check_ranges
+
+    out: list[dict[str, Any]] = []
+
+    def arguments_for(r: Any) -> tuple[Any, ...]:
+        return (TableRange.of(table, r.start, r.stop), admissible, kind, extra, one_profile)
+
+    for found in run_check_ranges(decompose_range, arguments_for, ranges, f"checking {kind}"):
+        if isinstance(found, tuple):
+            return found
+        out.extend(found)
+    return out
+
+
+#: Fewer profiles than this are decomposed in this process whatever ``n_jobs`` says (the
+#: table's trip to a worker would cost more than the work).
+PARALLEL_MIN = 4_096
+
+
+@dataclass(frozen=True, eq=False)
+class TableRange:
+    """The rows of profiles ``offset .. offset + len(numerators) - 1`` of a validated table: what
+    a worker is sent to decompose its range (`decompose_range` reads profile numbers of the
+    whole domain; ``numerators`` holds only this range's rows)."""
+
+    domain: Domain
+    numerators: np.ndarray
+    denominator: int
+    name: str
+    offset: int
+
+    @classmethod
+    def of(cls, table: TabulatedMechanism, start: int, stop: int) -> TableRange:
+        return cls(table.domain, table.numerators[start:stop], table.denominator, table.name, start)
+
+    @property
+    def problem(self) -> Problem:
+        return self.domain.problem
+
+    def at_index(self, profile_index: int) -> StochasticAssignment:
+        rows = self.numerators[profile_index - self.offset]
+        matrix = tuple(tuple(Fraction(int(v), self.denominator) for v in row) for row in rows)
+        return StochasticAssignment(self.problem, matrix)
+
+
+def _rows(table: TabulatedMechanism | TableRange, start: int, stop: int) -> np.ndarray:
+    """Numerators of profiles ``start .. stop - 1`` (numbers in the whole domain)."""
+    offset = getattr(table, "offset", 0)
+    return np.asarray(table.numerators[start - offset : stop - offset], dtype=np.int64)
+
+
+def decompose_range(
+    table: TabulatedMechanism,
+    admissible: Callable[[], Admissible],
+    kind: str,
+    extra: dict[str, Any],
+    one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
+    begin: int,
+    end: int,
+) -> list[dict[str, Any]] | tuple[int, CheckResult]:
+    """`decompositions` of the profiles ``begin .. end - 1`` (a worker's range): their HOLDS
+    evidence in order, or the first one that does not hold. Chunks grow from `FIRST_CHUNK`, so
+    a property that fails early is refuted early."""
     assignments = deterministic_assignments(table.problem)
-    if assignments is None:
-        return None
+    assert assignments is not None  # checked by `decompositions`
+    test = admissible()
     text = EvidenceText(table, assignments)
     largest = max(FIRST_CHUNK, min(CHUNK, CELLS // (len(assignments) * table.problem.n)))
     out: list[dict[str, Any]] = []
-    start, size = 0, FIRST_CHUNK
-    while start < len(domain):
-        stop = min(len(domain), start + size)
-        found = _chunk(table, admissible, kind, extra, one_profile, assignments, text, start, stop, out)
+    start, size = begin, FIRST_CHUNK
+    while start < end:
+        stop = min(end, start + size)
+        found = _chunk(table, test, kind, extra, one_profile, assignments, text, start, stop, out)
         if found is not None:
             return found
         start, size = stop, min(largest, 4 * size)
@@ -259,7 +334,7 @@ def _chunk(
     out: list[dict[str, Any]],
 ) -> tuple[int, CheckResult] | None:
     p = table.problem
-    nums = np.asarray(table.numerators[start:stop], dtype=np.int64)
+    nums = _rows(table, start, stop)
     count = stop - start
     flat = nums.reshape(count, -1)
     types = profile_types(table.domain, start, stop)
@@ -320,7 +395,7 @@ def per_profile(
     """Exactly what ``verified.registry._per_profile(prop, one_profile, table, table.domain)``
     returns (HOLDS ``per_profile`` with every profile's certificate, else the first failing
     profile's own result), computed through `decompositions`."""
-    found = decompositions(table, admissible(), kind, jsonable(extra), one_profile)
+    found = decompositions(table, admissible, kind, jsonable(extra), one_profile)
     if found is None:
         certificates = []
         for index, profile in enumerate(table.domain):
@@ -347,7 +422,7 @@ def exhaustive(
     (HOLDS ``exhaustive`` with the digest of the per-profile certificates), through
     `decompositions`."""
     domain = table.domain
-    found = decompositions(table, admissible(), kind, jsonable(extra), one_profile)
+    found = decompositions(table, admissible, kind, jsonable(extra), one_profile)
     if found is None:
         return over_domain(prop, table, domain, one_profile, top)
     if isinstance(found, tuple):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -301,7 +302,7 @@ def check_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: D
         return exhaustive(
             "ex_post_efficient",
             mechanism,
-            lambda: efficient(domain),
+            partial(efficient, domain),
             "efficient_lottery",
             {},
             check_ex_post_efficient_assignment,
@@ -318,7 +319,7 @@ def check_ex_post_efficient_per_profile(table: TabulatedMechanism, domain: Domai
     return per_profile(
         "ex_post_efficient",
         table,
-        lambda: efficient(domain),
+        partial(efficient, domain),
         "efficient_lottery",
         {},
         check_ex_post_efficient_assignment,
@@ -371,7 +372,12 @@ def check_sd_efficient_per_profile(table: TabulatedMechanism, domain: Domain) ->
 
 def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[int, CheckResult]:
     """Every profile's HOLDS evidence, or the first profile that does not hold (its number and
-    result). The profiles `_sd_scan` cannot prove efficient are checked first, in domain order."""
+    result). The profiles `_sd_scan` cannot prove efficient are checked first, in domain order;
+    when all hold, every profile's LP certificate is computed, over ranges of profiles in other
+    processes when the engine's settings ask for them (`verified.engine.checks`)."""
+    from verified.assignment.properties._whole_domain import PARALLEL_MIN, TableRange
+    from verified.engine.checks import parallel_ranges, run_check_ranges
+
     domain = table.domain
     sure = sd_scan(table)
     known: dict[int, dict[str, Any]] = {}
@@ -380,11 +386,31 @@ def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[in
         if not found.holds:
             return index, found
         known[index] = found.evidence
+    ranges = parallel_ranges(len(domain), smallest=PARALLEL_MIN)
+    if ranges is None:
+        return sd_certificates(table, 0, len(domain), known)
+    out: list[dict[str, Any]] = []
+
+    def arguments_for(r: Any) -> tuple[Any, ...]:
+        return (TableRange.of(table, r.start, r.stop),)
+
+    for found in run_check_ranges(sd_certificates, arguments_for, ranges, "checking sd-efficient"):
+        if isinstance(found, tuple):  # pragma: no cover - _sd_scan proved it efficient
+            return found
+        out.extend(found)
+    return out
+
+
+def sd_certificates(
+    table: Any, start: int, stop: int, known: dict[int, dict[str, Any]] | None = None
+) -> list[dict[str, Any]] | tuple[int, CheckResult]:
+    """The SD-efficiency evidence of profiles ``start .. stop - 1`` of ``table`` (a table or a
+    `_whole_domain.TableRange`), ``known`` ones reused; or the first that does not hold."""
     out = []
-    for index, profile in enumerate(domain):
-        evidence = known.get(index)
+    for index in range(start, stop):
+        evidence = (known or {}).get(index)
         if evidence is None:
-            found = check_sd_efficient_assignment(table.at_index(index), profile)
+            found = check_sd_efficient_assignment(table.at_index(index), table.domain.profile(index))
             if not found.holds:  # pragma: no cover - _sd_scan proved it efficient; only a solver failure
                 return index, found
             evidence = found.evidence

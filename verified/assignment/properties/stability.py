@@ -13,6 +13,7 @@ matching stable for the broken, hence for the weak, priorities.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from verified.assignment.domain import Domain
 from verified.assignment.lottery import DeterministicAssignment
@@ -78,7 +79,7 @@ def check_ex_post_stable(
     extra = {"priorities": priorities.to_json()}
     if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
         _same_problem(priorities, domain)
-        admissible = lambda: stable(domain, priorities)  # noqa: E731
+        admissible = partial(stable, domain, priorities)
         return exhaustive("ex_post_stable", mechanism, admissible, "stable_lottery", extra, stable_at, extra)
     return over_domain("ex_post_stable", mechanism, domain, stable_at, extra)
 
@@ -96,7 +97,7 @@ def check_ex_post_stable_per_profile(
     return per_profile(
         "ex_post_stable",
         table,
-        lambda: stable(domain, priorities),
+        partial(stable, domain, priorities),
         "stable_lottery",
         {"priorities": priorities.to_json()},
         _one_profile(priorities),
@@ -104,10 +105,9 @@ def check_ex_post_stable_per_profile(
 
 
 def _one_profile(priorities: Priorities) -> Callable[[StochasticAssignment, Profile], CheckResult]:
-    def stable_at(gamma: StochasticAssignment, profile: Profile) -> CheckResult:
-        return check_ex_post_stable_assignment(gamma, profile, priorities)
-
-    return stable_at
+    """`check_ex_post_stable_assignment` for ``priorities``: a `functools.partial`, so that the
+    engine's workers can be sent it."""
+    return partial(check_ex_post_stable_assignment, priorities=priorities)
 
 
 def _same_problem(priorities: Priorities, domain: Domain) -> None:
