@@ -197,7 +197,11 @@ def test_recheck_reports_every_file_and_goes_on(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [["explain", "\x00"], ["check", "examples/tiny_table.toml", "-c", "out\x00dir"], ["recheck", "a\x00.json"]],
+    [
+        ["explain", "\x00"],
+        ["check", "examples/tiny_table.toml", "-c", "out\x00dir"],
+        ["recheck", "a\x00.json"],
+    ],
 )
 def test_an_argument_with_a_nul_character_is_bad_input(argv, capsys):
     """Found by the argv fuzzer: a NUL reached ``open`` (ValueError, exit 4)."""
