@@ -149,6 +149,28 @@ def _large_case(function: str, n: int = 6) -> Case:
     return Case(f"user {function} n={n} m=3: check sp,ir --jobs 2", None, run)
 
 
+def _builtin_file(folder: str, builtin: str, n: int) -> str:
+    path = Path(folder) / f"{builtin}_{n}x3.toml"
+    path.write_text(
+        f'format = "verified/assignment/1"\n[problem]\nagents = {n}\nobjects = ["a", "b", "c"]\n'
+        f'[domain]\nkind = "full"\n[mechanism]\nbuiltin = "{builtin}"\n'
+    )
+    return str(path)
+
+
+def _check_jobs_case(builtin: str, n: int, prop: str) -> Case:
+    """A per-profile check (one program per profile) on one process and on two."""
+
+    def run() -> tuple[str, float]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _builtin_file(folder, builtin, n)
+            _, one, _ = _check(["check", path, "--property", prop, "-q", "--jobs", "1"])
+            code, two, mb = _check(["check", path, "--property", prop, "-q", "--jobs", "2"])
+        return f"exit {code}; --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s, peak {mb:.0f} MB", one / two
+
+    return Case(f"{builtin} n={n} m=3: {prop} --jobs 2 speed-up", None, run)
+
+
 def cases() -> list[Case]:
     return [
         _ratio_case(4),
@@ -158,4 +180,6 @@ def cases() -> list[Case]:
         _shards_case(4),
         _large_case("boston"),
         _large_case("serial_dictatorship"),
+        _check_jobs_case("probabilistic_serial", 3, "sd-efficient"),
+        _check_jobs_case("random_priority", 4, "ex-post-efficient"),
     ]
