@@ -17,13 +17,11 @@ only compares entries with 0). `verified.registry.COMPACT_PROPERTIES` lists them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
 from verified.assignment.domain import Domain
-from verified.assignment.model import Problem
-from verified.assignment.stochastic import StochasticAssignment
+from verified.assignment.mechanism import TableRows
 from verified.assignment.table_checks import validate_numerators
 from verified.errors import InvalidInput
 
@@ -32,7 +30,7 @@ COMPACT_FACTOR = 8
 
 
 @dataclass(frozen=True, eq=False)
-class CompactTable:
+class CompactTable(TableRows):
     """Numerators shaped (profiles, n, m + 1) over ``denominator``: entry ``[p, i, k] / d`` is
     agent i's probability of column k at profile number p. Read-only once built."""
 
@@ -56,16 +54,3 @@ class CompactTable:
             raise InvalidInput(f"denominator must be a positive integer, got {self.denominator!r}", "table")
         validate_numerators(self.domain, nums, self.denominator)
         nums.flags.writeable = False
-
-    @property
-    def problem(self) -> Problem:
-        return self.domain.problem
-
-    def entry(self, profile_index: int, agent: int, column: int) -> Fraction:
-        return Fraction(int(self.numerators[profile_index, agent, column]), self.denominator)
-
-    def at_index(self, profile_index: int) -> StochasticAssignment:
-        """The stochastic assignment at profile number ``profile_index``."""
-        rows = self.numerators[profile_index]
-        matrix = tuple(tuple(Fraction(int(v), self.denominator) for v in row) for row in rows)
-        return StochasticAssignment(self.problem, matrix)

@@ -71,8 +71,29 @@ def _exact_array(values: np.ndarray, denominator: int) -> np.ndarray:
     return values
 
 
+class TableRows:
+    """Reading a table's rows: for classes with ``domain``, ``numerators`` (profiles, n, m + 1)
+    and ``denominator`` (`TabulatedMechanism`, `verified.assignment.compact.CompactTable`)."""
+
+    domain: Domain
+    numerators: np.ndarray
+    denominator: int
+
+    @property
+    def problem(self) -> Problem:
+        return self.domain.problem
+
+    def entry(self, profile_index: int, agent: int, column: int) -> Fraction:
+        return Fraction(int(self.numerators[profile_index, agent, column]), self.denominator)
+
+    def at_index(self, profile_index: int) -> StochasticAssignment:
+        """The stochastic assignment at profile number ``profile_index``."""
+        rows = self.numerators[profile_index]
+        return StochasticAssignment.from_numerators(self.problem, rows, self.denominator)
+
+
 @dataclass(frozen=True, eq=False)
-class TabulatedMechanism:
+class TabulatedMechanism(TableRows):
     """An explicit table over ``domain`` (see module docstring for the layout).
 
     Validated on construction: entries in [0, 1], rows sum to 1, columns at
@@ -109,19 +130,6 @@ class TabulatedMechanism:
         nums.flags.writeable = False
         if not narrow:
             validate_numerators(self.domain, nums, self.denominator)
-
-    @property
-    def problem(self) -> Problem:
-        return self.domain.problem
-
-    def entry(self, profile_index: int, agent: int, column: int) -> Fraction:
-        return Fraction(int(self.numerators[profile_index, agent, column]), self.denominator)
-
-    def at_index(self, profile_index: int) -> StochasticAssignment:
-        """The stochastic assignment at profile number ``profile_index``."""
-        block = self.numerators[profile_index]
-        matrix = tuple(tuple(Fraction(int(v), self.denominator) for v in row) for row in block)
-        return StochasticAssignment(self.problem, matrix)
 
     def __call__(self, profile: Profile) -> StochasticAssignment:
         return self.at_index(self.domain.index(self.problem.profile(profile)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from verified.assignment.model import OUTSIDE, Preference, Problem
 from verified.errors import InvalidInput
@@ -50,6 +51,13 @@ class StochasticAssignment:
                     f"column sums to {fraction_text(col)}, more than the capacity {p.capacities[k]}",
                     f"assignment column {x!r}",
                 )
+
+    @classmethod
+    def from_numerators(cls, problem: Problem, rows: Any, denominator: int) -> StochasticAssignment:
+        """The assignment whose entry (i, k) is ``rows[i][k] / denominator`` (``rows``: one
+        profile's numerators in a table, any integer array or nested sequence)."""
+        matrix = tuple(tuple(Fraction(int(v), denominator) for v in row) for row in rows)
+        return cls(problem, matrix)
 
     @classmethod
     def from_rows(

@@ -283,8 +283,7 @@ class TableRange:
 
     def at_index(self, profile_index: int) -> StochasticAssignment:
         rows = self.numerators[profile_index - self.offset]
-        matrix = tuple(tuple(Fraction(int(v), self.denominator) for v in row) for row in rows)
-        return StochasticAssignment(self.problem, matrix)
+        return StochasticAssignment.from_numerators(self.problem, rows, self.denominator)
 
 
 def _rows(table: TabulatedMechanism | TableRange, start: int, stop: int) -> np.ndarray:
