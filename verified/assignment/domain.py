@@ -68,14 +68,21 @@ def count_rankings(m: int, cap: int | None = None) -> int:
     return total
 
 
-def refuse_table(cells: int, limit: int, what: str, *, at_least: bool = False) -> DomainTooLarge:
+#: Said when a mechanism's table over a domain is refused: what reads less than the table.
+COMPACT_HINT = (
+    "; without --certificate-dir, properties sp and ir read a compact table of up to 8 times as many cells"
+)
+
+
+def refuse_table(
+    cells: int, limit: int, what: str, *, at_least: bool = False, hint: str = ""
+) -> DomainTooLarge:
     """The error for a table of ``cells`` cells over ``limit``: size, limit and what to do."""
     return DomainTooLarge(
         f"{what} has {'at least ' if at_least else ''}{_size(cells)} cells, more than the limit of {limit:,} "
         f"(set {ENV_MAX_TABLE_CELLS} to raise it). Check a restricted domain (domain.kind = "
         f"'restricted'), fewer agents or objects, or, for an anonymous mechanism, property "
-        f"sp-anonymous (orbits, no full table); without --certificate-dir, properties sp and "
-        f"ir read a compact table of up to 8 times as many cells",
+        f"sp-anonymous (orbits, no full table){hint}",
         "domain",
     )
 
@@ -84,11 +91,11 @@ def _size(number: int) -> str:
     return f"{number:,}" if number < 10**15 else f"about 10^{len(str(number)) - 1}"
 
 
-def require_cells(cells: int, what: str, limit: int | None = None) -> int:
-    """``cells`` if within the limit (`max_table_cells`), else `DomainTooLarge`."""
+def require_cells(cells: int, what: str, limit: int | None = None, hint: str = "") -> int:
+    """``cells`` if within the limit (`max_table_cells`), else `DomainTooLarge` (with ``hint``)."""
     cap = max_table_cells(limit)
     if cells > cap:
-        raise refuse_table(cells, cap, what)
+        raise refuse_table(cells, cap, what, hint=hint)
     return cells
 
 
@@ -213,6 +220,7 @@ class Domain:
             self.table_cells,
             f"a table over this domain ({_size(len(self))} profiles x {p.n} agents x {p.m + 1} columns)",
             limit,
+            COMPACT_HINT if limit is None else "",  # past the compact limit, nothing reads less
         )
         return self
 
