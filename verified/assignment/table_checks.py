@@ -33,7 +33,7 @@ def validate_numerators(domain: Domain, nums: np.ndarray, denominator: int) -> N
         _validate_chunk(domain, nums[start : start + CHUNK], denominator, start)
 
 
-def _running_sum(parts: list[np.ndarray], bound: int) -> np.ndarray:
+def running_sum(parts: list[np.ndarray], bound: int) -> np.ndarray:
     """``parts[0] + parts[1] + ...`` in `int_dtype` (bound) (every partial sum is at most
     ``bound`` in absolute value): int64, or Python ints past it or when the parts hold them."""
     total = parts[0].astype(object if parts[0].dtype == object else int_dtype(bound))
@@ -50,7 +50,7 @@ def _validate_chunk(domain: Domain, nums: np.ndarray, den: int, start: int) -> N
             f"probability {fraction_text(Fraction(int(nums[pi, i, k]), den))} is outside [0, 1]",
             _where(domain, start + pi, i, p.columns[k]),
         )
-    rows = _running_sum([nums[:, :, k] for k in range(p.m + 1)], (p.m + 1) * den)
+    rows = running_sum([nums[:, :, k] for k in range(p.m + 1)], (p.m + 1) * den)
     if (rows != den).any():
         pi, i = (int(v) for v in np.argwhere(rows != den)[0])
         raise InvalidInput(
@@ -59,7 +59,7 @@ def _validate_chunk(domain: Domain, nums: np.ndarray, den: int, start: int) -> N
         )
     if all(q >= p.n for q in p.capacities):
         return  # a column sums to at most n * d <= q * d: rows sum to d, entries are >= 0
-    cols = _running_sum([nums[:, i, : p.m] for i in range(p.n)], p.n * den)
+    cols = running_sum([nums[:, i, : p.m] for i in range(p.n)], p.n * den)
     caps = scaled_capacities(p.capacities, den)  # q * den: int64 only if it fits
     if (cols > caps).any():
         pi, k = (int(v) for v in np.argwhere(cols > caps)[0])

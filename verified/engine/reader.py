@@ -33,6 +33,7 @@ import numpy as np
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import OUTSIDE
 from verified.assignment.stochastic import StochasticAssignment
+from verified.assignment.table_checks import running_sum
 from verified.engine.blocks import Block, as_dtype, smallest_dtype
 from verified.engine.ranges import Range, profiles
 from verified.errors import InvalidInput
@@ -127,10 +128,8 @@ class RangeReader:
         (the answers read by `_general` are already validated): the offending profile is read
         again through the library's path, so the error is the library's own."""
         m = len(self.capacities)
-        nums = block.numerators
-        totals = nums[:, 0, :m].astype(object if nums.dtype == object else np.int64)
-        for i in range(1, self.n):  # running sums of slices: numpy sums a middle axis slowly
-            totals += nums[:, i, :m]
+        nums = block.numerators  # entries in [0, d]: a column sum is at most n * d
+        totals = running_sum([nums[:, i, :m] for i in range(self.n)], self.n * block.denominator)
         bound = np.array(self.capacities, dtype=object if totals.dtype == object else np.int64)
         over = np.nonzero((totals > bound * block.denominator).any(axis=1))[0]
         if len(over) == 0:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from verified.assignment.domain import Domain
-from verified.assignment.mechanism import TabulatedMechanism
+from verified.assignment.mechanism import TableRows, TabulatedMechanism
 from verified.assignment.model import OUTSIDE, Problem, Profile
 from verified.assignment.properties._common import domain_description, over_domain
 from verified.assignment.properties._phase_one import FEASIBLE, SAFE, phase_one
@@ -235,19 +235,21 @@ def decompositions(
     be picklable: module-level functions or `functools.partial` of them) and are folded in
     range order: the first range that does not hold gives the first such profile, so the
     result is the serial one (each profile's lottery depends only on its own program)."""
-    if not fits(table) or deterministic_assignments(table.problem) is None:
+    assignments = deterministic_assignments(table.problem) if fits(table) else None
+    if assignments is None:
         return None
     from verified.engine.checks import parallel_ranges
 
+    job = (admissible, kind, extra, one_profile, assignments)
     ranges = parallel_ranges(len(table.domain), smallest=PARALLEL_MIN)
     if ranges is None:
-        return decompose_range(table, admissible, kind, extra, one_profile, 0, len(table.domain))
+        return decompose_range(table, *job, 0, len(table.domain))
     from verified.engine.checks import run_check_ranges
 
     out: list[dict[str, Any]] = []
 
     def arguments_for(r: Any) -> tuple[Any, ...]:
-        return (TableRange.of(table, r.start, r.stop), admissible, kind, extra, one_profile)
+        return (TableRange.of(table, r.start, r.stop), *job)
 
     for found in run_check_ranges(decompose_range, arguments_for, ranges, f"checking {kind}"):
         if isinstance(found, tuple):
@@ -262,7 +264,7 @@ PARALLEL_MIN = 4_096
 
 
 @dataclass(frozen=True, eq=False)
-class TableRange:
+class TableRange(TableRows):
     """The rows of profiles ``offset .. offset + len(numerators) - 1`` of a validated table: what
     a worker is sent to decompose its range (`decompose_range` reads profile numbers of the
     whole domain; ``numerators`` holds only this range's rows)."""
@@ -277,11 +279,8 @@ class TableRange:
     def of(cls, table: TabulatedMechanism, start: int, stop: int) -> TableRange:
         return cls(table.domain, table.numerators[start:stop], table.denominator, table.name, start)
 
-    @property
-    def problem(self) -> Problem:
-        return self.domain.problem
-
     def at_index(self, profile_index: int) -> StochasticAssignment:
+        """The stochastic assignment at profile number ``profile_index`` of the whole domain."""
         rows = self.numerators[profile_index - self.offset]
         return StochasticAssignment.from_numerators(self.problem, rows, self.denominator)
 
@@ -298,14 +297,14 @@ def decompose_range(
     kind: str,
     extra: dict[str, Any],
     one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
+    assignments: np.ndarray,
     begin: int,
     end: int,
 ) -> list[dict[str, Any]] | tuple[int, CheckResult]:
     """`decompositions` of the profiles ``begin .. end - 1`` (a worker's range): their HOLDS
-    evidence in order, or the first one that does not hold. Chunks grow from `FIRST_CHUNK`, so
-    a property that fails early is refuted early."""
-    assignments = deterministic_assignments(table.problem)
-    assert assignments is not None  # checked by `decompositions`
+    evidence in order, or the first one that does not hold. ``assignments``: the problem's
+    `deterministic_assignments`. Chunks grow from `FIRST_CHUNK`, so a property that fails
+    early is refuted early."""
     test = admissible()
     text = EvidenceText(table, assignments)
     largest = max(FIRST_CHUNK, min(CHUNK, CELLS // (len(assignments) * table.problem.n)))

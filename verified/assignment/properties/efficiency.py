@@ -388,11 +388,12 @@ def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[in
         known[index] = found.evidence
     ranges = parallel_ranges(len(domain), smallest=PARALLEL_MIN)
     if ranges is None:
-        return sd_certificates(table, 0, len(domain), known)
+        return sd_certificates(table, known, 0, len(domain))
     out: list[dict[str, Any]] = []
 
-    def arguments_for(r: Any) -> tuple[Any, ...]:
-        return (TableRange.of(table, r.start, r.stop),)
+    def arguments_for(r: Any) -> tuple[Any, ...]:  # its rows, and the certificates already known
+        own = {i: e for i, e in known.items() if r.start <= i < r.stop}
+        return (TableRange.of(table, r.start, r.stop), own)
 
     for found in run_check_ranges(sd_certificates, arguments_for, ranges, "checking sd-efficient"):
         if isinstance(found, tuple):  # pragma: no cover - _sd_scan proved it efficient
@@ -402,13 +403,13 @@ def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[in
 
 
 def sd_certificates(
-    table: Any, start: int, stop: int, known: dict[int, dict[str, Any]] | None = None
+    table: Any, known: dict[int, dict[str, Any]], start: int, stop: int
 ) -> list[dict[str, Any]] | tuple[int, CheckResult]:
     """The SD-efficiency evidence of profiles ``start .. stop - 1`` of ``table`` (a table or a
     `_whole_domain.TableRange`), ``known`` ones reused; or the first that does not hold."""
     out = []
     for index in range(start, stop):
-        evidence = (known or {}).get(index)
+        evidence = known.get(index)
         if evidence is None:
             found = check_sd_efficient_assignment(table.at_index(index), table.domain.profile(index))
             if not found.holds:  # pragma: no cover - _sd_scan proved it efficient; only a solver failure
