@@ -3,7 +3,7 @@
     verified check FILE --property sp,ir   (or --all) [--certificate-dir DIR] [--json] [--timeout S]
     verified recheck CERT...
     verified explain CERT
-    verified search FILE ...               (when the search module is installed)
+    verified search FILE ...               a strategy-proof mechanism dominating a given one
 
 Exit codes a CI can gate on: 0 every requested property holds (recheck: every
 certificate verified), 1 some property fails (recheck: a certificate is
@@ -448,15 +448,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("certificate")
     explain.set_defaults(run=_explain)
     sub.add_parser("properties", help="list the property names").set_defaults(run=_list)
-    try:
-        from verified.search import cli as search_cli
-    except ImportError:
-        search_cli = None
-    if search_cli is not None and hasattr(search_cli, "configure"):
-        search = sub.add_parser("search", help="find a strategy-proof mechanism dominating a given one")
-        search_cli.configure(search)
-        search.set_defaults(run=search_cli.run)
+    from verified.search.options import configure as configure_search
+
+    search = sub.add_parser("search", help="find a strategy-proof mechanism dominating a given one")
+    configure_search(search)
+    search.set_defaults(run=_search)
     return parser
+
+
+def _search(args: argparse.Namespace) -> int:
+    from verified.search.cli import run
+
+    return run(args)
 
 
 def _list(args: argparse.Namespace) -> int:

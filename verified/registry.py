@@ -368,8 +368,9 @@ def check_here(name: str, subject: Any, *, timeout: float | None = None) -> Chec
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
     if family == "trading" or name in ("sp-anonymous", "ex-post-stable"):
         return function(subject, timeout=timeout)
-    if name in COMPACT_PROPERTIES and beyond_table_limit(subject):
-        return function(subject.compact_table, subject.domain, **_time_arguments(function, timeout))
+    if name in COMPACT_PROPERTIES:
+        table = subject.table_for_widening_checks()
+        return function(table, subject.domain, **_time_arguments(function, timeout))
     return function(subject.table, subject.domain, **_time_arguments(function, timeout))
 
 

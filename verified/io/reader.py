@@ -99,6 +99,18 @@ class AssignmentSubject:
             object.__setattr__(self, "_compact", cached)
         return cached
 
+    def table_for_widening_checks(self) -> Any:
+        """The table a check in `verified.registry.COMPACT_PROPERTIES` reads: the int64 table
+        when it is built, else the `compact_table` when that is built or the domain is past the
+        int64 table's cell limit, else the int64 table."""
+        if "_table" in self.__dict__:
+            return self.__dict__["_table"]
+        from verified.registry import beyond_table_limit
+
+        if "_compact" in self.__dict__ or beyond_table_limit(self):
+            return self.compact_table
+        return self.table
+
     @property
     def name(self) -> str:
         return self.mechanism.name

@@ -24,7 +24,8 @@ from verified.assignment.model import Problem, Profile
 from verified.errors import InvalidInput, VerifiedError
 from verified.io.schema import parse_text
 from verified.search.bases import BASE_NAMES, base_mechanism
-from verified.search.dominate import OBJECTIVES, find_dominating_mechanism
+from verified.search.dominate import find_dominating_mechanism
+from verified.search.options import configure
 from verified.search.report import describe, write_certificate
 
 FIELDS = ("agents", "objects", "capacities", "base", "neighbourhood", "nonwasteful_at")
@@ -36,19 +37,6 @@ BASE_FIELDS = {
 }
 #: Largest domain (profiles x agents) whose base the CLI tabulates.
 MAX_PAIRS = 2_000_000
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="JSON problem file (see `verified.search.cli`)")
-    parser.add_argument(
-        "--dominate",
-        action="store_true",
-        required=True,
-        help="search for an SP mechanism that dominates the base",
-    )
-    parser.add_argument("--objective", choices=OBJECTIVES, default="strict")
-    parser.add_argument("--certificate", help="write the certificate JSON here")
-    parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per LP")
 
 
 @dataclass(frozen=True)

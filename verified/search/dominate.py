@@ -38,13 +38,13 @@ from verified.search.anonymous_lp import build_anonymous
 from verified.search.encode import cell_json, group_json, multipliers_json, profile_json
 from verified.search.exact_lp import solve
 from verified.search.formulation import Formulation, build
+from verified.search.options import OBJECTIVES
 from verified.search.spaces import anonymous_space, explicit_space
 from verified.search.symmetry import check_anonymous
 
 #: The property a search certificate claims (`verified.recheck.search`): an SD-strategy-proof
 #: mechanism dominating the base exists (holds) or none exists (fails).
 PROPERTY = "sp-dominator"
-OBJECTIVES = ("strict", "total-gain", "max-min")
 #: Largest number of (profile, agent, report) triples the explicit (unreduced) formulation takes on.
 EXPLICIT_LIMIT = 2_000_000
 
