@@ -124,11 +124,12 @@ def test_cli_checks_sp_and_ir_past_the_limit_and_refuses_the_rest(tmp_path, monk
     assert main(["check", str(path), "-p", "sp,ir", "-q"]) == 1  # sp fails, ir holds
     out = capsys.readouterr().out
     assert "sp  FAILS" in out and "ir  HOLDS" in out
-    # a certificate would hold the whole table; other properties read the int64 table
-    assert main(["check", str(path), "-p", "sp", "-c", str(tmp_path / "certs"), "-q"]) == 2
-    assert "--certificate-dir" in capsys.readouterr().err
+    # other properties read the int64 table, with or without certificates
     assert main(["check", str(path), "-p", "sp,nonwasteful", "-q"]) == 2
     assert "more than the limit" in capsys.readouterr().err
+    assert main(["check", str(path), "-p", "sp,ete", "-c", str(tmp_path / "certs"), "-q"]) == 2
+    assert "compact table" in capsys.readouterr().err
+    assert not (tmp_path / "certs").exists()
 
 
 def test_past_eight_times_the_limit_even_a_compact_table_is_refused(tmp_path, monkeypatch):

@@ -271,8 +271,11 @@ def _check_all(
     agents = list(getattr(getattr(subject, "problem", None), "agents", []) or []) or None
     certificates = bool(options.get("certificates"))
     # Without certificates an assignment subject is not encoded (for 16 M profiles the encoding
-    # costs more than the check): `_stand_in` carries what the explanation lines need.
-    light = not certificates and isinstance(subject, AssignmentSubject)
+    # costs more than the check): `_stand_in` carries what the explanation lines need. Past the
+    # table limit a FAILS verdict is certified on the profiles its counterexample needs
+    # (`verified.io.local`), and a HOLDS verdict is not (it would need the whole table).
+    local = certificates and _past_the_table_limit(subject, names)
+    light = (not certificates or local) and isinstance(subject, AssignmentSubject)
     encoding = None
     if any(n not in OWN_SUBJECT for n in names):
         if light:
@@ -280,13 +283,13 @@ def _check_all(
             encoding = _stand_in(subject)
         else:
             encoding = subject_encoding(subject)
-    if certificates and encoding is not None:
+    if certificates and not light and encoding is not None:
         send(("encoding", MAIN, encoding))
     inner = {**options, "python": python[0] if python else None}
     for name in names:
         key = MAIN if name not in OWN_SUBJECT else name
         about = encoding if key == MAIN else None
-        if key != MAIN and light:
+        if key != MAIN and light and not certificates:
             about = _stand_in(subject)
         elif key != MAIN and name != "sp-anonymous":  # cheap: known before the check runs
             about = subject_for(name, subject)
@@ -299,13 +302,53 @@ def _check_all(
             about = subject_for(name, subject)
             if certificates:
                 send(("encoding", key, about))
+        note = None
+        if local and key == MAIN:
+            key, about, note = _local(name, result, subject, send)
         doc = build_certificate(name, result, about)
         lines: list[str] = []
         if doc["verdict"] != "holds":
             body = explain(doc, agents).splitlines()[1:]
             lines = body[:-2] if "subject" in doc else body
+        if note:
+            lines.append(note)
         doc["subject"] = {"sha256": doc["subject"]["sha256"]}
         send(("result", name, doc, lines, key))
+
+
+def _past_the_table_limit(subject: Any, names: list[str]) -> bool:
+    """An assignment subject whose table is past the int64 limit, checked only for properties
+    that read a compact table (the others refuse the domain, as without certificates)."""
+    from verified.io import AssignmentSubject
+    from verified.registry import COMPACT_PROPERTIES, beyond_table_limit
+
+    table_names = [n for n in names if n not in OWN_SUBJECT]
+    return (
+        isinstance(subject, AssignmentSubject)
+        and bool(table_names)
+        and all(n in COMPACT_PROPERTIES for n in table_names)
+        and beyond_table_limit(subject)
+    )
+
+
+def _local(name: str, result: Any, subject: Any, send: Any) -> tuple[str, dict[str, Any], str | None]:
+    """(key, subject encoding, note) of a verdict past the table limit: a FAILS verdict on the
+    restricted table around its counterexample (sent under its own key, so it is written),
+    anything else on the stand-in (not written) with a note saying why."""
+    from verified.io.local import local_subject
+
+    encoding = local_subject(subject.compact_table, name, result)
+    if encoding is not None:
+        send(("encoding", f"local-{name}", encoding))
+        return f"local-{name}", encoding, "Certified on the profiles this counterexample needs."
+    if result.verdict.value == "holds":
+        p = subject.problem
+        why = (
+            f"No certificate: a HOLDS certificate would carry the whole table ({len(subject.domain):,} "
+            f"profiles x {p.n} agents x {p.m + 1} columns), past the table limit."
+        )
+        return MAIN, _stand_in(subject), why
+    return MAIN, _stand_in(subject), None
 
 
 @dataclass
