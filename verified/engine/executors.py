@@ -186,6 +186,8 @@ def _gather(
         return pool.submit(task, *own, r.start, r.stop)
 
     futures: dict[Future, int] = {submit(ranges[k]): k for k in todo}
+    if workers is not None and isinstance(pool, ProcessPoolExecutor):  # for `_lost`'s exit codes
+        workers.extend((pool._processes or {}).values())
     first_error: int | None = None
     errors: dict[int, Any] = {}
     pending = set(futures)
