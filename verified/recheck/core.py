@@ -55,7 +55,7 @@ __all__ = [
 
 SCHEMA = "verified-certificate/2"
 MAX_DIGITS = Limits().max_digits
-FAMILIES = ("assignment", "lp", "trading", "search")
+FAMILIES = ("assignment", "lp", "trading", "search", "statement")
 _RATIONAL = re.compile(r"-?[0-9]+(?:/[0-9]+|\.[0-9]+)?")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -227,6 +227,10 @@ def _recheck(doc: object) -> str:
         from verified.recheck.trading import recheck_trading
 
         recheck_trading(prop, verdict, evidence, encoding)
+    elif family == "statement":
+        from verified.recheck.prove import recheck_statement
+
+        recheck_statement(prop, verdict, evidence, encoding)
     else:
         from verified.recheck.search import recheck_search
 

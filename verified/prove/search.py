@@ -1,0 +1,212 @@
+"""Deciding a statement: z3 first, then a case-split proof whose leaves are exact LP certificates.
+
+1. **Decide** with z3 (exact rationals): every row asserted, each clause a disjunction. ``sat``
+   gives a witness (the unknowns' tables, read back exactly and re-checked row by row in
+   Fractions here, and by the library's own property checks in `verified.prove.api`). ``unsat``
+   is only a hint: it is never reported as a proof.
+2. **Prove** ``unsat`` by splitting cases. At a node, an exact LP (`verified.prove.leaf`) over
+   the rows and the atoms chosen so far either shows them infeasible (a leaf: multipliers) or
+   gives a point; a clause none of whose atoms holds at that point is split, one case per atom.
+   A case whose proof does not use its own atom proves the node by itself, so its siblings are
+   never built (the tree is pruned as it is made). If no clause is violated at a point, that
+   point is a witness after all (z3 is not trusted either way).
+
+The proof tree is plain data: ``{"leaf": [[reason, multiplier], ...]}`` or ``{"split": reason,
+"cases": [tree, ...]}``, one case per atom of the clause, in the clause's order.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import z3
+
+from verified.numbers import fraction_text
+from verified.prove.leaf import infeasibility
+from verified.prove.rows import Clause, Row, Rows
+from verified.prove.statement import Statement
+from verified.smt.core import from_z3
+
+
+class ProofTimeout(RuntimeError):
+    """The time limit was reached before a verdict."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``status``: ``"sat"`` (``point``: a value per variable), ``"unsat"``, or ``"unknown"``
+    (``reason``)."""
+
+    status: str
+    point: dict[str, Fraction] | None = None
+    reason: str = ""
+
+
+def _term(row: Row, xs: dict[str, Any]) -> Any:
+    total = (
+        z3.Sum([z3.RealVal(fraction_text(c)) * xs[v] for v, c in row.coefficients.items()])
+        if row.coefficients
+        else z3.RealVal(0)
+    )
+    rhs = z3.RealVal(fraction_text(row.rhs))
+    return total >= rhs if row.sense == ">=" else (total > rhs if row.sense == ">" else total == rhs)
+
+
+def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None) -> Decision:
+    """z3's verdict on ``rows`` and ``clauses`` (a hint for ``unsat``; ``sat`` is re-checked)."""
+    names = sorted(
+        {v for r in rows for v in r.coefficients}
+        | {v for c in clauses for a in c.atoms for v in a.coefficients}
+    )
+    xs = {v: z3.Real(v) for v in names}
+    solver = z3.Solver()
+    if timeout is not None:
+        solver.set("timeout", max(1, int(timeout * 1000)))
+    for r in rows:
+        solver.add(_term(r, xs))
+    for c in clauses:
+        solver.add(z3.Or([_term(a, xs) for a in c.atoms]))
+    answer = solver.check()
+    if answer == z3.sat:
+        model = solver.model()
+        point = {v: from_z3(model.eval(x, model_completion=True), v) for v, x in xs.items()}
+        return Decision("sat", point)
+    if answer == z3.unsat:
+        return Decision("unsat")
+    return Decision("unknown", reason=f"z3: {solver.reason_unknown()}")
+
+
+def satisfies(point: dict[str, Fraction], rows: list[Row], clauses: list[Clause]) -> bool:
+    """Every row holds at ``point`` and every clause has an atom that holds (exact)."""
+    return all(r.holds_at(point) for r in rows) and all(
+        any(a.holds_at(point) for a in c.atoms) for c in clauses
+    )
+
+
+def _reason_json(reason: tuple) -> list[Any]:
+    return list(reason)
+
+
+class Prover:
+    """Builds the case-split proof of ``statement`` (see module docstring), guided by z3's
+    unsatisfiable cores: at a node, z3 is asked for the rows, the clauses and the atoms chosen
+    so far, each behind its own assumption literal. A core with no clause means its rows and
+    atoms alone are infeasible: the leaf's LP is built from the core only (a few dozen rows
+    instead of all of them). Otherwise the core's clause with the fewest atoms is split."""
+
+    def __init__(self, statement: Statement, deadline: float | None = None) -> None:
+        self.table = Rows(statement)
+        self.rows = self.table.all_rows()
+        self.clauses = self.table.all_clauses()
+        self.deadline = deadline
+        self.lp_solves = 0
+        self.z3_calls = 0
+        names = sorted(
+            {v for r in self.rows for v in r.coefficients}
+            | {v for c in self.clauses for a in c.atoms for v in a.coefficients}
+        )
+        self.xs = {v: z3.Real(v) for v in names}
+        self.solver = z3.Solver()
+        self.solver.set("core.minimize", True)
+        self.row_literals = []
+        for k, r in enumerate(self.rows):
+            b = z3.Bool(f"row{k}")
+            self.solver.add(z3.Implies(b, _term(r, self.xs)))
+            self.row_literals.append(b)
+        self.clause_literals = []
+        for k, c in enumerate(self.clauses):
+            b = z3.Bool(f"clause{k}")
+            self.solver.add(z3.Implies(b, z3.Or([_term(a, self.xs) for a in c.atoms])))
+            self.clause_literals.append(b)
+        self.atom_literals: dict[tuple, Any] = {}
+        self.by_literal = {str(b): ("row", k) for k, b in enumerate(self.row_literals)}
+        self.by_literal.update({str(b): ("clause", k) for k, b in enumerate(self.clause_literals)})
+
+    def _atom_literal(self, atom: Row) -> Any:
+        found = self.atom_literals.get(atom.reason)
+        if found is None:
+            found = z3.Bool(f"atom{len(self.atom_literals)}")
+            self.solver.add(z3.Implies(found, _term(atom, self.xs)))
+            self.atom_literals[atom.reason] = found
+            self.by_literal[str(found)] = ("atom", atom)
+        return found
+
+    def prove(self) -> tuple[str, Any]:
+        """``("proof", tree)`` or ``("witness", point)``."""
+        found = self._node([], frozenset())
+        return (found[0], found[1])
+
+    def _remaining(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ProofTimeout("the time limit was reached while building the proof")
+        return left
+
+    def _node(self, chosen: list[Row], split: frozenset[int]) -> tuple[str, Any, set]:
+        """The proof below a node where the atoms ``chosen`` hold (one per clause in ``split``,
+        whose literals are then left out: the atom stands for its clause)."""
+        left = self._remaining()
+        if left is not None:
+            self.solver.set("timeout", max(1, int(left * 1000)))
+        clauses = [b for k, b in enumerate(self.clause_literals) if k not in split]
+        literals = [*self.row_literals, *clauses, *(self._atom_literal(a) for a in chosen)]
+        self.z3_calls += 1
+        answer = self.solver.check(literals)
+        if answer == z3.sat:
+            model = self.solver.model()
+            point = {v: from_z3(model.eval(x, model_completion=True), v) for v, x in self.xs.items()}
+            return "witness", point, set()
+        if answer != z3.unsat:
+            raise ProofTimeout(f"z3: {self.solver.reason_unknown()}")
+        core = [self.by_literal[str(b)] for b in self.solver.unsat_core()]
+        core_clauses = [k for kind, k in core if kind == "clause"]
+        if not core_clauses:
+            rows = [self.rows[k] for kind, k in core if kind == "row"] + [
+                a for kind, a in core if kind == "atom"
+            ]
+            return self._leaf(rows, chosen)
+        index = max(core_clauses, key=lambda k: len(self.clauses[k].atoms))
+        clause = self.clauses[index]
+        cases, used_all = [], set()
+        for atom in clause.atoms:
+            found = self._node([*chosen, atom], split | {index})
+            if found[0] == "witness":
+                return found
+            _, tree, used = found
+            if atom.reason not in used:  # this case's proof needs no split here
+                return "proof", tree, used
+            cases.append(tree)
+            used_all |= used - {atom.reason}
+        return "proof", {"split": _reason_json(clause.reason), "cases": cases}, used_all
+
+    def _leaf(self, rows: list[Row], chosen: list[Row]) -> tuple[str, Any, set]:
+        """The exact LP certificate of a core (all rows and the chosen atoms if the core's rows
+        turn out feasible, which z3's exact arithmetic should never allow)."""
+        self.lp_solves += 1
+        kind, data = infeasibility(rows, self._remaining())
+        if kind != "multipliers":
+            rows = self.rows + chosen
+            self.lp_solves += 1
+            kind, data = infeasibility(rows, self._remaining())
+            if kind != "multipliers":
+                raise ProofTimeout("z3's core is feasible for the exact LP: no proof")
+        chosen_reasons = {a.reason for a in chosen}
+        used = {rows[k].reason for k in data if rows[k].reason in chosen_reasons}
+        leaf = [[_reason_json(rows[k].reason), fraction_text(w)] for k, w in sorted(data.items())]
+        return "proof", {"leaf": leaf}, used
+
+
+def tree_size(tree: dict) -> tuple[int, int]:
+    """(leaves, splits) of a proof tree."""
+    if "leaf" in tree:
+        return 1, 0
+    leaves, splits = 0, 1
+    for case in tree["cases"]:
+        a, b = tree_size(case)
+        leaves, splits = leaves + a, splits + b
+    return leaves, splits

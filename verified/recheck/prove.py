@@ -1,0 +1,399 @@
+"""Re-checking a statement about all mechanisms (`verified.prove`), with the standard library.
+
+The subject (``family: "statement"``) is the problem, the profiles, the unknowns (their
+properties, and the rows of a fixed mechanism where one is given) and the relations. This
+module re-derives every row and clause it reads from its *reason* by its own code (it shares
+none with `verified.prove.rows`), and refuses a reason the statement does not impose.
+
+* A case-split proof (evidence ``case_split``) shows that no choice of the unknowns exists:
+  at a split, the clause must be one the statement imposes and there must be one case per
+  atom, in order; at a leaf, the multipliers must combine the statement's rows and the atoms
+  chosen on the way into a contradiction (`_contradiction`: ``0 >= positive`` or ``0 > 0``).
+  Every solution satisfies some atom of each clause, so it would reach a leaf whose rows it
+  satisfies: there is none.
+* A witness (evidence ``witness``) gives each unknown's rows at every profile; every row the
+  statement imposes holds and every clause has an atom that holds, in exact arithmetic.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from verified.recheck.assignment_subject import problem as problem_encoding
+from verified.recheck.assignment_subject import ranking
+from verified.recheck.core import ensure, exact_keys, integer, rational, text
+
+PROPERTIES = ("ir", "sp", "ete", "nonwasteful")
+RELATIONS = ("dominates", "weakly-dominates", "same-size", "share-differs")
+OUTSIDE = "outside"
+MAX_DEPTH = 10_000
+
+
+class Statement:
+    """The subject, validated."""
+
+    def __init__(self, encoding: dict) -> None:
+        enc = exact_keys(encoding, ("family", "problem", "profiles", "unknowns", "relations"), (), "subject")
+        self.agents, self.objects, self.capacities = problem_encoding(enc["problem"])
+        self.n, self.m = len(self.agents), len(self.objects)
+        self.column = {x: k for k, x in enumerate(self.objects)}
+        profiles = enc["profiles"]
+        ensure(isinstance(profiles, list) and profiles, "subject.profiles: expected a non-empty list")
+        self.profiles = []
+        for p, prof in enumerate(profiles):
+            ensure(
+                isinstance(prof, list) and len(prof) == self.n,
+                f"subject.profiles[{p}]: one ranking per agent",
+            )
+            self.profiles.append(
+                tuple(ranking(r, self.objects, f"subject.profiles[{p}][{i}]") for i, r in enumerate(prof))
+            )
+        ensure(len(set(self.profiles)) == len(self.profiles), "subject.profiles: a profile is listed twice")
+        self.properties: dict[str, set[str]] = {}
+        self.fixed: dict[str, list] = {}
+        ensure(isinstance(enc["unknowns"], list) and enc["unknowns"], "subject.unknowns: expected a list")
+        for k, u in enumerate(enc["unknowns"]):
+            u = exact_keys(u, ("name", "properties", "fixed"), (), f"subject.unknowns[{k}]")
+            name = text(u["name"], f"subject.unknowns[{k}].name")
+            ensure(name not in self.properties, f"subject.unknowns: {name!r} twice")
+            props = u["properties"]
+            ensure(
+                isinstance(props, list) and all(p in PROPERTIES for p in props),
+                f"subject.unknowns[{k}].properties",
+            )
+            self.properties[name] = set(props)
+            if u["fixed"] is not None:
+                self.fixed[name] = self._tables(u["fixed"], f"subject.unknowns[{k}].fixed")
+        self.relations = set()
+        ensure(isinstance(enc["relations"], list), "subject.relations: expected a list")
+        for k, r in enumerate(enc["relations"]):
+            r = exact_keys(r, ("kind", "left", "right"), (), f"subject.relations[{k}]")
+            ensure(r["kind"] in RELATIONS, f"subject.relations[{k}].kind: unknown {r['kind']!r}")
+            ensure(
+                r["left"] in self.properties and r["right"] in self.properties and r["left"] != r["right"],
+                f"subject.relations[{k}]: two different unknowns",
+            )
+            self.relations.add((r["kind"], r["left"], r["right"]))
+
+    def _tables(self, value: object, where: str) -> list:
+        """Per profile, per agent, the m + 1 exact entries."""
+        ensure(
+            isinstance(value, list) and len(value) == len(self.profiles), f"{where}: one table per profile"
+        )
+        out = []
+        for p, rows in enumerate(value):
+            ensure(isinstance(rows, list) and len(rows) == self.n, f"{where}[{p}]: one row per agent")
+            out.append([self._row(r, f"{where}[{p}][{i}]") for i, r in enumerate(rows)])
+        return out
+
+    def _row(self, value: object, where: str) -> list[Fraction]:
+        ensure(isinstance(value, list) and len(value) == self.m + 1, f"{where}: {self.m + 1} entries")
+        return [rational(v, f"{where}[{k}]") for k, v in enumerate(value)]
+
+    # ----- shares --------------------------------------------------------------------------
+    def prefix(self, p: int, i: int, s: int) -> list[int]:
+        pref = self.profiles[p][i]
+        ensure(1 <= s <= len(pref) + 1, f"prefix length {s} out of range")
+        cols = [self.column[x] for x in pref[: min(s, len(pref))]]
+        return cols + [self.m] if s == len(pref) + 1 else cols
+
+    def _p(self, value: object) -> int:
+        return integer(value, "reason: profile", 0, len(self.profiles) - 1)
+
+    def _i(self, value: object) -> int:
+        return integer(value, "reason: agent", 0, self.n - 1)
+
+    def _k(self, value: object, outside: bool = True) -> int:
+        return integer(value, "reason: column", 0, self.m if outside else self.m - 1)
+
+    def _u(self, value: object, prop: str | None = None) -> str:
+        ensure(value in self.properties, f"reason: {value!r} is not an unknown")
+        if prop is not None:
+            ensure(
+                prop in self.properties[value] or (prop == "ir" and "nonwasteful" in self.properties[value]),
+                f"reason: {value!r} does not have property {prop!r}",
+            )
+        return value  # type: ignore[return-value]
+
+    def _rel(self, kinds: tuple[str, ...], g: object, f: object) -> None:
+        ensure(
+            any((k, g, f) in self.relations for k in kinds),
+            f"reason: no relation {kinds} between {g!r} and {f!r}",
+        )
+
+    # ----- rows: (coefficients {(u, p, i, k): c}, sense, rhs) from a reason ---------------------
+    def row(self, reason: object) -> tuple[dict, str, Fraction]:
+        ensure(isinstance(reason, list) and reason and isinstance(reason[0], str), "reason: expected a list")
+        kind, a = reason[0], reason[1:]
+        one = Fraction(1)
+
+        def arity(count: int) -> None:
+            ensure(len(a) == count, f"reason {kind!r}: {count} arguments expected")
+
+        if kind == "nonneg":
+            arity(4)
+            u, p, i, k = self._u(a[0]), self._p(a[1]), self._i(a[2]), self._k(a[3])
+            return {(u, p, i, k): one}, ">=", Fraction(0)
+        if kind == "sum":
+            arity(3)
+            u, p, i = self._u(a[0]), self._p(a[1]), self._i(a[2])
+            return {(u, p, i, k): one for k in range(self.m + 1)}, "==", one
+        if kind == "capacity":
+            arity(3)
+            u, p, k = self._u(a[0]), self._p(a[1]), self._k(a[2], False)
+            return {(u, p, i, k): -one for i in range(self.n)}, ">=", Fraction(-self.capacities[k])
+        if kind == "ir":
+            arity(4)
+            u, p, i, k = self._u(a[0], "ir"), self._p(a[1]), self._i(a[2]), self._k(a[3], False)
+            ensure(self.objects[k] not in self.profiles[p][i], "reason ir: the object is acceptable")
+            return {(u, p, i, k): one}, "==", Fraction(0)
+        if kind == "fixed":
+            arity(4)
+            u, p, i, k = self._u(a[0]), self._p(a[1]), self._i(a[2]), self._k(a[3])
+            ensure(u in self.fixed, f"reason fixed: {u!r} is not fixed")
+            return {(u, p, i, k): one}, "==", self.fixed[u][p][i][k]
+        if kind == "sp":
+            arity(5)
+            u, p, q, i = self._u(a[0], "sp"), self._p(a[1]), self._p(a[2]), self._i(a[3])
+            s = integer(a[4], "reason: prefix")
+            same_others = all(self.profiles[p][j] == self.profiles[q][j] for j in range(self.n) if j != i)
+            ensure(
+                p != q and same_others, "reason sp: the two profiles must differ in that agent's ranking only"
+            )
+            return self._difference(u, p, u, q, i, self.prefix(p, i, s)), ">=", Fraction(0)
+        if kind == "ete":
+            arity(5)
+            u, p, i, j, k = self._u(a[0], "ete"), self._p(a[1]), self._i(a[2]), self._i(a[3]), self._k(a[4])
+            ensure(
+                i != j and self.profiles[p][i] == self.profiles[p][j],
+                "reason ete: the agents rank differently",
+            )
+            return {(u, p, i, k): one, (u, p, j, k): -one}, "==", Fraction(0)
+        if kind in ("weak", "strict"):
+            arity(5)
+            g, f, p, i = self._u(a[0]), self._u(a[1]), self._p(a[2]), self._i(a[3])
+            self._rel(("dominates", "weakly-dominates") if kind == "weak" else ("dominates",), g, f)
+            s = integer(a[4], "reason: prefix")
+            return (
+                self._difference(g, p, f, p, i, self.prefix(p, i, s)),
+                ">=" if kind == "weak" else ">",
+                Fraction(0),
+            )
+        if kind == "same-size":
+            arity(3)
+            g, f, p = self._u(a[0]), self._u(a[1]), self._p(a[2])
+            self._rel(("same-size",), g, f)
+            coeffs: dict = {}
+            for i in range(self.n):
+                _merge(coeffs, self._difference(g, p, f, p, i, list(range(self.m))))
+            return coeffs, "==", Fraction(0)
+        if kind in ("more", "less"):
+            arity(4)
+            g, f, p, i = self._u(a[0]), self._u(a[1]), self._p(a[2]), self._i(a[3])
+            self._rel(("share-differs",), g, f)
+            first, second = (g, f) if kind == "more" else (f, g)
+            return self._difference(first, p, second, p, i, list(range(self.m))), ">", Fraction(0)
+        if kind == "unused":
+            arity(4)
+            u, p, j, y = self._u(a[0], "nonwasteful"), self._p(a[1]), self._i(a[2]), self._k(a[3])
+            return {(u, p, j, y): -one}, ">=", Fraction(0)
+        if kind == "full":
+            arity(3)
+            u, p, z = self._u(a[0], "nonwasteful"), self._p(a[1]), self._k(a[2], False)
+            return {(u, p, i, z): one for i in range(self.n)}, ">=", Fraction(self.capacities[z])
+        ensure(False, f"reason: unknown kind {kind!r}")
+        raise AssertionError  # pragma: no cover
+
+    def _difference(self, u: str, p: int, v: str, q: int, i: int, cols: list[int]) -> dict:
+        coeffs: dict = {}
+        _merge(coeffs, {(u, p, i, k): Fraction(1) for k in cols})
+        _merge(coeffs, {(v, q, i, k): Fraction(-1) for k in cols})
+        return coeffs
+
+    def is_row(self, reason: list) -> bool:
+        """Is ``reason`` a row the statement imposes (not an atom of a clause)?"""
+        return reason[0] in ("nonneg", "sum", "capacity", "ir", "fixed", "sp", "ete", "weak", "same-size")
+
+    # ----- clauses ---------------------------------------------------------------------------
+    def clause(self, reason: object) -> list[list]:
+        """The atoms' reasons of a clause the statement imposes, in order."""
+        ensure(isinstance(reason, list) and reason, "split: expected a clause reason")
+        kind, a = reason[0], reason[1:]
+        if kind == "waste":
+            ensure(len(a) == 5, "split waste: 5 arguments")
+            u, p, j = self._u(a[0], "nonwasteful"), self._p(a[1]), self._i(a[2])
+            y, z = self._k(a[3]), self._k(a[4], False)
+            pref = [self.column[x] for x in self.profiles[p][j]]
+            ensure(
+                z in pref and (y == self.m or (y in pref and pref.index(y) > pref.index(z))),
+                "split waste: the agent does not rank z above y",
+            )
+            return [["unused", u, p, j, y], ["full", u, p, z]]
+        if kind == "dominates":
+            ensure(len(a) == 2, "split dominates: 2 arguments")
+            g, f = self._u(a[0]), self._u(a[1])
+            self._rel(("dominates",), g, f)
+            return [
+                ["strict", g, f, p, i, s]
+                for p in range(len(self.profiles))
+                for i in range(self.n)
+                for s in range(1, len(self.profiles[p][i]) + 2)
+            ]
+        if kind == "share-differs":
+            ensure(len(a) == 2, "split share-differs: 2 arguments")
+            g, f = self._u(a[0]), self._u(a[1])
+            self._rel(("share-differs",), g, f)
+            return [
+                [sign, g, f, p, i]
+                for p in range(len(self.profiles))
+                for i in range(self.n)
+                for sign in ("more", "less")
+            ]
+        ensure(False, f"split: unknown clause kind {kind!r}")
+        raise AssertionError  # pragma: no cover
+
+    # ----- what the statement imposes (for a witness) ---------------------------------------------
+    def all_rows(self) -> list[list]:
+        out: list[list] = []
+        for u, props in self.properties.items():
+            for p, prof in enumerate(self.profiles):
+                for i in range(self.n):
+                    out.append(["sum", u, p, i])
+                    out += [["nonneg", u, p, i, k] for k in range(self.m + 1)]
+                    if u in self.fixed:
+                        out += [["fixed", u, p, i, k] for k in range(self.m + 1)]
+                    if props & {"ir", "nonwasteful"}:
+                        out += [["ir", u, p, i, k] for k, x in enumerate(self.objects) if x not in prof[i]]
+                    if "ete" in props:
+                        out += [
+                            ["ete", u, p, i, j, k]
+                            for j in range(i + 1, self.n)
+                            if prof[i] == prof[j]
+                            for k in range(self.m + 1)
+                        ]
+                out += [["capacity", u, p, k] for k in range(self.m)]
+                if "sp" in props:
+                    for q, other in enumerate(self.profiles):
+                        differ = [i for i in range(self.n) if prof[i] != other[i]]
+                        if len(differ) == 1:
+                            i = differ[0]
+                            out += [["sp", u, p, q, i, s] for s in range(1, len(prof[i]) + 2)]
+        for kind, g, f in self.relations:
+            for p, prof in enumerate(self.profiles):
+                if kind in ("dominates", "weakly-dominates"):
+                    out += [
+                        ["weak", g, f, p, i, s] for i in range(self.n) for s in range(1, len(prof[i]) + 2)
+                    ]
+                elif kind == "same-size":
+                    out.append(["same-size", g, f, p])
+        return out
+
+    def all_clauses(self) -> list[list]:
+        out: list[list] = []
+        for u, props in self.properties.items():
+            if "nonwasteful" in props:
+                for p, prof in enumerate(self.profiles):
+                    for j in range(self.n):
+                        pref = [self.column[x] for x in prof[j]]
+                        for a, z in enumerate(pref):
+                            out += [["waste", u, p, j, y, z] for y in [*pref[a + 1 :], self.m]]
+        out += [[kind, g, f] for kind, g, f in self.relations if kind in ("dominates", "share-differs")]
+        return out
+
+
+def _merge(into: dict, more: dict) -> None:
+    for key, c in more.items():
+        into[key] = into.get(key, Fraction(0)) + c
+        if into[key] == 0:
+            del into[key]
+
+
+def _contradiction(statement: Statement, leaf: object, chosen: list[list]) -> None:
+    ensure(isinstance(leaf, list) and leaf, "leaf: expected a list of [reason, multiplier]")
+    total: dict = {}
+    rhs = Fraction(0)
+    strict = Fraction(0)
+    for k, entry in enumerate(leaf):
+        ensure(isinstance(entry, list) and len(entry) == 2, f"leaf[{k}]: expected [reason, multiplier]")
+        reason, w = entry[0], rational(entry[1], f"leaf[{k}].multiplier")
+        ensure(isinstance(reason, list) and reason, f"leaf[{k}]: expected a reason")
+        ensure(
+            statement.is_row(reason) or reason in chosen,
+            f"leaf[{k}]: {reason} is neither a row nor an atom chosen above",
+        )
+        coeffs, sense, b = statement.row(reason)
+        ensure(sense == "==" or w >= 0, f"leaf[{k}]: negative multiplier on an inequality")
+        for key, c in coeffs.items():
+            total[key] = total.get(key, Fraction(0)) + w * c
+        rhs += w * b
+        if sense == ">":
+            strict += w
+    ensure(not any(total.values()), "leaf: the weighted rows do not cancel")
+    ensure(rhs > 0 or (rhs == 0 and strict > 0), "leaf: the weighted rows give no contradiction")
+
+
+def _tree(statement: Statement, node: object, chosen: list[list], depth: int, counts: list[int]) -> None:
+    ensure(depth < MAX_DEPTH, "proof: nested too deeply")
+    ensure(isinstance(node, dict), "proof: expected a node")
+    if "leaf" in node:
+        exact_keys(node, ("leaf",), (), "proof leaf")
+        counts[0] += 1
+        _contradiction(statement, node["leaf"], chosen)
+        return
+    node = exact_keys(node, ("split", "cases"), (), "proof split")
+    atoms = statement.clause(node["split"])
+    cases = node["cases"]
+    ensure(
+        isinstance(cases, list) and len(cases) == len(atoms), "proof split: one case per atom of the clause"
+    )
+    counts[1] += 1
+    for atom, case in zip(atoms, cases, strict=True):
+        _tree(statement, case, [*chosen, atom], depth + 1, counts)
+
+
+def _witness(statement: Statement, evidence: dict) -> None:
+    tables = evidence["tables"]
+    ensure(
+        isinstance(tables, dict) and set(tables) == set(statement.properties),
+        "evidence.tables: one per unknown",
+    )
+    values = {}
+    for u, t in tables.items():
+        rows = statement._tables(t, f"evidence.tables[{u!r}]")
+        for p, table in enumerate(rows):
+            for i, row in enumerate(table):
+                for k, v in enumerate(row):
+                    values[(u, p, i, k)] = v
+
+    def holds(reason: list) -> bool:
+        coeffs, sense, b = statement.row(reason)
+        value = sum((c * values[key] for key, c in coeffs.items()), Fraction(0))
+        return value >= b if sense == ">=" else (value > b if sense == ">" else value == b)
+
+    for reason in statement.all_rows():
+        ensure(holds(reason), f"witness: row {reason} does not hold")
+    for clause in statement.all_clauses():
+        ensure(any(holds(a) for a in statement.clause(clause)), f"witness: no atom of {clause} holds")
+
+
+def recheck_statement(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
+    """The claim: ``prop`` (the question, ``exists`` or ``impossible``) has ``verdict``."""
+    ensure(
+        prop in ("exists", "impossible"), f"certificate.property: expected exists or impossible, got {prop!r}"
+    )
+    statement = Statement(encoding)
+    none_exists = (prop == "impossible") == (verdict == "holds")
+    kind = evidence.get("kind")
+    if none_exists:
+        ensure(kind == "case_split", "a proof that none exists carries evidence case_split")
+        evidence = exact_keys(evidence, ("kind", "proof", "leaves", "splits"), (), "evidence")
+        counts = [0, 0]
+        _tree(statement, evidence["proof"], [], 0, counts)
+        ensure(
+            [evidence["leaves"], evidence["splits"]] == counts,
+            "evidence: the leaf and split counts are wrong",
+        )
+    else:
+        ensure(kind == "witness", "a witness carries evidence witness")
+        evidence = exact_keys(evidence, ("kind", "tables"), (), "evidence")
+        _witness(statement, evidence)
