@@ -448,12 +448,74 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("certificate")
     explain.set_defaults(run=_explain)
     sub.add_parser("properties", help="list the property names").set_defaults(run=_list)
+    prove = sub.add_parser("prove", help="decide a statement about all mechanisms (docs/prove.md)")
+    prove.add_argument("statement", help="statement file (format verified/statement/1)")
+    prove.add_argument("--certificate-dir", "-c", help="write the certificate here")
+    prove.add_argument("--json", action="store_true", help="machine-readable output")
+    prove.add_argument("--timeout", type=_seconds("--timeout"), help="seconds for the whole run")
+    prove.add_argument("--max-memory", type=_memory, help="memory for the run, e.g. 4G")
+    prove.add_argument("--quiet", "-q", action="store_true", help="(no progress line is shown)")
+    prove.set_defaults(run=_prove)
     from verified.search.options import configure as configure_search
 
     search = sub.add_parser("search", help="find a strategy-proof mechanism dominating a given one")
     configure_search(search)
     search.set_defaults(run=_search)
     return parser
+
+
+def _prove(args: argparse.Namespace) -> int:
+    """Exit 0: the statement holds (a proof for ``impossible``, a witness for ``exists``); 1: it
+    fails (the other); 3: unknown."""
+    from verified.certificates import save_certificate
+    from verified.run.limits import Limits, default_max_memory
+    from verified.run.prove import prove_file
+
+    report = prove_file(
+        str(args.statement), Limits(args.timeout, None, args.max_memory or default_max_memory())
+    )
+    question = report.question or "statement"
+    if args.json:
+        evidence = report.certificate["evidence"] if report.certificate else {"kind": "unknown"}
+        summary = {
+            "kind": evidence["kind"],
+            **{k: evidence[k] for k in ("leaves", "splits") if k in evidence},
+        }
+        out = {
+            "file": str(args.statement),
+            "question": question,
+            "verdict": report.verdict,
+            "evidence": summary,
+        }
+        if report.reason:
+            out["reason"] = report.reason
+        print(json.dumps({**out, "stats": report.stats}, indent=1, default=str))
+    else:
+        print(f"{args.statement}: {question}  {report.verdict.upper()}")
+        if report.certificate is not None:
+            evidence = report.certificate["evidence"]
+            if evidence["kind"] == "case_split":
+                print(
+                    f"  no mechanisms satisfy the statement: a case split with {evidence['leaves']} leaves "
+                    f"(exact LP certificates) and {evidence['splits']} splits"
+                )
+            else:
+                print(
+                    f"  a witness: every unknown's table, checked exactly ({', '.join(evidence['tables'])})"
+                )
+            seconds = report.stats.get("seconds")
+            if seconds is not None:
+                print(f"  {report.stats.get('profiles')} profiles, {seconds:.1f} s")
+        else:
+            print(f"  no verdict: {report.reason}")
+    if args.certificate_dir and report.certificate is not None:
+        stem = Path(args.statement).name.split(".")[0]
+        written = save_certificate(report.certificate, args.certificate_dir, stem)
+        if not args.json:
+            print(f"certificate written to {written}")
+    if report.verdict == "holds":
+        return EXIT_HOLDS
+    return EXIT_FAILS if report.verdict == "fails" else EXIT_UNKNOWN
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -1,0 +1,157 @@
+"""Reading a statement file (``format = "verified/statement/1"``, TOML or JSON) for ``verified prove``.
+
+```toml
+format = "verified/statement/1"
+question = "impossible"                 # or "exists"
+
+[problem]
+agents = 2
+objects = ["a", "b"]
+
+[profiles]
+kind = "full"                           # or "list" (with list = [profile, ...]),
+                                        # or "grown" (with seed = profile, depth = k)
+
+[[unknowns]]
+name = "f"
+properties = ["sp", "nonwasteful"]      # ir, sp, ete, nonwasteful
+# builtin = "random_priority"           # a known mechanism this unknown must equal
+
+[[unknowns]]
+name = "g"
+properties = ["sp"]
+
+[[relations]]
+kind = "dominates"                      # dominates, weakly-dominates, same-size, share-differs
+left = "g"
+right = "f"
+```
+
+A profile is one ranking per agent, each a list of object names (best first) or a string of
+one-letter names (``"ab"``). Every problem is an `InvalidInput` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from verified.assignment.domain import Domain
+from verified.errors import InvalidInput
+from verified.io.reader import _problem, located
+from verified.io.schema import fields, read_document
+from verified.names import show
+from verified.prove.statement import Relation, Statement, Unknown, grown_profiles
+
+FORMAT = "verified/statement/1"
+#: Most profiles a statement may list or grow (each adds rows for every unknown).
+MAX_PROFILES = 5_000
+
+
+def load_statement(path: str | Path) -> Statement:
+    """The statement in the file at ``path``."""
+    path = Path(path)
+    doc = read_document(path)
+    try:
+        return parse_statement(doc)
+    except InvalidInput as exc:
+        raise located(exc, str(path)) from None
+
+
+def parse_statement(doc: Any) -> Statement:
+    spec = fields(doc, "", ("format", "problem", "profiles", "unknowns"), ("question", "relations"))
+    if spec["format"] != FORMAT:
+        raise InvalidInput(f"expected {FORMAT!r}, got {show(spec['format'])}", "format")
+    problem = _problem(spec["problem"])
+    profiles = _profiles(problem, spec["profiles"])
+    unknowns = spec["unknowns"]
+    if not isinstance(unknowns, list) or not unknowns:
+        raise InvalidInput("expected a non-empty list of unknowns", "unknowns")
+    relations = spec.get("relations", [])
+    if not isinstance(relations, list):
+        raise InvalidInput("expected a list of relations", "relations")
+    return Statement(
+        problem,
+        profiles,
+        tuple(_unknown(problem, u, f"unknowns[{k}]") for k, u in enumerate(unknowns)),
+        tuple(_relation(r, f"relations[{k}]") for k, r in enumerate(relations)),
+        _text(spec.get("question", "impossible"), "question"),
+    )
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"expected a string, got {show(value)}", where)
+    return value
+
+
+def _profiles(problem: Any, spec: Any) -> tuple:
+    if not isinstance(spec, Mapping):
+        raise InvalidInput(f"must be a table, got {show(spec)}", "profiles")
+    kind = spec.get("kind", "full")
+    if kind == "full":
+        fields(spec, "profiles", (), ("kind",))
+        domain = Domain.full(problem)
+        if len(domain) > MAX_PROFILES:
+            raise InvalidInput(
+                f"the full domain has {len(domain):,} profiles, more than {MAX_PROFILES:,}", "profiles"
+            )
+        return tuple(domain)
+    if kind == "list":
+        fields(spec, "profiles", ("kind", "list"))
+        items = spec["list"]
+        if not isinstance(items, list) or not items or len(items) > MAX_PROFILES:
+            raise InvalidInput(f"expected 1 to {MAX_PROFILES:,} profiles", "profiles.list")
+        out = []
+        for k, p in enumerate(items):
+            try:
+                out.append(problem.profile(p))
+            except InvalidInput as exc:
+                raise InvalidInput(str(exc), f"profiles.list[{k}]") from None
+        return tuple(out)
+    if kind == "grown":
+        fields(spec, "profiles", ("kind", "seed", "depth"))
+        depth = spec["depth"]
+        if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 3:
+            raise InvalidInput(f"expected an integer from 0 to 3, got {show(depth)}", "profiles.depth")
+        try:
+            grown = grown_profiles(problem, spec["seed"], depth)
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc), "profiles.seed") from None
+        if len(grown) > MAX_PROFILES:
+            raise InvalidInput(f"{len(grown):,} profiles grown, more than {MAX_PROFILES:,}", "profiles")
+        return grown
+    raise InvalidInput(f"unknown kind {show(kind)}; use 'full', 'list' or 'grown'", "profiles.kind")
+
+
+def _unknown(problem: Any, spec: Any, where: str) -> Unknown:
+    spec = fields(spec, where, ("name",), ("properties", "builtin", "order", "priorities"))
+    props = spec.get("properties", [])
+    if not isinstance(props, list) or not all(isinstance(p, str) for p in props):
+        raise InvalidInput(f"expected a list of property names, got {show(props)}", f"{where}.properties")
+    fixed = None
+    if "builtin" in spec:
+        from verified.io.builtins import builtin_mechanism
+
+        mechanism_spec = {k: spec[k] for k in ("builtin", "order", "priorities") if k in spec}
+        try:
+            fixed = builtin_mechanism(problem, mechanism_spec)
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc), where) from None
+    try:
+        return Unknown(_text(spec["name"], f"{where}.name"), tuple(props), fixed)
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc).split(": ", 1)[-1], where) from None
+
+
+def _relation(spec: Any, where: str) -> Relation:
+    spec = fields(spec, where, ("kind", "left", "right"))
+    try:
+        return Relation(
+            _text(spec["kind"], f"{where}.kind"),
+            _text(spec["left"], f"{where}.left"),
+            _text(spec["right"], f"{where}.right"),
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc).split(": ", 1)[-1], where) from None

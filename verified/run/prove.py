@@ -1,0 +1,68 @@
+"""``verified prove STATEMENT``: decide a statement file in a child process bounded by the limits.
+
+The child reads the file (`verified.io.statement.load_statement`), runs `verified.prove.api.prove`
+and sends the certificate document and the statistics back; the parent prints the verdict,
+writes the certificate and chooses the exit code. Past ``--timeout`` or ``--max-memory`` the
+child is killed and the verdict is UNKNOWN with the reason: nothing keeps computing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from verified.errors import InvalidInput
+from verified.run.child import ChildFailed, run_in_child
+from verified.run.limits import Limits
+
+
+@dataclass
+class ProveReport:
+    """What the child sent: the certificate (None when UNKNOWN), the verdict, the reason of an
+    UNKNOWN, the statistics."""
+
+    verdict: str = "unknown"
+    question: str = ""
+    certificate: dict[str, Any] | None = None
+    reason: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def prove_worker(send: Any, path: str, timeout: float | None) -> None:
+    from verified.io.statement import load_statement
+    from verified.prove.api import prove
+
+    statement = load_statement(path)
+    send(("question", statement.question))
+    outcome = prove(statement, timeout=timeout)
+    send(("proved", outcome.verdict, outcome.certificate, outcome.result.reason or "", outcome.stats))
+
+
+def prove_file(path: str, limits: Limits) -> ProveReport:
+    """Run the child; `InvalidInput` for bad input, `ChildFailed` for a bug."""
+    report = ProveReport()
+
+    def receive(message: tuple[Any, ...]) -> None:
+        if message[0] == "question":
+            report.question = message[1]
+        elif message[0] == "proved":
+            _, report.verdict, report.certificate, report.reason, report.stats = message
+
+    outcome = run_in_child(
+        prove_worker,
+        (path, limits.timeout),
+        timeout=limits.timeout,
+        max_memory=limits.max_memory,
+        on_message=receive,
+    )
+    if outcome.status == "done":
+        return report
+    if outcome.status == "timeout":
+        report.reason = f"time-out: the run's limit of {limits.timeout:g} s was reached"
+        return report
+    if outcome.status == "memory" or outcome.kind == "memory":
+        report.reason = outcome.message or "out of memory"
+        return report
+    if outcome.status == "error" and outcome.kind == "bad_input":
+        raise InvalidInput(outcome.message or "bad input")
+    raise ChildFailed(outcome.message or f"the prover's process ended unexpectedly ({outcome.status})")
