@@ -136,6 +136,11 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
     name = doc.get("subject", {}).get("encoding", {}).get("mechanism", {}).get("name")
     head = f"{prop}: {verdict.upper()}" + (f" for mechanism {name!r}" if name else "")
     lines = [head]
+    encoding = doc.get("subject", {}).get("encoding", {})
+    if isinstance(encoding, dict) and encoding.get("family") == "statement" and verdict != "unknown":
+        from verified.prove.words import explain_statement
+
+        return "\n".join([head, *explain_statement(doc)])
     if verdict == "unknown":
         lines.append(f"No verdict: {doc.get('reason', 'no reason given')}.")
     elif verdict == "fails":

@@ -60,9 +60,10 @@ def load_statement(path: str | Path) -> Statement:
 
 
 def parse_statement(doc: Any) -> Statement:
-    spec = fields(doc, "", ("format", "problem", "profiles", "unknowns"), ("question", "relations"))
-    if spec["format"] != FORMAT:
-        raise InvalidInput(f"expected {FORMAT!r}, got {show(spec['format'])}", "format")
+    if not isinstance(doc, Mapping) or doc.get("format") != FORMAT:
+        found = doc.get("format") if isinstance(doc, Mapping) else doc
+        raise InvalidInput(f"expected {FORMAT!r}, got {show(found)}", "format")
+    spec = fields(doc, "statement", ("format", "problem", "profiles", "unknowns"), ("question", "relations"))
     problem = _problem(spec["problem"])
     profiles = _profiles(problem, spec["profiles"])
     unknowns = spec["unknowns"]

@@ -1,0 +1,145 @@
+"""``verified prove STATEMENT`` (issue 10): exit codes, certificates, words, and hostile files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verified.cli import main
+from verified.errors import InvalidInput
+from verified.io.statement import parse_statement
+from verified.recheck.core import recheck_file
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "statements"
+
+
+def test_the_reshuffling_example_holds_and_its_certificate_is_explained(tmp_path, capsys):
+    assert main(["prove", str(EXAMPLES / "reshuffling_lemma.toml"), "-c", str(tmp_path)]) == 0
+    assert "impossible  HOLDS" in capsys.readouterr().out
+    (written,) = tmp_path.iterdir()
+    recheck_file(written)
+    assert main(["explain", str(written)]) == 0
+    words = capsys.readouterr().out
+    assert "Profiles the proof uses:" in words and "split on:" in words and "the shares cancel: 0 >" in words
+
+
+def test_the_control_fails_with_a_witness(tmp_path, capsys):
+    code = main(["prove", str(EXAMPLES / "erdil_proposition_1_control.toml"), "--json"])
+    assert code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert (out["question"], out["verdict"], out["evidence"]["kind"]) == ("impossible", "fails", "witness")
+
+
+def _write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "statement.toml"
+    path.write_text(text)
+    return str(path)
+
+
+HEADER = 'format = "verified/statement/1"\n[problem]\nagents = 2\nobjects = ["a", "b"]\n'
+
+
+def test_exists_is_answered_with_a_witness(tmp_path):
+    """An SP mechanism that dominates an SP one exists when f need only be IR (the control)."""
+    text = 'question = "exists"\n' + HEADER
+    text += '[profiles]\nkind = "grown"\nseed = ["ab", "a"]\ndepth = 1\n'
+    text += (
+        '[[unknowns]]\nname = "f"\nproperties = ["sp", "ir"]\n[[unknowns]]\nname = "g"\nproperties = ["sp"]\n'
+    )
+    text += '[[relations]]\nkind = "dominates"\nleft = "g"\nright = "f"\n'
+    assert main(["prove", _write(tmp_path, text), "-q"]) == 0
+
+
+def test_a_known_mechanism_can_be_one_of_the_unknowns(tmp_path, capsys):
+    """Random priority (a built-in, fixed) is not dominated by any SP mechanism on the profiles
+    grown from one seed of two agents (Erdil's Proposition 4 needs four agents)."""
+    text = HEADER + '[profiles]\nkind = "grown"\nseed = ["ab", "ba"]\ndepth = 1\n'
+    text += '[[unknowns]]\nname = "f"\nbuiltin = "random_priority"\n'
+    text += '[[unknowns]]\nname = "g"\nproperties = ["sp"]\n'
+    text += '[[relations]]\nkind = "dominates"\nleft = "g"\nright = "f"\n'
+    assert main(["prove", _write(tmp_path, text), "-c", str(tmp_path / "c")]) == 0
+    (written,) = (tmp_path / "c").iterdir()
+    recheck_file(written)
+
+
+def test_a_time_limit_gives_unknown(tmp_path, capsys):
+    assert main(["prove", str(EXAMPLES / "erdil_proposition_1.toml"), "--timeout", "0.5"]) == 3
+    assert "no verdict" in capsys.readouterr().out
+
+
+BAD = [
+    ('format = "verified/statement/2"\n', "format"),
+    (HEADER + '[profiles]\nkind = "list"\nlist = [["ab"]]\n[[unknowns]]\nname = "f"\n', "profiles.list[0]"),
+    (
+        HEADER + '[profiles]\nkind = "grown"\nseed = ["ab", "a"]\ndepth = 9\n[[unknowns]]\nname = "f"\n',
+        "depth",
+    ),
+    (HEADER + '[profiles]\nkind = "full"\n[[unknowns]]\nname = "f"\nproperties = ["fast"]\n', "unknowns[0]"),
+    (
+        HEADER + '[profiles]\nkind = "full"\n[[unknowns]]\nname = "f"\n'
+        '[[relations]]\nkind = "dominates"\nleft = "g"\nright = "f"\n',
+        "relations",
+    ),
+    (HEADER + '[profiles]\nkind = "full"\n[[unknowns]]\nname = "f"\nbuiltin = "nope"\n', "unknowns[0]"),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), BAD)
+def test_bad_statement_files_are_bad_input_naming_the_file_and_the_field(tmp_path, capsys, text, where):
+    path = _write(tmp_path, text)
+    assert main(["prove", path]) == 2
+    err = capsys.readouterr().err
+    assert path in err and where in err
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 30)
+    | st.text(max_size=4)
+    | st.sampled_from(["ab", "full", "list", "sp"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "format",
+                    "problem",
+                    "profiles",
+                    "unknowns",
+                    "relations",
+                    "question",
+                    "kind",
+                    "list",
+                    "seed",
+                    "depth",
+                    "agents",
+                    "objects",
+                    "name",
+                    "properties",
+                    "builtin",
+                    "left",
+                    "right",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=json_values)
+def test_any_document_is_read_or_refused_as_bad_input(doc):
+    if isinstance(doc, dict):
+        doc = {"format": "verified/statement/1", **doc}
+    try:
+        parse_statement(doc)
+    except InvalidInput:
+        pass
