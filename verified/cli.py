@@ -454,6 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("--json", action="store_true", help="machine-readable output")
     prove.add_argument("--timeout", type=_seconds("--timeout"), help="seconds for the whole run")
     prove.add_argument("--max-memory", type=_memory, help="memory for the run, e.g. 4G")
+    prove.add_argument(
+        "--minimize",
+        action="store_true",
+        help="first shrink the profiles to a minimal set on which the statement is still impossible "
+        "(statements whose clauses each speak about one profile)",
+    )
     prove.add_argument("--quiet", "-q", action="store_true", help="(no progress line is shown)")
     prove.set_defaults(run=_prove)
     from verified.search.options import configure as configure_search
@@ -471,9 +477,8 @@ def _prove(args: argparse.Namespace) -> int:
     from verified.run.limits import Limits, default_max_memory
     from verified.run.prove import prove_file
 
-    report = prove_file(
-        str(args.statement), Limits(args.timeout, None, args.max_memory or default_max_memory())
-    )
+    limits = Limits(args.timeout, None, args.max_memory or default_max_memory())
+    report = prove_file(str(args.statement), limits, minimize=args.minimize)
     question = report.question or "statement"
     if args.json:
         evidence = report.certificate["evidence"] if report.certificate else {"kind": "unknown"}
@@ -506,6 +511,8 @@ def _prove(args: argparse.Namespace) -> int:
             seconds = report.stats.get("seconds")
             if seconds is not None:
                 print(f"  {report.stats.get('profiles')} profiles, {seconds:.1f} s")
+            if "minimal_profiles" in report.stats:
+                print(f"  impossible already on {report.stats['minimal_profiles']} profile(s), a minimal set")
         else:
             print(f"  no verdict: {report.reason}")
     if args.certificate_dir and report.certificate is not None:

@@ -143,3 +143,22 @@ def test_any_document_is_read_or_refused_as_bad_input(doc):
         parse_statement(doc)
     except InvalidInput:
         pass
+
+
+def test_minimize_refutes_random_priority_s_non_wastefulness_on_one_profile(tmp_path, capsys):
+    """Erdil's Proposition 4 profile, grown by one deviation (61 profiles): RP wastes somewhere,
+    and one profile suffices. The profile the certificate keeps is checked independently with
+    the library's own wastefulness check on RP there."""
+    from verified.assignment.mechanisms import random_priority
+    from verified.assignment.model import Problem
+    from verified.assignment.properties.wastefulness import is_wasteful
+
+    path = EXAMPLES / "rp_wastes.toml"
+    assert main(["prove", str(path), "--minimize", "-c", str(tmp_path)]) == 0
+    assert "impossible already on 1 profile(s)" in capsys.readouterr().out
+    (written,) = tmp_path.iterdir()
+    doc = json.loads(written.read_text())
+    recheck_file(written)
+    (profile,) = doc["subject"]["encoding"]["profiles"]
+    problem = Problem.make(4, "abc")
+    assert is_wasteful(random_priority(problem)(problem.profile(profile)), profile)

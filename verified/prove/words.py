@@ -50,7 +50,8 @@ class Words:
         if kind == "ir":
             return f"{a[0]} gives agent {agent[a[2]]} none of {self.column(a[3])} (not listed) at R{a[1]}"
         if kind == "fixed":
-            return f"{a[0]}'s known share of {self.column(a[3])} for agent {agent[a[2]]} at R{a[1]}"
+            value = self.statement.fixed[a[0]][a[1]][a[2]][a[3]]
+            return f"{a[0]} gives agent {agent[a[2]]} {value} of {self.column(a[3])} at R{a[1]} (known)"
         if kind == "sp":
             return (
                 f"{a[0]} is strategy-proof: agent {agent[a[3]]} at R{a[1]} gets at least as much of "

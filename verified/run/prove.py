@@ -28,17 +28,17 @@ class ProveReport:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def prove_worker(send: Any, path: str, timeout: float | None) -> None:
+def prove_worker(send: Any, path: str, timeout: float | None, minimize: bool = False) -> None:
     from verified.io.statement import load_statement
     from verified.prove.api import prove
 
     statement = load_statement(path)
     send(("question", statement.question))
-    outcome = prove(statement, timeout=timeout)
+    outcome = prove(statement, timeout=timeout, minimize=minimize)
     send(("proved", outcome.verdict, outcome.certificate, outcome.result.reason or "", outcome.stats))
 
 
-def prove_file(path: str, limits: Limits) -> ProveReport:
+def prove_file(path: str, limits: Limits, minimize: bool = False) -> ProveReport:
     """Run the child; `InvalidInput` for bad input, `ChildFailed` for a bug."""
     report = ProveReport()
 
@@ -50,7 +50,7 @@ def prove_file(path: str, limits: Limits) -> ProveReport:
 
     outcome = run_in_child(
         prove_worker,
-        (path, limits.timeout),
+        (path, limits.timeout, minimize),
         timeout=limits.timeout,
         max_memory=limits.max_memory,
         on_message=receive,
