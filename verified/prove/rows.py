@@ -27,7 +27,10 @@ Clauses (at least one atom holds):
   outside option): atoms ``["unused", u, p, j, y]``  ``-x_pjy >= 0`` and ``["full", u, p, z]``
   ``sum_i x_piz >= q_z``;
 * ``["share-differs", g, f]``: atoms ``["more", g, f, p, i]`` and ``["less", g, f, p, i]``,
-  ``±(share_g - share_f) > 0`` with ``share`` the agent's total over the objects.
+  ``±(share_g - share_f) > 0`` with ``share`` the agent's total over the objects;
+* ``["cycle", u, p, [x1, ..., xk]]`` (``sd-efficient``): one edge of the cycle of objects is
+  absent; the atom for edge ``x -> y`` is the conjunction of ``["zero", u, p, i, y]``
+  (``-x_piy >= 0``) over the agents ``i`` who list ``y`` below ``x``.
 """
 
 from __future__ import annotations
@@ -61,8 +64,13 @@ class Row:
 
 @dataclass(frozen=True)
 class Clause:
+    """At least one atom holds; an atom is a conjunction of rows (usually one)."""
+
     reason: Reason
-    atoms: tuple[Row, ...]
+    atoms: tuple[tuple[Row, ...], ...]
+
+    def holds_at(self, point: dict[str, Fraction]) -> bool:
+        return any(all(r.holds_at(point) for r in atom) for atom in self.atoms)
 
 
 def var(u: str, p: int, i: int, k: int) -> str:
@@ -140,7 +148,7 @@ class Rows:
             objects = list(range(self.m))
             coeffs = _add(self.cumulative(g, p, i, objects, sign), self.cumulative(f, p, i, objects, -sign))
             return Row(tuple(reason), coeffs, ">", Fraction(0))
-        if kind == "unused":
+        if kind in ("unused", "zero"):
             u, p, j, y = a
             return Row(tuple(reason), {var(u, p, j, y): -one}, ">=", Fraction(0))
         if kind == "full":
@@ -167,7 +175,7 @@ class Rows:
                         yield ("nonneg", u.name, p, i, k)
                         if u.fixed is not None:
                             yield ("fixed", u.name, p, i, k)
-                    if props & {"ir", "nonwasteful"}:
+                    if props & {"ir", "nonwasteful", "sd-efficient"}:
                         for k, x in enumerate(self.problem.objects):
                             if x not in profile[i]:
                                 yield ("ir", u.name, p, i, k)
@@ -206,7 +214,8 @@ class Rows:
     def clause_reasons(self) -> Iterator[Reason]:
         s = self.s
         for u in s.unknowns:
-            if "nonwasteful" not in u.properties:
+            props = set(u.properties)
+            if not props & {"nonwasteful", "sd-efficient"}:
                 continue
             for p, profile in enumerate(s.profiles):
                 for j in range(self.n):
@@ -214,19 +223,53 @@ class Rows:
                     for a, z in enumerate(pref):
                         for y in [*pref[a + 1 :], self.m]:
                             yield ("waste", u.name, p, j, y, z)
+                if "sd-efficient" in props:
+                    for cycle in self.cycles(p):
+                        yield ("cycle", u.name, p, list(cycle))
         for r in s.relations:
             if r.kind in ("dominates", "share-differs"):
                 yield (r.kind, r.left, r.right)
+
+    def edge_agents(self, p: int, x: int, y: int) -> list[int]:
+        """The agents who list y and rank x above it at profile p (who could trade y for x)."""
+        out = []
+        for i, pref in enumerate(self.s.profiles[p]):
+            cols = [self.index[o] for o in pref]
+            if y in cols and x in cols and cols.index(x) < cols.index(y):
+                out.append(i)
+        return out
+
+    def cycles(self, p: int) -> Iterator[tuple[int, ...]]:
+        """The simple cycles of objects (smallest object first) whose every edge some agent could
+        realise at profile p (the others can never be cycles of the relation)."""
+        import itertools
+
+        for k in range(2, self.m + 1):
+            for cycle in itertools.permutations(range(self.m), k):
+                if cycle[0] != min(cycle):
+                    continue
+                if all(self.edge_agents(p, cycle[t], cycle[(t + 1) % k]) for t in range(k)):
+                    yield cycle
 
     def clause(self, reason: Reason) -> Clause:
         kind, *a = reason
         if kind == "waste":
             u, p, j, y, z = a
-            atoms = (self.row(("unused", u, p, j, y)), self.row(("full", u, p, z)))
+            atoms = ((self.row(("unused", u, p, j, y)),), (self.row(("full", u, p, z)),))
+        elif kind == "cycle":
+            u, p, cycle = a
+            k = len(cycle)
+            atoms = tuple(
+                tuple(
+                    self.row(("zero", u, p, i, cycle[(t + 1) % k]))
+                    for i in self.edge_agents(p, cycle[t], cycle[(t + 1) % k])
+                )
+                for t in range(k)
+            )
         elif kind == "dominates":
             g, f = a
             atoms = tuple(
-                self.row(("strict", g, f, p, i, length))
+                (self.row(("strict", g, f, p, i, length)),)
                 for p in range(len(self.s.profiles))
                 for i in range(self.n)
                 for length in self.prefix_lengths(p, i)
@@ -234,20 +277,25 @@ class Rows:
         elif kind == "share-differs":
             g, f = a
             atoms = tuple(
-                self.row((sign, g, f, p, i))
+                (self.row((sign, g, f, p, i)),)
                 for p in range(len(self.s.profiles))
                 for i in range(self.n)
                 for sign in ("more", "less")
             )
         else:
             raise InvalidInput(f"unknown clause kind {kind!r}", "clauses")
-        return Clause(tuple(reason), atoms)
+        return Clause(tuple(_frozen(reason)), atoms)
 
     def all_rows(self) -> list[Row]:
         return [self.row(r) for r in self.reasons()]
 
     def all_clauses(self) -> list[Clause]:
         return [self.clause(r) for r in self.clause_reasons()]
+
+
+def _frozen(reason: Any) -> Any:
+    """A reason with its list arguments as tuples (hashable)."""
+    return tuple(tuple(x) if isinstance(x, list) else x for x in reason)
 
 
 def _add(a: dict[str, Fraction], b: dict[str, Fraction]) -> dict[str, Fraction]:

@@ -59,7 +59,7 @@ def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None)
     """z3's verdict on ``rows`` and ``clauses`` (a hint for ``unsat``; ``sat`` is re-checked)."""
     names = sorted(
         {v for r in rows for v in r.coefficients}
-        | {v for c in clauses for a in c.atoms for v in a.coefficients}
+        | {v for c in clauses for a in c.atoms for r in a for v in r.coefficients}
     )
     xs = {v: z3.Real(v) for v in names}
     solver = z3.Solver()
@@ -68,7 +68,7 @@ def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None)
     for r in rows:
         solver.add(_term(r, xs))
     for c in clauses:
-        solver.add(z3.Or([_term(a, xs) for a in c.atoms]))
+        solver.add(z3.Or([z3.And([_term(r, xs) for r in atom]) for atom in c.atoms]))
     answer = solver.check()
     if answer == z3.sat:
         model = solver.model()
@@ -81,13 +81,11 @@ def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None)
 
 def satisfies(point: dict[str, Fraction], rows: list[Row], clauses: list[Clause]) -> bool:
     """Every row holds at ``point`` and every clause has an atom that holds (exact)."""
-    return all(r.holds_at(point) for r in rows) and all(
-        any(a.holds_at(point) for a in c.atoms) for c in clauses
-    )
+    return all(r.holds_at(point) for r in rows) and all(c.holds_at(point) for c in clauses)
 
 
 def _reason_json(reason: tuple) -> list[Any]:
-    return list(reason)
+    return [list(x) if isinstance(x, tuple) else x for x in reason]
 
 
 class Prover:
@@ -106,7 +104,7 @@ class Prover:
         self.z3_calls = 0
         names = sorted(
             {v for r in self.rows for v in r.coefficients}
-            | {v for c in self.clauses for a in c.atoms for v in a.coefficients}
+            | {v for c in self.clauses for a in c.atoms for r in a for v in r.coefficients}
         )
         self.xs = {v: z3.Real(v) for v in names}
         self.solver = z3.Solver()
@@ -119,7 +117,8 @@ class Prover:
         self.clause_literals = []
         for k, c in enumerate(self.clauses):
             b = z3.Bool(f"clause{k}")
-            self.solver.add(z3.Implies(b, z3.Or([_term(a, self.xs) for a in c.atoms])))
+            either = z3.Or([z3.And([_term(r, self.xs) for r in atom]) for atom in c.atoms])
+            self.solver.add(z3.Implies(b, either))
             self.clause_literals.append(b)
         self.atom_literals: dict[tuple, Any] = {}
         self.by_literal = {str(b): ("row", k) for k, b in enumerate(self.row_literals)}
@@ -174,14 +173,15 @@ class Prover:
         clause = self.clauses[index]
         cases, used_all = [], set()
         for atom in clause.atoms:
-            found = self._node([*chosen, atom], split | {index})
+            found = self._node([*chosen, *atom], split | {index})
             if found[0] == "witness":
                 return found
             _, tree, used = found
-            if atom.reason not in used:  # this case's proof needs no split here
+            own = {r.reason for r in atom}
+            if not used & own:  # this case's proof needs no split here
                 return "proof", tree, used
             cases.append(tree)
-            used_all |= used - {atom.reason}
+            used_all |= used - own
         return "proof", {"split": _reason_json(clause.reason), "cases": cases}, used_all
 
     def _leaf(self, rows: list[Row], chosen: list[Row]) -> tuple[str, Any, set]:

@@ -12,7 +12,14 @@ Properties of one unknown (Erdil, section 2; Bogomolnaia and Moulin 2001):
   the profile it leads to is one of the statement's);
 * ``ete``: equal treatment of equals (agents with the same ranking get the same row);
 * ``nonwasteful``: no agent j gets a positive share of y while an object z she prefers to y
-  (y possibly her outside option) is not fully assigned; it implies ``ir`` (Erdil, section 2).
+  (y possibly her outside option) is not fully assigned; it implies ``ir`` (Erdil, section 2);
+* ``sd-efficient``: ordinally efficient, dominated by no stochastic assignment. Bogomolnaia and
+  Moulin (2001, Lemma 3): for complete preferences and one copy each, iff the relation
+  "x tau y iff some agent prefers x to y and gets some y" has no cycle. With outside options
+  it is non-wastefulness and no cycle among the objects (an IR assignment never puts an
+  outside option on a cycle); `tests/prove` confirms this against the library's LP check
+  (`verified.assignment.properties.efficiency`) on random assignments, capacities included.
+  For an unknown it is a disjunction per cycle: one of its edges is absent.
 
 Relations between two unknowns ``left`` and ``right`` (at every profile of the statement):
 
@@ -36,7 +43,7 @@ from typing import Any
 from verified.assignment.model import Problem, Profile
 from verified.errors import InvalidInput
 
-PROPERTIES = ("ir", "sp", "ete", "nonwasteful")
+PROPERTIES = ("ir", "sp", "ete", "nonwasteful", "sd-efficient")
 RELATIONS = ("dominates", "weakly-dominates", "same-size", "share-differs")
 QUESTIONS = ("exists", "impossible")
 

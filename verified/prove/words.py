@@ -69,7 +69,7 @@ class Words:
         if kind in ("more", "less"):
             how = "more" if kind == "more" else "less"
             return f"agent {agent[a[3]]}'s total share is {how} under {a[0]} than under {a[1]} at R{a[2]}"
-        if kind == "unused":
+        if kind in ("unused", "zero"):
             return f"{a[0]} gives agent {agent[a[2]]} none of {self.column(a[3])} at R{a[1]}"
         if kind == "full":
             return f"{a[0]} assigns every copy of {self.column(a[2])} at R{a[1]}"
@@ -85,6 +85,11 @@ class Words:
             )
         if kind == "dominates":
             return f"{a[0]} dominates {a[1]}: strictly better for some agent, prefix and profile"
+        if kind == "cycle":
+            self.used.add(a[1])
+            loop = " -> ".join(self.column(k) for k in [*a[2], a[2][0]])
+            why = "(Bogomolnaia-Moulin, Lemma 3)"
+            return f"{a[0]} is SD-efficient at R{a[1]}: the cycle {loop} misses an edge {why}"
         return f"some agent's total share differs between {a[0]} and {a[1]}"
 
 
@@ -150,7 +155,7 @@ def _tree(words: Words, node: dict, depth: int, out: list[str], counter: list[in
     out.append(f"{pad}split on: {words.clause(node['split'])}")
     atoms = words.statement.clause(node["split"])
     for k, (atom, case) in enumerate(zip(atoms, node["cases"], strict=True)):
-        out.append(f"{pad}- case {k + 1}: {words.row(atom)}")
+        out.append(f"{pad}- case {k + 1}: {' and '.join(words.row(r) for r in atom)}")
         _tree(words, case, depth + 1, out, counter)
 
 

@@ -23,7 +23,7 @@ from verified.recheck.assignment_subject import problem as problem_encoding
 from verified.recheck.assignment_subject import ranking
 from verified.recheck.core import ensure, exact_keys, integer, rational, text
 
-PROPERTIES = ("ir", "sp", "ete", "nonwasteful")
+PROPERTIES = ("ir", "sp", "ete", "nonwasteful", "sd-efficient")
 RELATIONS = ("dominates", "weakly-dominates", "same-size", "share-differs")
 OUTSIDE = "outside"
 MAX_DEPTH = 10_000
@@ -109,8 +109,12 @@ class Statement:
     def _u(self, value: object, prop: str | None = None) -> str:
         ensure(value in self.properties, f"reason: {value!r} is not an unknown")
         if prop is not None:
+            implied = {
+                "ir": {"ir", "nonwasteful", "sd-efficient"},
+                "nonwasteful": {"nonwasteful", "sd-efficient"},
+            }
             ensure(
-                prop in self.properties[value] or (prop == "ir" and "nonwasteful" in self.properties[value]),
+                bool(self.properties[value] & implied.get(prop, {prop})),
                 f"reason: {value!r} does not have property {prop!r}",
             )
         return value  # type: ignore[return-value]
@@ -193,9 +197,10 @@ class Statement:
             self._rel(("share-differs",), g, f)
             first, second = (g, f) if kind == "more" else (f, g)
             return self._difference(first, p, second, p, i, list(range(self.m))), ">", Fraction(0)
-        if kind == "unused":
+        if kind in ("unused", "zero"):
             arity(4)
-            u, p, j, y = self._u(a[0], "nonwasteful"), self._p(a[1]), self._i(a[2]), self._k(a[3])
+            need = "nonwasteful" if kind == "unused" else "sd-efficient"
+            u, p, j, y = self._u(a[0], need), self._p(a[1]), self._i(a[2]), self._k(a[3])
             return {(u, p, j, y): -one}, ">=", Fraction(0)
         if kind == "full":
             arity(3)
@@ -228,13 +233,13 @@ class Statement:
                 z in pref and (y == self.m or (y in pref and pref.index(y) > pref.index(z))),
                 "split waste: the agent does not rank z above y",
             )
-            return [["unused", u, p, j, y], ["full", u, p, z]]
+            return [[["unused", u, p, j, y]], [["full", u, p, z]]]
         if kind == "dominates":
             ensure(len(a) == 2, "split dominates: 2 arguments")
             g, f = self._u(a[0]), self._u(a[1])
             self._rel(("dominates",), g, f)
             return [
-                ["strict", g, f, p, i, s]
+                [["strict", g, f, p, i, s]]
                 for p in range(len(self.profiles))
                 for i in range(self.n)
                 for s in range(1, len(self.profiles[p][i]) + 2)
@@ -244,13 +249,51 @@ class Statement:
             g, f = self._u(a[0]), self._u(a[1])
             self._rel(("share-differs",), g, f)
             return [
-                [sign, g, f, p, i]
+                [[sign, g, f, p, i]]
                 for p in range(len(self.profiles))
                 for i in range(self.n)
                 for sign in ("more", "less")
             ]
+        if kind == "cycle":
+            ensure(len(a) == 3, "split cycle: 3 arguments")
+            u, p = self._u(a[0], "sd-efficient"), self._p(a[1])
+            cycle = a[2]
+            ensure(isinstance(cycle, list) and 2 <= len(cycle) <= self.m, "split cycle: a list of objects")
+            cycle = [self._k(x, False) for x in cycle]
+            ensure(
+                len(set(cycle)) == len(cycle) and cycle[0] == min(cycle), "split cycle: not a canonical cycle"
+            )
+            atoms = []
+            for t, x in enumerate(cycle):
+                y = cycle[(t + 1) % len(cycle)]
+                agents = self.edge_agents(p, x, y)
+                ensure(bool(agents), "split cycle: an edge no agent can realise (the clause is void)")
+                atoms.append([["zero", u, p, i, y] for i in agents])
+            return atoms
         ensure(False, f"split: unknown clause kind {kind!r}")
         raise AssertionError  # pragma: no cover
+
+    def edge_agents(self, p: int, x: int, y: int) -> list[int]:
+        """Agents who list y and rank x above it at profile p."""
+        out = []
+        for i, pref in enumerate(self.profiles[p]):
+            cols = [self.column[o] for o in pref]
+            if x in cols and y in cols and cols.index(x) < cols.index(y):
+                out.append(i)
+        return out
+
+    def cycles(self, p: int) -> list[list[int]]:
+        """Canonical simple cycles of objects whose every edge some agent can realise at p."""
+        from itertools import permutations
+
+        out = []
+        for k in range(2, self.m + 1):
+            for cycle in permutations(range(self.m), k):
+                if cycle[0] == min(cycle) and all(
+                    self.edge_agents(p, cycle[t], cycle[(t + 1) % k]) for t in range(k)
+                ):
+                    out.append(list(cycle))
+        return out
 
     # ----- what the statement imposes (for a witness) ---------------------------------------------
     def all_rows(self) -> list[list]:
@@ -262,7 +305,7 @@ class Statement:
                     out += [["nonneg", u, p, i, k] for k in range(self.m + 1)]
                     if u in self.fixed:
                         out += [["fixed", u, p, i, k] for k in range(self.m + 1)]
-                    if props & {"ir", "nonwasteful"}:
+                    if props & {"ir", "nonwasteful", "sd-efficient"}:
                         out += [["ir", u, p, i, k] for k, x in enumerate(self.objects) if x not in prof[i]]
                     if "ete" in props:
                         out += [
@@ -291,12 +334,14 @@ class Statement:
     def all_clauses(self) -> list[list]:
         out: list[list] = []
         for u, props in self.properties.items():
-            if "nonwasteful" in props:
+            if props & {"nonwasteful", "sd-efficient"}:
                 for p, prof in enumerate(self.profiles):
                     for j in range(self.n):
                         pref = [self.column[x] for x in prof[j]]
                         for a, z in enumerate(pref):
                             out += [["waste", u, p, j, y, z] for y in [*pref[a + 1 :], self.m]]
+                    if "sd-efficient" in props:
+                        out += [["cycle", u, p, cycle] for cycle in self.cycles(p)]
         out += [[kind, g, f] for kind, g, f in self.relations if kind in ("dominates", "share-differs")]
         return out
 
@@ -348,7 +393,7 @@ def _tree(statement: Statement, node: object, chosen: list[list], depth: int, co
     )
     counts[1] += 1
     for atom, case in zip(atoms, cases, strict=True):
-        _tree(statement, case, [*chosen, atom], depth + 1, counts)
+        _tree(statement, case, [*chosen, *atom], depth + 1, counts)
 
 
 def _witness(statement: Statement, evidence: dict) -> None:
@@ -373,7 +418,8 @@ def _witness(statement: Statement, evidence: dict) -> None:
     for reason in statement.all_rows():
         ensure(holds(reason), f"witness: row {reason} does not hold")
     for clause in statement.all_clauses():
-        ensure(any(holds(a) for a in statement.clause(clause)), f"witness: no atom of {clause} holds")
+        atoms = statement.clause(clause)
+        ensure(any(all(holds(r) for r in atom) for atom in atoms), f"witness: no atom of {clause} holds")
 
 
 def recheck_statement(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
