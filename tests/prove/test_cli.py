@@ -85,6 +85,17 @@ BAD = [
         "relations",
     ),
     (HEADER + '[profiles]\nkind = "full"\n[[unknowns]]\nname = "f"\nbuiltin = "nope"\n', "unknowns[0]"),
+    # growth is bounded as it goes: 15 objects (3.5e12 rankings), or depth 3 around 5 agents
+    (
+        HEADER.replace('["a", "b"]', '"abcdefghijklmno"')
+        + '[profiles]\nkind = "grown"\nseed = ["a", "b"]\ndepth = 1\n[[unknowns]]\nname = "f"\n',
+        "profiles",
+    ),
+    (
+        HEADER.replace("agents = 2", "agents = 5").replace('["a", "b"]', '"abcd"')
+        + '[profiles]\nkind = "grown"\nseed = ["a", "b", "c", "d", "a"]\ndepth = 3\n[[unknowns]]\nname = "f"\n',
+        "profiles",
+    ),
 ]
 
 

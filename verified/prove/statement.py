@@ -121,15 +121,21 @@ class Statement:
         )
 
 
-def grown_profiles(problem: Problem, seed: Sequence[Sequence[str] | str], depth: int) -> tuple[Profile, ...]:
+def grown_profiles(
+    problem: Problem, seed: Sequence[Sequence[str] | str], depth: int, limit: int | None = None
+) -> tuple[Profile, ...]:
     """The profiles reached from ``seed`` by at most ``depth`` single-agent deviations (any
     ranking of the objects), in the order found (breadth first, agents then rankings in the
-    library's order, `verified.assignment.domain.all_preferences`)."""
-    from verified.assignment.domain import all_preferences
+    library's order, `verified.assignment.domain.all_preferences`). More than ``limit``
+    profiles (checked before each is added, so the work stays bounded) is `InvalidInput`."""
+    from verified.assignment.domain import all_preferences, count_rankings
 
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
         raise InvalidInput(f"depth must be a non-negative integer, got {depth!r}", "depth")
-    rankings = all_preferences(problem.objects)
+    cap = None if limit is None else max(limit, 1)
+    if depth > 0 and cap is not None and count_rankings(problem.m, cap) > cap:
+        raise InvalidInput(f"one deviation from the seed already gives more than {cap:,} profiles", "depth")
+    rankings = all_preferences(problem.objects) if depth > 0 else ()
     start = problem.profile(seed)
     seen = {start: None}
     layer = [start]
@@ -140,6 +146,8 @@ def grown_profiles(problem: Problem, seed: Sequence[Sequence[str] | str], depth:
                 for r in rankings:
                     q = (*profile[:i], r, *profile[i + 1 :])
                     if q not in seen:
+                        if cap is not None and len(seen) >= cap:
+                            raise InvalidInput(f"more than {cap:,} profiles grown from the seed", "depth")
                         seen[q] = None
                         nxt.append(q)
         layer = nxt
