@@ -93,7 +93,8 @@ BAD = [
     ),
     (
         HEADER.replace("agents = 2", "agents = 5").replace('["a", "b"]', '"abcd"')
-        + '[profiles]\nkind = "grown"\nseed = ["a", "b", "c", "d", "a"]\ndepth = 3\n[[unknowns]]\nname = "f"\n',
+        + '[profiles]\nkind = "grown"\nseed = ["a", "b", "c", "d", "a"]\ndepth = 3\n'
+        + '[[unknowns]]\nname = "f"\n',
         "profiles",
     ),
 ]
