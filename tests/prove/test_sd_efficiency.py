@@ -79,3 +79,25 @@ def test_random_priority_is_not_sd_efficient_at_bogomolnaia_and_moulin_s_profile
     assert "the cycle a -> b -> a misses an edge" in words
     assert "rp gives agent 1 1/12 of b at R0 (known)" in words
     assert "rp gives agent 3 1/12 of a at R0 (known)" in words
+
+
+def test_sd_efficiency_is_refused_past_six_objects_on_both_sides():
+    """Its clauses are the cycles of the objects: bounded work for the prover and the checker."""
+    import pytest
+
+    from verified.errors import InvalidInput
+    from verified.recheck import RecheckError, recheck
+
+    problem = Problem.make(1, "abcdefg")
+    with pytest.raises(InvalidInput, match="at most 6 objects"):
+        Statement(problem, ((("a",),),), (Unknown("f", ("sd-efficient",)),))
+    small = Problem.make(1, "ab")
+    doc = prove(
+        Statement(small, ((("a",),),), (Unknown("f", ("sd-efficient",)),), question="exists")
+    ).certificate
+    encoding = doc["subject"]["encoding"]
+    encoding["problem"] = {"agents": ["1"], "objects": list("abcdefg"), "capacities": [1] * 7}
+    from tests.certificates.helpers import rehash
+
+    with pytest.raises(RecheckError):
+        recheck(rehash(doc))

@@ -46,6 +46,8 @@ from verified.errors import InvalidInput
 PROPERTIES = ("ir", "sp", "ete", "nonwasteful", "sd-efficient")
 RELATIONS = ("dominates", "weakly-dominates", "same-size", "share-differs")
 QUESTIONS = ("exists", "impossible")
+#: Most objects for ``sd-efficient`` (its clauses are the cycles of objects: 409 for 6 objects).
+MAX_CYCLE_OBJECTS = 6
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,11 @@ class Statement:
         if len(set(profiles)) != len(profiles):
             raise InvalidInput("a profile is listed twice", "profiles")
         object.__setattr__(self, "profiles", profiles)
+        if any("sd-efficient" in u.properties for u in self.unknowns) and self.problem.m > MAX_CYCLE_OBJECTS:
+            raise InvalidInput(
+                f"sd-efficient is encoded by the cycles of the objects: at most {MAX_CYCLE_OBJECTS} objects",
+                "unknowns",
+            )
         names = [u.name for u in self.unknowns]
         if not names or len(set(names)) != len(names):
             raise InvalidInput("the unknowns need distinct names (at least one)", "unknowns")

@@ -27,6 +27,7 @@ PROPERTIES = ("ir", "sp", "ete", "nonwasteful", "sd-efficient")
 RELATIONS = ("dominates", "weakly-dominates", "same-size", "share-differs")
 OUTSIDE = "outside"
 MAX_DEPTH = 10_000
+MAX_CYCLE_OBJECTS = 6  # bounded work: the cycles of at most 6 objects
 
 
 class Statement:
@@ -64,6 +65,8 @@ class Statement:
             self.properties[name] = set(props)
             if u["fixed"] is not None:
                 self.fixed[name] = self._tables(u["fixed"], f"subject.unknowns[{k}].fixed")
+        if any("sd-efficient" in props for props in self.properties.values()):
+            ensure(self.m <= MAX_CYCLE_OBJECTS, f"sd-efficient: at most {MAX_CYCLE_OBJECTS} objects (cycles)")
         self.relations = set()
         ensure(isinstance(enc["relations"], list), "subject.relations: expected a list")
         for k, r in enumerate(enc["relations"]):
