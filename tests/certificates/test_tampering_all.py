@@ -66,6 +66,17 @@ def _library_says(doc: dict[str, Any]) -> bool:
         from tests.certificates.test_trading_tampering import claim_is_true
 
         return claim_is_true(doc)
+    if encoding.get("family") == "statement":  # z3 decides the mutated statement afresh
+        from verified.prove.api import statement_from_encoding
+        from verified.prove.rows import Rows
+        from verified.prove.search import decide
+
+        try:
+            table = Rows(statement_from_encoding(encoding))
+            none = decide(table.all_rows(), table.all_clauses()).status == "unsat"
+        except (VerifiedError, KeyError, TypeError, ValueError, IndexError):
+            return False
+        return none == ((doc["property"] == "impossible") == (doc["verdict"] == "holds"))
     if encoding.get("family") != "assignment" or encoding.get("kind") != "table":
         return False
     if doc["property"] not in BY_NAME or doc["property"] in ("sp-anonymous", "ex-post-stable"):

@@ -39,6 +39,7 @@ from typing import Any
 from verified.errors import InvalidInput
 from verified.io.schema import fields
 from verified.names import show, validated_name, validated_names
+from verified.numbers import fraction_text
 
 FORMAT_TRADING = "verified/trading/1"
 FORMAT_TRADING_2 = "verified/trading/2"
@@ -217,7 +218,9 @@ def parse_trading(
         menu = [_set(item, eta, f"{where}[{k}]", allow_float, version) for k, item in enumerate(items)]
         if not any(isinstance(t, PointSet) and t.points == (eta,) for t in menu):
             if version == 2:
-                raise InvalidInput(f"list the endowment alone, {{ point = {[str(x) for x in eta]} }}", where)
+                raise InvalidInput(
+                    f"list the endowment alone, {{ point = {[fraction_text(x) for x in eta]} }}", where
+                )
             menu.insert(0, PointSet((eta,)))
         menus.append(tuple(menu))
     if sigma and len(sigma) != len(agents):

@@ -62,6 +62,37 @@ def statement_encoding(statement: Statement) -> dict[str, Any]:
     }
 
 
+def statement_from_encoding(encoding: dict[str, Any]) -> Statement:
+    """The statement a certificate's subject encodes (`statement_encoding` read back; a fixed
+    unknown becomes a lookup of its rows). Bad input is `InvalidInput`."""
+    from verified.assignment.model import Problem
+    from verified.assignment.stochastic import StochasticAssignment
+    from verified.errors import InvalidInput
+    from verified.numbers import to_fraction
+    from verified.prove.statement import Relation, Unknown
+
+    try:
+        spec = encoding["problem"]
+        problem = Problem.make(spec["agents"], spec["objects"], list(spec["capacities"]))
+        profiles = tuple(problem.profile(p) for p in encoding["profiles"])
+        unknowns = []
+        for u in encoding["unknowns"]:
+            fixed = None
+            if u["fixed"] is not None:
+                rows = {
+                    profile: StochasticAssignment(
+                        problem, tuple(tuple(to_fraction(v, "fixed") for v in row) for row in table)
+                    )
+                    for profile, table in zip(profiles, u["fixed"], strict=True)
+                }
+                fixed = rows.__getitem__
+            unknowns.append(Unknown(u["name"], tuple(u["properties"]), fixed))
+        relations = tuple(Relation(r["kind"], r["left"], r["right"]) for r in encoding["relations"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"not a statement encoding ({type(exc).__name__})", "subject") from None
+    return Statement(problem, profiles, tuple(unknowns), relations)
+
+
 def witness_tables(statement: Statement, point: dict[str, Fraction]) -> dict[str, list]:
     """Each unknown's rows at every profile, as exact strings."""
     n, m = statement.problem.n, statement.problem.m

@@ -120,6 +120,13 @@ class Prover:
             either = z3.Or([z3.And([_term(r, self.xs) for r in atom]) for atom in c.atoms])
             self.solver.add(z3.Implies(b, either))
             self.clause_literals.append(b)
+        self.row_profiles = [_profiles_of(r) for r in self.rows]
+        self.clause_profiles = [
+            frozenset().union(*(_profiles_of(r) for a in c.atoms for r in a)) for c in self.clauses
+        ]
+        self.neighbours: dict[int, set[int]] = {p: {p} for p in range(len(statement.profiles))}
+        for p, q, _ in self.table.deviations():
+            self.neighbours[p].add(q)
         self.atom_literals: dict[tuple, Any] = {}
         self.by_literal = {str(b): ("row", k) for k, b in enumerate(self.row_literals)}
         self.by_literal.update({str(b): ("clause", k) for k, b in enumerate(self.clause_literals)})
@@ -135,7 +142,7 @@ class Prover:
 
     def prove(self) -> tuple[str, Any]:
         """``("proof", tree)`` or ``("witness", point)``."""
-        found = self._node([], frozenset())
+        found = self._node([], frozenset(), None)
         return (found[0], found[1])
 
     def _remaining(self) -> float | None:
@@ -146,14 +153,32 @@ class Prover:
             raise ProofTimeout("the time limit was reached while building the proof")
         return left
 
-    def _node(self, chosen: list[Row], split: frozenset[int]) -> tuple[str, Any, set]:
+    def _near(self, atom: tuple[Row, ...]) -> frozenset[int]:
+        """The profiles an atom speaks about and every single-agent deviation from them."""
+        own = frozenset().union(*(_profiles_of(r) for r in atom))
+        return frozenset().union(*(self.neighbours[p] for p in own))
+
+    def _node(
+        self, chosen: list[Row], split: frozenset[int], allowed: frozenset[int] | None
+    ) -> tuple[str, Any, set]:
         """The proof below a node where the atoms ``chosen`` hold (one per clause in ``split``,
-        whose literals are then left out: the atom stands for its clause)."""
+        whose literals are then left out: the atom stands for its clause), using only the rows
+        and clauses about the profiles ``allowed`` (None: all). A restricted node that finds a
+        model returns "witness" only to say the restriction was not enough."""
         left = self._remaining()
         if left is not None:
             self.solver.set("timeout", max(1, int(left * 1000)))
-        clauses = [b for k, b in enumerate(self.clause_literals) if k not in split]
-        literals = [*self.row_literals, *clauses, *(self._atom_literal(a) for a in chosen)]
+        if allowed is None:
+            rows = self.row_literals
+            clauses = [b for k, b in enumerate(self.clause_literals) if k not in split]
+        else:
+            rows = [b for k, b in enumerate(self.row_literals) if self.row_profiles[k] <= allowed]
+            clauses = [
+                b
+                for k, b in enumerate(self.clause_literals)
+                if k not in split and self.clause_profiles[k] <= allowed
+            ]
+        literals = [*rows, *clauses, *(self._atom_literal(a) for a in chosen)]
         self.z3_calls += 1
         answer = self.solver.check(literals)
         if answer == z3.sat:
@@ -173,7 +198,13 @@ class Prover:
         clause = self.clauses[index]
         cases, used_all = [], set()
         for atom in clause.atoms:
-            found = self._node([*chosen, *atom], split | {index})
+            found = None
+            if allowed is None and len(clause.atoms) > 2:  # a clause over many profiles: near first
+                found = self._node([*chosen, *atom], split | {index}, self._near(atom))
+                if found[0] == "witness":
+                    found = None
+            if found is None:
+                found = self._node([*chosen, *atom], split | {index}, allowed)
             if found[0] == "witness":
                 return found
             _, tree, used = found
@@ -199,6 +230,11 @@ class Prover:
         used = {rows[k].reason for k in data if rows[k].reason in chosen_reasons}
         leaf = [[_reason_json(rows[k].reason), fraction_text(w)] for k, w in sorted(data.items())]
         return "proof", {"leaf": leaf}, used
+
+
+def _profiles_of(row: Row) -> frozenset[int]:
+    """The statement profiles a row's variables (``u|p|i|k``) belong to."""
+    return frozenset(int(v.split("|")[1]) for v in row.coefficients)
 
 
 def tree_size(tree: dict) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from fractions import Fraction
 from itertools import product
 
 from verified.errors import InvalidInput
+from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds
 from verified.trading.model import Economy, LinearDescription, Vector, dot, vector
 from verified.trading.sets import Menu, PointSet, Ray, TradingSet, describe_set, validate_menu
@@ -111,7 +112,8 @@ class TradingProtocol:
             for j, bundle in enumerate(alloc):
                 if not checked[j][profile[j]].contains(bundle):
                     raise InvalidInput(
-                        f"bundle {[str(x) for x in bundle]} is not in the chosen trading set {profile[j]}",
+                        f"bundle {[fraction_text(x) for x in bundle]} is not in the chosen trading set "
+                        f"{profile[j]}",
                         f"{where} agent {economy.agents[j]!r}",
                     )
             for i, task in enumerate(economy.tasks):

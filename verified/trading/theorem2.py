@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from verified.errors import InvalidInput
+from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds
 from verified.trading.mechanism_osp import TradingMechanism, check_effectively_dominated, check_mechanism_osp
 from verified.trading.model import CostDomain, Vector, dot, vector
@@ -148,7 +149,7 @@ def analyse_menu(menu: Sequence[TradingSet], eta: Sequence[object]) -> MenuAnaly
     for k, t in enumerate(menu):
         if not t.contains(e):
             raise InvalidInput(
-                f"the set does not contain eta = {[str(x) for x in e]} (Claim 1)", f"menu[{k}]"
+                f"the set does not contain eta = {[fraction_text(x) for x in e]} (Claim 1)", f"menu[{k}]"
             )
     classes = tuple(classify_set(t, e) for t in menu)
     for k, cls in enumerate(classes):
