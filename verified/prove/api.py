@@ -35,19 +35,20 @@ class ProveResult:
         return self.result.verdict.value
 
 
-def statement_encoding(statement: Statement) -> dict[str, Any]:
+def statement_encoding(statement: Statement, table: Rows | None = None) -> dict[str, Any]:
     """The certificate's subject: problem, profiles, unknowns (a fixed one with its rows as
-    exact strings), relations."""
+    exact strings), relations. ``table``: the statement's `Rows` when already built (a fixed
+    mechanism's rows are then not computed again)."""
     from verified.io.canonical import problem_encoding
 
-    table = Rows(statement)
+    table = table or Rows(statement)
     unknowns = []
     for u in statement.unknowns:
         fixed = None
         if u.fixed is not None:
             fixed = [
                 [
-                    [fraction_text(table._fixed_value(u.name, p, i, k)) for k in range(table.m + 1)]
+                    [fraction_text(table.fixed_value(u.name, p, i, k)) for k in range(table.m + 1)]
                     for i in range(table.n)
                 ]
                 for p in range(len(statement.profiles))
@@ -196,6 +197,6 @@ def prove(statement: Statement, *, timeout: float | None = None, minimize: bool 
         stats.update(leaves=leaves, splits=splits)
         evidence = {"kind": "case_split", "proof": data, "leaves": leaves, "splits": splits}
         result = holds(question, evidence) if question == "impossible" else fails(question, evidence)
-    doc = build_certificate(question, result, statement_encoding(statement))
+    doc = build_certificate(question, result, statement_encoding(statement, prover.table))
     recheck(doc)  # never hand out a certificate the independent checker refuses
     return ProveResult(result, doc, stats)

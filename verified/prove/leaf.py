@@ -18,7 +18,8 @@ strict when a strict row has a positive multiplier: ``0 >= something > 0`` or ``
 
 The rows have a solution iff the optimum is positive (then x is one). Otherwise the LP's
 exact Farkas vector (when it is infeasible) or its exact dual (optimum 0) gives ``w`` (the
-derivation is in the comments of `_from_dual` and `_from_farkas`).
+derivation is in the comments of `_from_dual` and `_from_farkas`). The conditions are checked
+by `verified.recheck.prove` (its own code) before any certificate leaves `verified.prove.api`.
 """
 
 from __future__ import annotations
@@ -79,23 +80,3 @@ def _from_farkas(farkas: dict, count: int) -> dict[int, Fraction]:
     # sum on t is <= 0 and sum_r y_r b_r + y_cap > 0 (t >= 0 contributes nothing); so the rows'
     # own w = y has sum w_r b_r > -y_cap >= 0.
     return {k: Fraction(farkas.get(_name(k), 0)) for k in range(count) if farkas.get(_name(k), 0)}
-
-
-def check(rows: Sequence[Row], w: dict[int, Fraction]) -> None:
-    """Raise `ValueError` unless ``w`` proves ``rows`` infeasible (the module's conditions)."""
-    total: dict[str, Fraction] = {}
-    rhs = Fraction(0)
-    strict = Fraction(0)
-    for k, value in w.items():
-        r = rows[k]
-        if r.sense != "==" and value < 0:
-            raise ValueError(f"negative multiplier on inequality {list(r.reason)}")
-        for v, c in r.coefficients.items():
-            total[v] = total.get(v, Fraction(0)) + value * c
-        rhs += value * r.rhs
-        if r.sense == ">":
-            strict += value
-    if any(total.values()):
-        raise ValueError("the weighted rows do not cancel")
-    if not (rhs > 0 or (rhs == 0 and strict > 0)):
-        raise ValueError("the weighted rows give no contradiction")

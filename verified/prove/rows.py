@@ -86,6 +86,7 @@ class Rows:
         self.n, self.m = p.n, p.m
         self.index = {x: k for k, x in enumerate(p.objects)}
         self.unknowns = {u.name: u for u in statement.unknowns}
+        self._fixed: dict[tuple[str, int], Any] = {}
 
     # ----- shares ---------------------------------------------------------------------------
     def prefix_columns(self, p: int, i: int, s: int) -> list[int]:
@@ -115,7 +116,7 @@ class Rows:
             return Row(tuple(reason), coeffs, ">=", Fraction(-self.problem.capacities[k]))
         if kind in ("ir", "fixed"):
             u, p, i, k = a
-            rhs = Fraction(0) if kind == "ir" else self._fixed_value(u, p, i, k)
+            rhs = Fraction(0) if kind == "ir" else self.fixed_value(u, p, i, k)
             return Row(tuple(reason), {var(u, p, i, k): one}, "==", rhs)
         if kind == "sp":
             u, p, q, i, s = a
@@ -157,10 +158,16 @@ class Rows:
             return Row(tuple(reason), coeffs, ">=", Fraction(self.problem.capacities[z]))
         raise InvalidInput(f"unknown row kind {kind!r}", "rows")
 
-    def _fixed_value(self, u: str, p: int, i: int, k: int) -> Fraction:
-        mechanism = self.unknowns[u].fixed
-        assert mechanism is not None
-        return Fraction(mechanism(self.s.profiles[p]).matrix[i][k])
+    def fixed_value(self, u: str, p: int, i: int, k: int) -> Fraction:
+        """The known mechanism's share for unknown ``u`` (one with ``fixed``) at profile ``p``;
+        the mechanism is called once per profile (its rows are kept)."""
+        found = self._fixed.get((u, p))
+        if found is None:
+            mechanism = self.unknowns[u].fixed
+            if mechanism is None:
+                raise InvalidInput(f"unknown {u!r} has no known mechanism", "rows")
+            found = self._fixed[(u, p)] = mechanism(self.s.profiles[p])
+        return Fraction(found.matrix[i][k])
 
     # ----- what the statement imposes -------------------------------------------------------
     def reasons(self) -> Iterator[Reason]:

@@ -55,20 +55,30 @@ def _term(row: Row, xs: dict[str, Any]) -> Any:
     return total >= rhs if row.sense == ">=" else (total > rhs if row.sense == ">" else total == rhs)
 
 
-def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None) -> Decision:
-    """z3's verdict on ``rows`` and ``clauses`` (a hint for ``unsat``; ``sat`` is re-checked)."""
+def _variables(rows: list[Row], clauses: list[Clause]) -> dict[str, Any]:
+    """A z3 real per variable of the rows and the clauses' atoms."""
     names = sorted(
         {v for r in rows for v in r.coefficients}
         | {v for c in clauses for a in c.atoms for r in a for v in r.coefficients}
     )
-    xs = {v: z3.Real(v) for v in names}
+    return {v: z3.Real(v) for v in names}
+
+
+def _either(clause: Clause, xs: dict[str, Any]) -> Any:
+    """A clause for z3: one of its atoms (each a conjunction of rows) holds."""
+    return z3.Or([z3.And([_term(r, xs) for r in atom]) for atom in clause.atoms])
+
+
+def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None) -> Decision:
+    """z3's verdict on ``rows`` and ``clauses`` (a hint for ``unsat``; ``sat`` is re-checked)."""
+    xs = _variables(rows, clauses)
     solver = z3.Solver()
     if timeout is not None:
         solver.set("timeout", max(1, int(timeout * 1000)))
     for r in rows:
         solver.add(_term(r, xs))
     for c in clauses:
-        solver.add(z3.Or([z3.And([_term(r, xs) for r in atom]) for atom in c.atoms]))
+        solver.add(_either(c, xs))
     answer = solver.check()
     if answer == z3.sat:
         model = solver.model()
@@ -93,7 +103,8 @@ class Prover:
     unsatisfiable cores: at a node, z3 is asked for the rows, the clauses and the atoms chosen
     so far, each behind its own assumption literal. A core with no clause means its rows and
     atoms alone are infeasible: the leaf's LP is built from the core only (a few dozen rows
-    instead of all of them). Otherwise the core's clause with the fewest atoms is split."""
+    instead of all of them). Otherwise the core's clause with the most atoms is split (the
+    relations' clauses over every profile first, then the one-profile clauses under them)."""
 
     def __init__(self, statement: Statement, deadline: float | None = None) -> None:
         self.table = Rows(statement)
@@ -102,11 +113,7 @@ class Prover:
         self.deadline = deadline
         self.lp_solves = 0
         self.z3_calls = 0
-        names = sorted(
-            {v for r in self.rows for v in r.coefficients}
-            | {v for c in self.clauses for a in c.atoms for r in a for v in r.coefficients}
-        )
-        self.xs = {v: z3.Real(v) for v in names}
+        self.xs = _variables(self.rows, self.clauses)
         self.solver = z3.Solver()
         self.solver.set("core.minimize", True)
         self.row_literals = []
@@ -117,16 +124,8 @@ class Prover:
         self.clause_literals = []
         for k, c in enumerate(self.clauses):
             b = z3.Bool(f"clause{k}")
-            either = z3.Or([z3.And([_term(r, self.xs) for r in atom]) for atom in c.atoms])
-            self.solver.add(z3.Implies(b, either))
+            self.solver.add(z3.Implies(b, _either(c, self.xs)))
             self.clause_literals.append(b)
-        self.row_profiles = [_profiles_of(r) for r in self.rows]
-        self.clause_profiles = [
-            frozenset().union(*(_profiles_of(r) for a in c.atoms for r in a)) for c in self.clauses
-        ]
-        self.neighbours: dict[int, set[int]] = {p: {p} for p in range(len(statement.profiles))}
-        for p, q, _ in self.table.deviations():
-            self.neighbours[p].add(q)
         self.atom_literals: dict[tuple, Any] = {}
         self.by_literal = {str(b): ("row", k) for k, b in enumerate(self.row_literals)}
         self.by_literal.update({str(b): ("clause", k) for k, b in enumerate(self.clause_literals)})
@@ -142,7 +141,7 @@ class Prover:
 
     def prove(self) -> tuple[str, Any]:
         """``("proof", tree)`` or ``("witness", point)``."""
-        found = self._node([], frozenset(), None)
+        found = self._node([], frozenset())
         return (found[0], found[1])
 
     def _remaining(self) -> float | None:
@@ -153,32 +152,14 @@ class Prover:
             raise ProofTimeout("the time limit was reached while building the proof")
         return left
 
-    def _near(self, atom: tuple[Row, ...]) -> frozenset[int]:
-        """The profiles an atom speaks about and every single-agent deviation from them."""
-        own = frozenset().union(*(_profiles_of(r) for r in atom))
-        return frozenset().union(*(self.neighbours[p] for p in own))
-
-    def _node(
-        self, chosen: list[Row], split: frozenset[int], allowed: frozenset[int] | None
-    ) -> tuple[str, Any, set]:
+    def _node(self, chosen: list[Row], split: frozenset[int]) -> tuple[str, Any, set]:
         """The proof below a node where the atoms ``chosen`` hold (one per clause in ``split``,
-        whose literals are then left out: the atom stands for its clause), using only the rows
-        and clauses about the profiles ``allowed`` (None: all). A restricted node that finds a
-        model returns "witness" only to say the restriction was not enough."""
+        whose literals are then left out: the atom stands for its clause)."""
         left = self._remaining()
         if left is not None:
             self.solver.set("timeout", max(1, int(left * 1000)))
-        if allowed is None:
-            rows = self.row_literals
-            clauses = [b for k, b in enumerate(self.clause_literals) if k not in split]
-        else:
-            rows = [b for k, b in enumerate(self.row_literals) if self.row_profiles[k] <= allowed]
-            clauses = [
-                b
-                for k, b in enumerate(self.clause_literals)
-                if k not in split and self.clause_profiles[k] <= allowed
-            ]
-        literals = [*rows, *clauses, *(self._atom_literal(a) for a in chosen)]
+        clauses = [b for k, b in enumerate(self.clause_literals) if k not in split]
+        literals = [*self.row_literals, *clauses, *(self._atom_literal(a) for a in chosen)]
         self.z3_calls += 1
         answer = self.solver.check(literals)
         if answer == z3.sat:
@@ -198,13 +179,7 @@ class Prover:
         clause = self.clauses[index]
         cases, used_all = [], set()
         for atom in clause.atoms:
-            found = None
-            if allowed is None and len(clause.atoms) > 2:  # a clause over many profiles: near first
-                found = self._node([*chosen, *atom], split | {index}, self._near(atom))
-                if found[0] == "witness":
-                    found = None
-            if found is None:
-                found = self._node([*chosen, *atom], split | {index}, allowed)
+            found = self._node([*chosen, *atom], split | {index})
             if found[0] == "witness":
                 return found
             _, tree, used = found
@@ -230,11 +205,6 @@ class Prover:
         used = {rows[k].reason for k in data if rows[k].reason in chosen_reasons}
         leaf = [[_reason_json(rows[k].reason), fraction_text(w)] for k, w in sorted(data.items())]
         return "proof", {"leaf": leaf}, used
-
-
-def _profiles_of(row: Row) -> frozenset[int]:
-    """The statement profiles a row's variables (``u|p|i|k``) belong to."""
-    return frozenset(int(v.split("|")[1]) for v in row.coefficients)
 
 
 def tree_size(tree: dict) -> tuple[int, int]:

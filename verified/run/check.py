@@ -242,11 +242,9 @@ def _tabulate_once(subject: Any, names: list[str]) -> None:
     mechanism) or past the int64 table's cell limit: its `CompactTable` (no widening to int64:
     a fifth of the time after tabulation on 5-agent Boston); else its int64 table."""
     from verified.assignment.properties._common import prefetch_table_digest
-    from verified.registry import COMPACT_PROPERTIES, beyond_table_limit
+    from verified.registry import beyond_table_limit
 
-    table_names = [n for n in names if n not in OWN_SUBJECT]
-    compact = all(n in COMPACT_PROPERTIES for n in table_names)
-    if compact and ("python" in subject.description or beyond_table_limit(subject)):
+    if _reads_compact_only(names) and ("python" in subject.description or beyond_table_limit(subject)):
         table = subject.compact_table
     else:
         table = subject.table
@@ -316,17 +314,24 @@ def _check_all(
         send(("result", name, doc, lines, key))
 
 
+def _reads_compact_only(names: list[str]) -> bool:
+    """Every property of ``names`` that reads the subject's table reads a compact one
+    (`verified.registry.COMPACT_PROPERTIES`); true of none."""
+    from verified.registry import COMPACT_PROPERTIES
+
+    return all(n in COMPACT_PROPERTIES for n in names if n not in OWN_SUBJECT)
+
+
 def _past_the_table_limit(subject: Any, names: list[str]) -> bool:
     """An assignment subject whose table is past the int64 limit, checked only for properties
     that read a compact table (the others refuse the domain, as without certificates)."""
     from verified.io import AssignmentSubject
-    from verified.registry import COMPACT_PROPERTIES, beyond_table_limit
+    from verified.registry import beyond_table_limit
 
-    table_names = [n for n in names if n not in OWN_SUBJECT]
     return (
         isinstance(subject, AssignmentSubject)
-        and bool(table_names)
-        and all(n in COMPACT_PROPERTIES for n in table_names)
+        and any(n not in OWN_SUBJECT for n in names)
+        and _reads_compact_only(names)
         and beyond_table_limit(subject)
     )
 
