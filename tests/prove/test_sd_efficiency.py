@@ -101,3 +101,16 @@ def test_sd_efficiency_is_refused_past_six_objects_on_both_sides():
 
     with pytest.raises(RecheckError):
         recheck(rehash(doc))
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=assignments())
+def test_the_waste_clauses_agree_with_the_library_s_wastefulness_check(case):
+    """The same drawn assignments: "gamma is non-wasteful" has a witness exactly when the
+    library's direct check (`is_wasteful`, a witness search over (j, y, z)) finds no waste."""
+    from verified.assignment.properties.wastefulness import is_wasteful
+
+    problem, profile, gamma = case
+    unknown = Unknown("gamma", ("nonwasteful",), lambda _p: gamma)
+    outcome = prove(Statement(problem, (profile,), (unknown,), question="exists"))
+    assert (outcome.verdict == "holds") == (not is_wasteful(gamma, profile))
