@@ -10,7 +10,9 @@ objects = ["a", "b"]
 
 [profiles]
 kind = "full"                           # or "list" (with list = [profile, ...]),
-                                        # or "grown" (with seed = profile, depth = k)
+                                        # or "grown" (with seed = profile, depth = k),
+                                        # or "product" (with rankings = [ranking, ...]:
+                                        # every agent reports any of them)
 
 [[unknowns]]
 name = "f"
@@ -120,7 +122,31 @@ def _profiles(problem: Any, spec: Any) -> tuple:
             return grown_profiles(problem, spec["seed"], depth, MAX_PROFILES)
         except InvalidInput as exc:
             raise InvalidInput(str(exc).split(": ", 1)[-1], "profiles") from None
-    raise InvalidInput(f"unknown kind {show(kind)}; use 'full', 'list' or 'grown'", "profiles.kind")
+    if kind == "product":
+        fields(spec, "profiles", ("kind", "rankings"))
+        return _product(problem, spec["rankings"])
+    raise InvalidInput(
+        f"unknown kind {show(kind)}; use 'full', 'list', 'grown' or 'product'", "profiles.kind"
+    )
+
+
+def _product(problem: Any, rankings: Any) -> tuple:
+    """Every profile in which each agent reports one of ``rankings`` (the library's restricted
+    domain, `Domain.restricted`, with the same list for every agent; its order)."""
+    if not isinstance(rankings, list) or not rankings or len(rankings) > MAX_PROFILES:
+        raise InvalidInput(f"expected 1 to {MAX_PROFILES:,} rankings", "profiles.rankings")
+    count = 1
+    for _ in range(problem.n):  # len(rankings) ** n, stopped as soon as it is too many
+        count *= len(rankings)
+        if count > MAX_PROFILES:
+            raise InvalidInput(
+                f"{len(rankings)} rankings for {problem.n} agents give more than {MAX_PROFILES:,} profiles",
+                "profiles.rankings",
+            )
+    try:
+        return tuple(Domain.restricted(problem, [rankings] * problem.n))
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc).split(": ", 1)[-1], "profiles.rankings") from None
 
 
 def _unknown(problem: Any, spec: Any, where: str) -> Unknown:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from verified.numbers import fraction_text
+from verified.prove.minimal import minimal_profiles
 from verified.prove.rows import Rows, var
 from verified.prove.search import ProofTimeout, Prover, satisfies, tree_size
 from verified.prove.statement import Statement
@@ -107,43 +108,6 @@ def witness_tables(statement: Statement, point: dict[str, Fraction]) -> dict[str
         ]
         for u in statement.unknowns
     }
-
-
-def is_monotone(statement: Statement) -> bool:
-    """True when every clause of ``statement`` speaks about one profile (no ``dominates`` or
-    ``share-differs`` relation, whose clauses range over all profiles). Then a solution restricted
-    to fewer profiles is a solution there, so a statement impossible on a subset of the profiles is
-    impossible on all of them."""
-    return not any(r.kind in ("dominates", "share-differs") for r in statement.relations)
-
-
-def minimal_profiles(statement: Statement, deadline: float | None = None) -> tuple[int, ...] | None:
-    """A minimal set of the statement's profile numbers on which it is still impossible (z3
-    decides each try; deletion-based: each profile is dropped in turn and kept out when the rest
-    stays impossible), or None when the statement is not impossible (or not `is_monotone`)."""
-    if not is_monotone(statement):
-        return None
-    keep = list(range(len(statement.profiles)))
-    first = _decide(statement, keep, deadline)
-    if first != "unsat":
-        return None
-    for p in list(keep):
-        if len(keep) == 1:
-            break
-        trial = [k for k in keep if k != p]
-        if _decide(statement, trial, deadline) == "unsat":
-            keep = trial
-    return tuple(keep)
-
-
-def _decide(statement: Statement, keep: list[int], deadline: float | None) -> str:
-    from verified.prove.search import decide
-
-    table = Rows(statement.restricted(keep))
-    left = None if deadline is None else deadline - time.monotonic()
-    if left is not None and left <= 0:
-        raise ProofTimeout("the time limit was reached while minimising the profiles")
-    return decide(table.all_rows(), table.all_clauses(), left).status
 
 
 def prove(statement: Statement, *, timeout: float | None = None, minimize: bool = False) -> ProveResult:

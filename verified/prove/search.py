@@ -115,7 +115,6 @@ class Prover:
         self.z3_calls = 0
         self.xs = _variables(self.rows, self.clauses)
         self.solver = z3.Solver()
-        self.solver.set("core.minimize", True)
         self.row_literals = []
         for k, r in enumerate(self.rows):
             b = z3.Bool(f"row{k}")
@@ -140,7 +139,15 @@ class Prover:
         return found
 
     def prove(self) -> tuple[str, Any]:
-        """``("proof", tree)`` or ``("witness", point)``."""
+        """``("proof", tree)`` or ``("witness", point)``. z3 first decides the plain formula (no
+        assumption literals: measured 2 s against more than 10 min for a witness of 81 profiles
+        of four agents); only an ``unsat`` answer goes on to the case split."""
+        self.z3_calls += 1
+        first = decide(self.rows, self.clauses, self._remaining())
+        if first.status == "sat":
+            return "witness", first.point
+        if first.status != "unsat":
+            raise ProofTimeout(first.reason)
         found = self._node([], frozenset())
         return (found[0], found[1])
 
