@@ -22,11 +22,11 @@ import time
 import z3
 
 from verified.prove.rows import Reason, Rows
-from verified.prove.search import ProofTimeout, _either, _term, _variables
+from verified.prove.search import ProofTimeout, _either, _term, _variables, z3_deadline
 from verified.prove.statement import Statement
 
 #: Relations whose one clause ranges over every profile (the statement is then not monotone).
-GLOBAL_RELATIONS = ("dominates", "share-differs")
+GLOBAL_RELATIONS = ("dominates", "share-differs", "size-larger")
 
 
 def is_monotone(statement: Statement) -> bool:
@@ -39,10 +39,12 @@ def reason_profiles(reason: Reason) -> tuple[int, ...]:
     """The profile numbers a row's or a one-profile clause's reason speaks about
     (`verified.prove.rows` lists the reasons)."""
     kind = reason[0]
-    if kind == "sp":
+    if kind in ("sp", "anonymous"):
         return (reason[2], reason[3])
-    if kind in ("weak", "strict", "same-size", "more", "less"):
+    if kind in ("weak", "strict", "same-size", "more", "less", "size-at-least", "size-more"):
         return (reason[3],)
+    # one unknown at one profile: nonneg, sum, capacity, ir, fixed, ete, unused, zero, full,
+    # waste, cycle, lottery-weight, lottery-sum, lottery-share
     return (reason[2],)
 
 
@@ -69,15 +71,13 @@ def minimal_profiles(statement: Statement, deadline: float | None = None) -> tup
 
     def core_of(keep: list[int]) -> list[int] | None:
         """A core of ``keep`` (impossible there), or None when ``keep`` has a solution."""
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ProofTimeout("the time limit was reached while minimising the profiles")
-            solver.set("timeout", max(1, int(left * 1000)))
-        answer = solver.check([literals[p] for p in keep])
+        with z3_deadline(deadline, "minimising the profiles"):
+            answer = solver.check([literals[p] for p in keep])
         if answer == z3.sat:
             return None
         if answer != z3.unsat:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise ProofTimeout("the time limit was reached while minimising the profiles")
             raise ProofTimeout(f"z3 while minimising the profiles: {solver.reason_unknown()}")
         return sorted(number[str(b)] for b in solver.unsat_core())
 

@@ -17,7 +17,10 @@ The proof tree is plain data: ``{"leaf": [[reason, multiplier], ...]}`` or ``{"s
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -33,6 +36,29 @@ from verified.smt.core import from_z3
 
 class ProofTimeout(RuntimeError):
     """The time limit was reached before a verdict."""
+
+
+@contextmanager
+def z3_deadline(deadline: float | None, what: str) -> Iterator[None]:
+    """z3 is interrupted at ``deadline`` (`time.monotonic`; None: never) while the block runs,
+    and a deadline already past is `ProofTimeout` (``what`` says during what). Unlike the
+    solver's ``timeout`` parameter, this leaves z3's own choices alone: measured on Bogomolnaia
+    and Moulin's 81 profiles, setting ``timeout`` made z3 return other cores and the minimal
+    profile set another one, whose proof had 1,087 leaves instead of 214 (52 s against 12 s).
+    An interrupt that arrives after the check has ended does nothing."""
+    if deadline is None:
+        yield
+        return
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ProofTimeout(f"the time limit was reached while {what}")
+    timer = threading.Timer(left, z3.main_ctx().interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 @dataclass(frozen=True)
@@ -71,21 +97,26 @@ def _either(clause: Clause, xs: dict[str, Any]) -> Any:
 
 def decide(rows: list[Row], clauses: list[Clause], timeout: float | None = None) -> Decision:
     """z3's verdict on ``rows`` and ``clauses`` (a hint for ``unsat``; ``sat`` is re-checked)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     xs = _variables(rows, clauses)
     solver = z3.Solver()
-    if timeout is not None:
-        solver.set("timeout", max(1, int(timeout * 1000)))
     for r in rows:
         solver.add(_term(r, xs))
     for c in clauses:
         solver.add(_either(c, xs))
-    answer = solver.check()
+    try:
+        with z3_deadline(deadline, "deciding the statement"):
+            answer = solver.check()
+    except ProofTimeout as exc:
+        return Decision("unknown", reason=str(exc))
     if answer == z3.sat:
         model = solver.model()
         point = {v: from_z3(model.eval(x, model_completion=True), v) for v, x in xs.items()}
         return Decision("sat", point)
     if answer == z3.unsat:
         return Decision("unsat")
+    if deadline is not None and time.monotonic() >= deadline:
+        return Decision("unknown", reason="the time limit was reached while deciding the statement")
     return Decision("unknown", reason=f"z3: {solver.reason_unknown()}")
 
 
@@ -162,18 +193,17 @@ class Prover:
     def _node(self, chosen: list[Row], split: frozenset[int]) -> tuple[str, Any, set]:
         """The proof below a node where the atoms ``chosen`` hold (one per clause in ``split``,
         whose literals are then left out: the atom stands for its clause)."""
-        left = self._remaining()
-        if left is not None:
-            self.solver.set("timeout", max(1, int(left * 1000)))
         clauses = [b for k, b in enumerate(self.clause_literals) if k not in split]
         literals = [*self.row_literals, *clauses, *(self._atom_literal(a) for a in chosen)]
         self.z3_calls += 1
-        answer = self.solver.check(literals)
+        with z3_deadline(self.deadline, "building the proof"):
+            answer = self.solver.check(literals)
         if answer == z3.sat:
             model = self.solver.model()
             point = {v: from_z3(model.eval(x, model_completion=True), v) for v, x in self.xs.items()}
             return "witness", point, set()
         if answer != z3.unsat:
+            self._remaining()  # past the deadline: z3 was interrupted
             raise ProofTimeout(f"z3: {self.solver.reason_unknown()}")
         core = [self.by_literal[str(b)] for b in self.solver.unsat_core()]
         core_clauses = [k for kind, k in core if kind == "clause"]
