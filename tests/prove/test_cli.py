@@ -136,6 +136,7 @@ json_values = st.recursive(
                     "builtin",
                     "left",
                     "right",
+                    "priorities",
                 ]
             ),
             inner,

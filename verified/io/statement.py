@@ -7,6 +7,7 @@ question = "impossible"                 # or "exists"
 [problem]
 agents = 2
 objects = ["a", "b"]
+# priorities = { a = ["1", "2"], b = [["1", "2"]] }   # object -> tie classes, highest first
 
 [profiles]
 kind = "full"                           # or "list" (with list = [profile, ...]),
@@ -16,7 +17,8 @@ kind = "full"                           # or "list" (with list = [profile, ...])
 
 [[unknowns]]
 name = "f"
-properties = ["sp", "nonwasteful"]      # ir, sp, ete, nonwasteful
+properties = ["sp", "nonwasteful"]      # ir, sp, ete, nonwasteful, sd-efficient, anonymous,
+                                        # ex-post-efficient, ex-post-stable
 # builtin = "random_priority"           # a known mechanism this unknown must equal
 
 [[unknowns]]
@@ -24,13 +26,23 @@ name = "g"
 properties = ["sp"]
 
 [[relations]]
-kind = "dominates"                      # dominates, weakly-dominates, same-size, share-differs
+kind = "dominates"                      # dominates, weakly-dominates, same-size, share-differs,
+                                        # size-at-least, size-larger
 left = "g"
 right = "f"
 ```
 
 A profile is one ranking per agent, each a list of object names (best first) or a string of
 one-letter names (``"ab"``). Every problem is an `InvalidInput` naming the file and the field.
+
+``priorities`` in ``[problem]`` (optional) are each object's priority order over the agents, in
+the library's format for mechanism files (`verified.io.builtins.read_priorities`: a list of tie
+classes, highest first; a bare agent name is a class of one; strict orders are the usual case).
+Every ``ex-post-stable`` unknown is ex post stable for them (Erdil, section 3), and a built-in
+deferred-acceptance unknown without its own ``priorities`` uses them (as in mechanism files).
+``ex-post-stable`` without them is refused. In the statement (and its certificate) the property
+is written with the priorities, ``ex-post-stable[[0,1],[1,0]]`` (`verified.prove.statement.
+ex_post_stable`: per object, each agent's tie class); a file may use that form too.
 """
 
 from __future__ import annotations
@@ -41,10 +53,11 @@ from typing import Any
 
 from verified.assignment.domain import Domain
 from verified.errors import InvalidInput
+from verified.io.builtins import read_priorities
 from verified.io.reader import _problem, located
 from verified.io.schema import fields, read_document
 from verified.names import show
-from verified.prove.statement import Relation, Statement, Unknown, grown_profiles
+from verified.prove.statement import STABLE, Relation, Statement, Unknown, ex_post_stable, grown_profiles
 
 FORMAT = "verified/statement/1"
 #: Most profiles a statement may list or grow (each adds rows for every unknown).
@@ -66,7 +79,10 @@ def parse_statement(doc: Any) -> Statement:
         found = doc.get("format") if isinstance(doc, Mapping) else doc
         raise InvalidInput(f"expected {FORMAT!r}, got {show(found)}", "format")
     spec = fields(doc, "statement", ("format", "problem", "profiles", "unknowns"), ("question", "relations"))
-    problem = _problem(spec["problem"])
+    given = spec["problem"]
+    ordered = isinstance(given, Mapping) and "priorities" in given
+    problem = _problem({k: v for k, v in given.items() if k != "priorities"} if ordered else given)
+    priorities = read_priorities(problem, given["priorities"], "problem.priorities") if ordered else None
     profiles = _profiles(problem, spec["profiles"])
     unknowns = spec["unknowns"]
     if not isinstance(unknowns, list) or not unknowns:
@@ -77,7 +93,7 @@ def parse_statement(doc: Any) -> Statement:
     return Statement(
         problem,
         profiles,
-        tuple(_unknown(problem, u, f"unknowns[{k}]") for k, u in enumerate(unknowns)),
+        tuple(_unknown(problem, u, f"unknowns[{k}]", priorities) for k, u in enumerate(unknowns)),
         tuple(_relation(r, f"relations[{k}]") for k, r in enumerate(relations)),
         _text(spec.get("question", "impossible"), "question"),
     )
@@ -149,16 +165,25 @@ def _product(problem: Any, rankings: Any) -> tuple:
         raise InvalidInput(str(exc).split(": ", 1)[-1], "profiles.rankings") from None
 
 
-def _unknown(problem: Any, spec: Any, where: str) -> Unknown:
+def _unknown(problem: Any, spec: Any, where: str, priorities: Any = None) -> Unknown:
     spec = fields(spec, where, ("name",), ("properties", "builtin", "order", "priorities"))
     props = spec.get("properties", [])
     if not isinstance(props, list) or not all(isinstance(p, str) for p in props):
         raise InvalidInput(f"expected a list of property names, got {show(props)}", f"{where}.properties")
+    if STABLE in props:
+        if priorities is None:
+            raise InvalidInput(
+                "ex-post-stable needs the priorities in [problem] (problem.priorities)", f"{where}.properties"
+            )
+        props = [ex_post_stable(priorities) if p == STABLE else p for p in props]
     fixed = None
     if "builtin" in spec:
         from verified.io.builtins import builtin_mechanism
 
         mechanism_spec = {k: spec[k] for k in ("builtin", "order", "priorities") if k in spec}
+        builtin = spec["builtin"]
+        if isinstance(builtin, str) and builtin.endswith("deferred_acceptance") and priorities is not None:
+            mechanism_spec.setdefault("priorities", priorities.to_json())
         try:
             fixed = builtin_mechanism(problem, mechanism_spec)
         except InvalidInput as exc:

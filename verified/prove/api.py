@@ -158,7 +158,7 @@ def prove(statement: Statement, *, timeout: float | None = None, minimize: bool 
         result = holds(question, evidence) if question == "exists" else fails(question, evidence)
     else:
         leaves, splits = tree_size(data)
-        stats.update(leaves=leaves, splits=splits)
+        stats.update(leaves=leaves, splits=splits, renamed_cases=prover.renamed_cases)
         evidence = {"kind": "case_split", "proof": data, "leaves": leaves, "splits": splits}
         result = holds(question, evidence) if question == "impossible" else fails(question, evidence)
     doc = build_certificate(question, result, statement_encoding(statement, prover.table))

@@ -10,15 +10,30 @@ statement, by its own code. Rows (always imposed):
 
 * ``["nonneg", u, p, i, k]``  ``x >= 0``;  ``["sum", u, p, i]``  the row sums to 1;
 * ``["capacity", u, p, k]``  ``-sum_i x_ik >= -q_k``;
-* ``["ir", u, p, i, k]``  ``x = 0`` for an object ``k`` agent ``i`` did not list (``ir`` or
-  ``nonwasteful``);
+* ``["ir", u, p, i, k]``  ``x = 0`` for an object ``k`` agent ``i`` did not list (``ir``,
+  ``nonwasteful``, ``sd-efficient``, ``ex-post-efficient``, ``ex-post-stable``);
 * ``["sp", u, p, q, i, s]``  at profile ``p`` agent ``i``'s cumulative share of the first ``s``
   entries of her true list (``s = len + 1``: the list and the outside option) is at least
   the one after lying, at profile ``q`` (which differs from ``p`` only in ``i``'s ranking);
-* ``["ete", u, p, i, j, k]``  ``x_pik - x_pjk = 0`` when ``i`` and ``j`` rank alike;
+* ``["ete", u, p, i, j, k]``  ``x_pik - x_pjk = 0`` when ``i`` and ``j`` rank alike (``ete`` or
+  ``anonymous``);
+* ``["anonymous", u, p, q, i, k]``  ``x_{q,sigma(i),k} - x_pik = 0``: profile ``q`` is profile
+  ``p`` with the agents' reports permuted, ``sigma`` the permutation that sends the t-th agent
+  reporting a ranking in ``p`` to the t-th agent reporting it in ``q`` (`rearrangement`).
+  Only from the first profile of each class of rearranged profiles (in the statement's order)
+  to the others: with the ``ete`` rows these imply f(sigma p)[sigma(i)] = f(p)[i] for every
+  sigma and every two profiles present (any such sigma is the representative's map composed
+  with a permutation of agents who rank alike), with at most one row per profile, agent and
+  column. (So the statement restricted to some profiles may impose rows between two of them
+  that the whole statement derives through a third: `verified.prove.minimal` stays sound.)
+* ``["lottery-weight", u, p, family, cols]``, ``["lottery-sum", u, p, family]``,
+  ``["lottery-share", u, p, family, i, k]``: ``ex-post-efficient`` (family ``efficient``) and
+  ``ex-post-stable`` (``stable``), a lottery over deterministic assignments
+  (`verified.prove.lotteries`);
 * ``["fixed", u, p, i, k]``  ``x = value`` of the known mechanism;
 * ``["weak", g, f, p, i, s]``  ``cum_g - cum_f >= 0`` (``dominates``, ``weakly-dominates``);
-* ``["same-size", g, f, p]``  ``|g(p)| - |f(p)| = 0``.
+* ``["same-size", g, f, p]``  ``|g(p)| - |f(p)| = 0``;
+* ``["size-at-least", g, f, p]``  ``|g(p)| - |f(p)| >= 0`` (``size-at-least``, ``size-larger``).
 
 Clauses (at least one atom holds):
 
@@ -30,7 +45,8 @@ Clauses (at least one atom holds):
   ``±(share_g - share_f) > 0`` with ``share`` the agent's total over the objects;
 * ``["cycle", u, p, [x1, ..., xk]]`` (``sd-efficient``): one edge of the cycle of objects is
   absent; the atom for edge ``x -> y`` is the conjunction of ``["zero", u, p, i, y]``
-  (``-x_piy >= 0``) over the agents ``i`` who list ``y`` below ``x``.
+  (``-x_piy >= 0``) over the agents ``i`` who list ``y`` below ``x``;
+* ``["size-larger", g, f]``: atoms ``["size-more", g, f, p]``  ``|g(p)| - |f(p)| > 0``.
 """
 
 from __future__ import annotations
@@ -41,9 +57,12 @@ from fractions import Fraction
 from typing import Any
 
 from verified.errors import InvalidInput
+from verified.prove import lotteries
 from verified.prove.statement import Statement
 
 Reason = tuple[Any, ...]
+#: Properties whose unknown gives no probability to an object the agent did not list.
+IR_KINDS = frozenset({"ir", "nonwasteful", "sd-efficient", "ex-post-efficient", "ex-post-stable"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,7 @@ class Rows:
         self.index = {x: k for k, x in enumerate(p.objects)}
         self.unknowns = {u.name: u for u in statement.unknowns}
         self._fixed: dict[tuple[str, int], Any] = {}
+        self._members: dict[tuple[str, int, str], list[tuple[int, ...]]] = {}
 
     # ----- shares ---------------------------------------------------------------------------
     def prefix_columns(self, p: int, i: int, s: int) -> list[int]:
@@ -131,7 +151,7 @@ class Rows:
             cols = self.prefix_columns(p, i, s)
             coeffs = _add(self.cumulative(g, p, i, cols), self.cumulative(f, p, i, cols, -1))
             return Row(tuple(reason), coeffs, ">=" if kind == "weak" else ">", Fraction(0))
-        if kind == "same-size":
+        if kind in ("same-size", "size-at-least", "size-more"):
             g, f, p = a
             coeffs: dict[str, Fraction] = {}
             for i in range(self.n):
@@ -142,7 +162,17 @@ class Rows:
                         self.cumulative(f, p, i, list(range(self.m)), -1),
                     ),
                 )
-            return Row(tuple(reason), coeffs, "==", Fraction(0))
+            sense = {"same-size": "==", "size-at-least": ">=", "size-more": ">"}[kind]
+            return Row(tuple(reason), coeffs, sense, Fraction(0))
+        if kind == "anonymous":
+            u, p, q, i, k = a
+            j = self.rearrangement(p, q)[i]
+            return Row(tuple(reason), {var(u, q, j, k): one, var(u, p, i, k): -one}, "==", Fraction(0))
+        if kind in lotteries.KINDS:
+            u, p, family = a[:3]
+            share = var(u, p, a[3], a[4]) if kind == "lottery-share" else ""
+            coeffs, sense, rhs = lotteries.coefficients(tuple(reason), self.members(u, p, family), share)
+            return Row(_frozen(reason), coeffs, sense, rhs)
         if kind in ("more", "less"):
             g, f, p, i = a
             sign = 1 if kind == "more" else -1
@@ -169,12 +199,38 @@ class Rows:
             found = self._fixed[(u, p)] = mechanism(self.s.profiles[p])
         return Fraction(found.matrix[i][k])
 
+    def members(self, u: str, p: int, family: str) -> list[tuple[int, ...]]:
+        """The deterministic assignments of ``family`` at profile ``p`` for unknown ``u`` (kept)."""
+        found = self._members.get((u, p, family))
+        if found is None:
+            ranks = self.unknowns[u].ranks
+            found = lotteries.members(self.problem, self.s.profiles[p], family, ranks)
+            self._members[(u, p, family)] = found
+        return found
+
+    def rearrangement(self, p: int, q: int) -> list[int]:
+        """sigma with profile q = profile p with agent i's report given to agent sigma(i): the
+        t-th agent reporting a ranking in p goes to the t-th agent reporting it in q."""
+        slots: dict[Any, list[int]] = {}
+        for j, ranking in enumerate(self.s.profiles[q]):
+            slots.setdefault(ranking, []).append(j)
+        return [slots[ranking].pop(0) for ranking in self.s.profiles[p]]
+
+    def rearranged(self) -> Iterator[tuple[int, int]]:
+        """(p, q): p is the first profile of its class of rearranged profiles, q another one."""
+        classes: dict[tuple, list[int]] = {}
+        for p, profile in enumerate(self.s.profiles):
+            classes.setdefault(tuple(sorted(profile)), []).append(p)
+        for group in classes.values():
+            for q in group[1:]:
+                yield group[0], q
+
     # ----- what the statement imposes -------------------------------------------------------
     def reasons(self) -> Iterator[Reason]:
         """The reasons of every row the statement imposes."""
         s, n, m = self.s, self.n, self.m
         for u in s.unknowns:
-            props = set(u.properties)
+            props = set(u.kinds)
             for p, profile in enumerate(s.profiles):
                 for i in range(n):
                     yield ("sum", u.name, p, i)
@@ -182,11 +238,11 @@ class Rows:
                         yield ("nonneg", u.name, p, i, k)
                         if u.fixed is not None:
                             yield ("fixed", u.name, p, i, k)
-                    if props & {"ir", "nonwasteful", "sd-efficient"}:
+                    if props & IR_KINDS:
                         for k, x in enumerate(self.problem.objects):
                             if x not in profile[i]:
                                 yield ("ir", u.name, p, i, k)
-                    if "ete" in props:
+                    if props & {"ete", "anonymous"}:
                         for j in range(i + 1, n):
                             if profile[i] == profile[j]:
                                 for k in range(m + 1):
@@ -197,6 +253,15 @@ class Rows:
                 for p, q, i in self.deviations():
                     for length in self.prefix_lengths(p, i):
                         yield ("sp", u.name, p, q, i, length)
+            if "anonymous" in props:
+                for p, q in self.rearranged():
+                    for i in range(n):
+                        for k in range(m + 1):
+                            yield ("anonymous", u.name, p, q, i, k)
+            for prop, family in lotteries.FAMILIES.items():
+                if prop in props:
+                    for p in range(len(s.profiles)):
+                        yield from lotteries.reasons(u.name, p, family, self.members(u.name, p, family), n, m)
         for r in s.relations:
             for p in range(len(s.profiles)):
                 if r.kind in ("dominates", "weakly-dominates"):
@@ -205,6 +270,8 @@ class Rows:
                             yield ("weak", r.left, r.right, p, i, length)
                 elif r.kind == "same-size":
                     yield ("same-size", r.left, r.right, p)
+                elif r.kind in ("size-at-least", "size-larger"):
+                    yield ("size-at-least", r.left, r.right, p)
 
     def deviations(self) -> Iterator[tuple[int, int, int]]:
         """(p, q, i): profile q is profile p with agent i's ranking changed (both present)."""
@@ -221,7 +288,7 @@ class Rows:
     def clause_reasons(self) -> Iterator[Reason]:
         s = self.s
         for u in s.unknowns:
-            props = set(u.properties)
+            props = set(u.kinds)
             if not props & {"nonwasteful", "sd-efficient"}:
                 continue
             for p, profile in enumerate(s.profiles):
@@ -234,7 +301,7 @@ class Rows:
                     for cycle in self.cycles(p):
                         yield ("cycle", u.name, p, list(cycle))
         for r in s.relations:
-            if r.kind in ("dominates", "share-differs"):
+            if r.kind in ("dominates", "share-differs", "size-larger"):
                 yield (r.kind, r.left, r.right)
 
     def edge_agents(self, p: int, x: int, y: int) -> list[int]:
@@ -289,6 +356,9 @@ class Rows:
                 for i in range(self.n)
                 for sign in ("more", "less")
             )
+        elif kind == "size-larger":
+            g, f = a
+            atoms = tuple((self.row(("size-more", g, f, p)),) for p in range(len(self.s.profiles)))
         else:
             raise InvalidInput(f"unknown clause kind {kind!r}", "clauses")
         return Clause(tuple(_frozen(reason)), atoms)

@@ -66,6 +66,25 @@ class Words:
             return f"{a[0]} gives agent {agent[a[3]]} {how} of {what} as {a[1]} at R{a[2]}"
         if kind == "same-size":
             return f"{a[0]} and {a[1]} assign as many objects at R{a[2]}"
+        if kind in ("size-at-least", "size-more"):
+            how = "at least as many objects as" if kind == "size-at-least" else "more objects than"
+            return f"{a[0]} assigns {how} {a[1]} at R{a[2]}"
+        if kind == "anonymous":
+            j = self.statement.rearrangement(a[1], a[2])[a[3]]
+            return (
+                f"{a[0]} is anonymous: agent {agent[j]} at R{a[2]} gets as much {self.column(a[4])} as "
+                f"agent {agent[a[3]]} at R{a[1]} (the same report)"
+            )
+        if kind == "lottery-weight":
+            held = ", ".join(f"{agent[i]}: {self.column(c)}" for i, c in enumerate(a[3]))
+            return f"{a[0]}'s lottery at R{a[1]} puts a weight >= 0 on the {a[2]} assignment ({held})"
+        if kind == "lottery-sum":
+            return f"{a[0]}'s weights on the {a[2]} assignments at R{a[1]} sum to 1 (ex post {a[2]})"
+        if kind == "lottery-share":
+            return (
+                f"{a[0]} gives agent {agent[a[3]]} as much {self.column(a[4])} at R{a[1]} as the weight "
+                f"of the {a[2]} assignments that give it to her"
+            )
         if kind in ("more", "less"):
             how = "more" if kind == "more" else "less"
             return f"agent {agent[a[3]]}'s total share is {how} under {a[0]} than under {a[1]} at R{a[2]}"
@@ -85,6 +104,8 @@ class Words:
             )
         if kind == "dominates":
             return f"{a[0]} dominates {a[1]}: strictly better for some agent, prefix and profile"
+        if kind == "size-larger":
+            return f"{a[0]} assigns more objects than {a[1]} at some profile"
         if kind == "cycle":
             self.used.add(a[1])
             loop = " -> ".join(self.column(k) for k in [*a[2], a[2][0]])
@@ -106,6 +127,12 @@ def _profile_positions(kind: str, count: int) -> list[bool]:
         "weak": [2],
         "strict": [2],
         "same-size": [2],
+        "size-at-least": [2],
+        "size-more": [2],
+        "anonymous": [1, 2],
+        "lottery-weight": [1],
+        "lottery-sum": [1],
+        "lottery-share": [1],
         "more": [2],
         "less": [2],
         "unused": [1],
@@ -156,7 +183,18 @@ def _tree(words: Words, node: dict, depth: int, out: list[str], counter: list[in
     atoms = words.statement.clause(node["split"])
     for k, (atom, case) in enumerate(zip(atoms, node["cases"], strict=True)):
         out.append(f"{pad}- case {k + 1}: {' and '.join(words.row(r) for r in atom)}")
+        if "same_as" in case:
+            out.append(f"{pad}  as case {case['same_as'] + 1}, renamed: {_renaming_text(words, case)}")
+            continue
         _tree(words, case, depth + 1, out, counter)
+
+
+def _renaming_text(words: Words, case: dict) -> str:
+    """``agent 1 -> 2, ...; object a -> b, ...`` (only what moves)."""
+    agents = [f"{words.agents[i]} -> {words.agents[j]}" for i, j in enumerate(case["agents"]) if i != j]
+    objects = [f"{words.column(x)} -> {words.column(y)}" for x, y in enumerate(case["objects"]) if x != y]
+    parts = [f"agents {', '.join(agents)}"] * bool(agents) + [f"objects {', '.join(objects)}"] * bool(objects)
+    return "; ".join(parts) + " (the statement is the same after renaming)"
 
 
 def _witness(words: Words, tables: dict) -> list[str]:

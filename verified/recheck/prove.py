@@ -10,9 +10,18 @@ none with `verified.prove.rows`), and refuses a reason the statement does not im
   atom, in order; at a leaf, the multipliers must combine the statement's rows and the atoms
   chosen on the way into a contradiction (`_contradiction`: ``0 >= positive`` or ``0 > 0``).
   Every solution satisfies some atom of each clause, so it would reach a leaf whose rows it
-  satisfies: there is none.
+  satisfies: there is none. At the root split, a case may instead be an earlier case with the
+  agents and objects renamed (`verified.recheck.prove_renaming`).
 * A witness (evidence ``witness``) gives each unknown's rows at every profile; every row the
-  statement imposes holds and every clause has an atom that holds, in exact arithmetic.
+  statement imposes holds and every clause has an atom that holds, in exact arithmetic; an
+  ``ex-post-efficient`` or ``ex-post-stable`` unknown's rows are, at every profile, a lottery
+  over its deterministic assignments (`verified.recheck.prove_lotteries`, which also
+  re-derives the rows of those lotteries).
+* ``anonymous`` rows tie profile ``q`` to profile ``p`` when q rearranges p's reports: the
+  t-th agent reporting a ranking in p maps to the t-th agent reporting it in q. A witness is
+  checked against every such row from the first profile of each class of rearranged profiles
+  (statement order) and the ``ete`` rows, which together give f(sigma p)[sigma(i)] = f(p)[i]
+  for every sigma between two profiles present.
 """
 
 from __future__ import annotations
@@ -22,9 +31,31 @@ from fractions import Fraction
 from verified.recheck.assignment_subject import problem as problem_encoding
 from verified.recheck.assignment_subject import ranking
 from verified.recheck.core import ensure, exact_keys, integer, rational, text
+from verified.recheck.prove_lotteries import (
+    FAMILIES,
+    KINDS,
+    STABLE,
+    Families,
+    check_size,
+    in_hull,
+    stable_ranks,
+)
+from verified.recheck.prove_renaming import check_renamed_case
 
-PROPERTIES = ("ir", "sp", "ete", "nonwasteful", "sd-efficient")
-RELATIONS = ("dominates", "weakly-dominates", "same-size", "share-differs")
+PROPERTIES = ("ir", "sp", "ete", "nonwasteful", "sd-efficient", "ex-post-efficient", STABLE, "anonymous")
+RELATIONS = (
+    "dominates",
+    "weakly-dominates",
+    "same-size",
+    "share-differs",
+    "size-at-least",
+    "size-larger",
+)
+IMPLIED = {  # a reason of kind ... may be used by an unknown with any of these properties
+    "ir": {"ir", "nonwasteful", "sd-efficient", "ex-post-efficient", STABLE},
+    "nonwasteful": {"nonwasteful", "sd-efficient"},
+    "ete": {"ete", "anonymous"},
+}
 OUTSIDE = "outside"
 MAX_DEPTH = 10_000
 MAX_CYCLE_OBJECTS = 6  # bounded work: the cycles of at most 6 objects
@@ -51,6 +82,7 @@ class Statement:
             )
         ensure(len(set(self.profiles)) == len(self.profiles), "subject.profiles: a profile is listed twice")
         self.properties: dict[str, set[str]] = {}
+        self.ranks: dict[str, list[list[int]]] = {}
         self.fixed: dict[str, list] = {}
         ensure(isinstance(enc["unknowns"], list) and enc["unknowns"], "subject.unknowns: expected a list")
         for k, u in enumerate(enc["unknowns"]):
@@ -58,16 +90,26 @@ class Statement:
             name = text(u["name"], f"subject.unknowns[{k}].name")
             ensure(name not in self.properties, f"subject.unknowns: {name!r} twice")
             props = u["properties"]
-            ensure(
-                isinstance(props, list) and all(p in PROPERTIES for p in props),
-                f"subject.unknowns[{k}].properties",
-            )
-            self.properties[name] = set(props)
+            ensure(isinstance(props, list), f"subject.unknowns[{k}].properties")
+            kinds = set()
+            for p in props:
+                ensure(isinstance(p, str), f"subject.unknowns[{k}].properties")
+                if p.startswith(STABLE + "["):
+                    ensure(name not in self.ranks, f"subject.unknowns[{k}]: ex-post-stable twice")
+                    self.ranks[name] = stable_ranks(p, self.n, self.m)
+                    p = STABLE
+                else:
+                    ensure(p in PROPERTIES and p != STABLE, f"subject.unknowns[{k}].properties: {p!r}")
+                kinds.add(p)
+            self.properties[name] = kinds
+            if kinds & set(FAMILIES):
+                check_size(self.profiles)
             if u["fixed"] is not None:
                 self.fixed[name] = self._tables(u["fixed"], f"subject.unknowns[{k}].fixed")
         if any("sd-efficient" in props for props in self.properties.values()):
             ensure(self.m <= MAX_CYCLE_OBJECTS, f"sd-efficient: at most {MAX_CYCLE_OBJECTS} objects (cycles)")
         self.relations = set()
+        self.families = Families(self.profiles, self.objects, self.capacities, self.ranks)
         ensure(isinstance(enc["relations"], list), "subject.relations: expected a list")
         for k, r in enumerate(enc["relations"]):
             r = exact_keys(r, ("kind", "left", "right"), (), f"subject.relations[{k}]")
@@ -112,12 +154,8 @@ class Statement:
     def _u(self, value: object, prop: str | None = None) -> str:
         ensure(value in self.properties, f"reason: {value!r} is not an unknown")
         if prop is not None:
-            implied = {
-                "ir": {"ir", "nonwasteful", "sd-efficient"},
-                "nonwasteful": {"nonwasteful", "sd-efficient"},
-            }
             ensure(
-                bool(self.properties[value] & implied.get(prop, {prop})),
+                bool(self.properties[value] & IMPLIED.get(prop, {prop})),
                 f"reason: {value!r} does not have property {prop!r}",
             )
         return value  # type: ignore[return-value]
@@ -186,14 +224,33 @@ class Statement:
                 ">=" if kind == "weak" else ">",
                 Fraction(0),
             )
-        if kind == "same-size":
+        if kind in ("same-size", "size-at-least", "size-more"):
             arity(3)
             g, f, p = self._u(a[0]), self._u(a[1]), self._p(a[2])
-            self._rel(("same-size",), g, f)
+            needs = {
+                "same-size": ("same-size",),
+                "size-at-least": ("size-at-least", "size-larger"),
+                "size-more": ("size-larger",),
+            }
+            self._rel(needs[kind], g, f)
             coeffs: dict = {}
             for i in range(self.n):
                 _merge(coeffs, self._difference(g, p, f, p, i, list(range(self.m))))
-            return coeffs, "==", Fraction(0)
+            return coeffs, {"same-size": "==", "size-at-least": ">=", "size-more": ">"}[kind], Fraction(0)
+        if kind == "anonymous":
+            arity(5)
+            u, p, q = self._u(a[0], "anonymous"), self._p(a[1]), self._p(a[2])
+            i, k = self._i(a[3]), self._k(a[4])
+            ensure(p != q, "reason anonymous: two different profiles")
+            sigma = self.rearrangement(p, q)
+            return {(u, q, sigma[i], k): one, (u, p, i, k): -one}, "==", Fraction(0)
+        if kind in KINDS:
+            ensure(len(a) >= 3, f"reason {kind!r}: too few arguments")
+            family = a[2]
+            ensure(family in FAMILIES.values(), f"reason {kind!r}: unknown family {family!r}")
+            need = next(prop for prop, fam in FAMILIES.items() if fam == family)
+            u, p = self._u(a[0], need), self._p(a[1])
+            return self.families.row(kind, u, p, family, list(a[3:]))
         if kind in ("more", "less"):
             arity(4)
             g, f, p, i = self._u(a[0]), self._u(a[1]), self._p(a[2]), self._i(a[3])
@@ -218,9 +275,21 @@ class Statement:
         _merge(coeffs, {(v, q, i, k): Fraction(-1) for k in cols})
         return coeffs
 
+    def rearrangement(self, p: int, q: int) -> list[int]:
+        """sigma: agent i of p to agent sigma(i) of q, who reports the same ranking (the t-th
+        agent with a ranking in p to the t-th agent with it in q); q must rearrange p."""
+        first, second = self.profiles[p], self.profiles[q]
+        ensure(sorted(first) == sorted(second), "reason anonymous: the profiles are not rearrangements")
+        sigma = []
+        for i, mine in enumerate(first):
+            t = sum(1 for j in range(i) if first[j] == mine)
+            sigma.append([j for j in range(self.n) if second[j] == mine][t])
+        return sigma
+
     def is_row(self, reason: list) -> bool:
         """Is ``reason`` a row the statement imposes (not an atom of a clause)?"""
-        return reason[0] in ("nonneg", "sum", "capacity", "ir", "fixed", "sp", "ete", "weak", "same-size")
+        rows = ("nonneg", "sum", "capacity", "ir", "fixed", "sp", "ete", "weak", "same-size", "size-at-least")
+        return reason[0] in rows or reason[0] in KINDS or reason[0] == "anonymous"
 
     # ----- clauses ---------------------------------------------------------------------------
     def clause(self, reason: object) -> list[list]:
@@ -257,6 +326,11 @@ class Statement:
                 for i in range(self.n)
                 for sign in ("more", "less")
             ]
+        if kind == "size-larger":
+            ensure(len(a) == 2, "split size-larger: 2 arguments")
+            g, f = self._u(a[0]), self._u(a[1])
+            self._rel(("size-larger",), g, f)
+            return [[["size-more", g, f, p]] for p in range(len(self.profiles))]
         if kind == "cycle":
             ensure(len(a) == 3, "split cycle: 3 arguments")
             u, p = self._u(a[0], "sd-efficient"), self._p(a[1])
@@ -300,6 +374,8 @@ class Statement:
 
     # ----- what the statement imposes (for a witness) ---------------------------------------------
     def all_rows(self) -> list[list]:
+        """Every row the statement imposes except the lotteries' (a witness has no weights:
+        `_witness` checks them with `in_hull`)."""
         out: list[list] = []
         for u, props in self.properties.items():
             for p, prof in enumerate(self.profiles):
@@ -308,9 +384,9 @@ class Statement:
                     out += [["nonneg", u, p, i, k] for k in range(self.m + 1)]
                     if u in self.fixed:
                         out += [["fixed", u, p, i, k] for k in range(self.m + 1)]
-                    if props & {"ir", "nonwasteful", "sd-efficient"}:
+                    if props & IMPLIED["ir"]:
                         out += [["ir", u, p, i, k] for k, x in enumerate(self.objects) if x not in prof[i]]
-                    if "ete" in props:
+                    if props & IMPLIED["ete"]:
                         out += [
                             ["ete", u, p, i, j, k]
                             for j in range(i + 1, self.n)
@@ -324,6 +400,14 @@ class Statement:
                         if len(differ) == 1:
                             i = differ[0]
                             out += [["sp", u, p, q, i, s] for s in range(1, len(prof[i]) + 2)]
+            if "anonymous" in props:
+                first: dict = {}
+                for q, prof in enumerate(self.profiles):
+                    p = first.setdefault(tuple(sorted(prof)), q)
+                    if p != q:
+                        out += [
+                            ["anonymous", u, p, q, i, k] for i in range(self.n) for k in range(self.m + 1)
+                        ]
         for kind, g, f in self.relations:
             for p, prof in enumerate(self.profiles):
                 if kind in ("dominates", "weakly-dominates"):
@@ -332,6 +416,8 @@ class Statement:
                     ]
                 elif kind == "same-size":
                     out.append(["same-size", g, f, p])
+                elif kind in ("size-at-least", "size-larger"):
+                    out.append(["size-at-least", g, f, p])
         return out
 
     def all_clauses(self) -> list[list]:
@@ -345,7 +431,8 @@ class Statement:
                             out += [["waste", u, p, j, y, z] for y in [*pref[a + 1 :], self.m]]
                     if "sd-efficient" in props:
                         out += [["cycle", u, p, cycle] for cycle in self.cycles(p)]
-        out += [[kind, g, f] for kind, g, f in self.relations if kind in ("dominates", "share-differs")]
+        global_kinds = ("dominates", "share-differs", "size-larger")
+        out += [[kind, g, f] for kind, g, f in self.relations if kind in global_kinds]
         return out
 
 
@@ -395,7 +482,10 @@ def _tree(statement: Statement, node: object, chosen: list[list], depth: int, co
         isinstance(cases, list) and len(cases) == len(atoms), "proof split: one case per atom of the clause"
     )
     counts[1] += 1
-    for atom, case in zip(atoms, cases, strict=True):
+    for k, (atom, case) in enumerate(zip(atoms, cases, strict=True)):
+        if not chosen and isinstance(case, dict) and "same_as" in case:  # at the root only
+            check_renamed_case(statement, atoms, k, case)
+            continue
         _tree(statement, case, [*chosen, *atom], depth + 1, counts)
 
 
@@ -423,6 +513,18 @@ def _witness(statement: Statement, evidence: dict) -> None:
     for clause in statement.all_clauses():
         atoms = statement.clause(clause)
         ensure(any(all(holds(r) for r in atom) for atom in atoms), f"witness: no atom of {clause} holds")
+    for u, props in statement.properties.items():
+        for prop, family in FAMILIES.items():
+            if prop in props:
+                for p in range(len(statement.profiles)):
+                    shares = [
+                        [values[(u, p, i, k)] for k in range(statement.m + 1)] for i in range(statement.n)
+                    ]
+                    points = sorted(statement.families.members(u, family, p))
+                    ensure(
+                        in_hull(points, shares, statement.m),
+                        f"witness: {u} at profile {p} is not a lottery over {family} assignments",
+                    )
 
 
 def recheck_statement(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
