@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import z3
@@ -75,13 +76,20 @@ class Decision:
     reason: str = ""
 
 
+@lru_cache(maxsize=4096)
+def _real(value: Fraction) -> Any:
+    return z3.RealVal(fraction_text(value))
+
+
 def _term(row: Row, xs: dict[str, Any]) -> Any:
-    total = (
-        z3.Sum([z3.RealVal(fraction_text(c)) * xs[v] for v, c in row.coefficients.items()])
-        if row.coefficients
-        else z3.RealVal(0)
-    )
-    rhs = z3.RealVal(fraction_text(row.rhs))
+    """The row for z3 (a coefficient 1 or -1 is written as ``x`` or ``-x``: building the terms
+    was a third of the time of proving Erdil's Reshuffling Lemma at one profile)."""
+    parts = []
+    for v, c in row.coefficients.items():
+        x = xs[v]
+        parts.append(x if c == 1 else (-x if c == -1 else _real(c) * x))
+    total = (parts[0] if len(parts) == 1 else z3.Sum(parts)) if parts else _real(Fraction(0))
+    rhs = _real(row.rhs)
     return total >= rhs if row.sense == ">=" else (total > rhs if row.sense == ">" else total == rhs)
 
 
