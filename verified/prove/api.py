@@ -17,7 +17,7 @@ from typing import Any
 from verified.numbers import fraction_text
 from verified.prove.minimal import minimal_profiles
 from verified.prove.rows import Rows, var
-from verified.prove.search import ProofTimeout, Prover, satisfies, tree_size
+from verified.prove.search import ProofTimeout, Prover, renamed_cases, satisfies, tree_size
 from verified.prove.statement import Statement
 from verified.results import CheckResult, fails, holds, unknown
 
@@ -158,7 +158,7 @@ def prove(statement: Statement, *, timeout: float | None = None, minimize: bool 
         result = holds(question, evidence) if question == "exists" else fails(question, evidence)
     else:
         leaves, splits = tree_size(data)
-        stats.update(leaves=leaves, splits=splits, renamed_cases=prover.renamed_cases)
+        stats.update(leaves=leaves, splits=splits, renamed_cases=renamed_cases(data))
         evidence = {"kind": "case_split", "proof": data, "leaves": leaves, "splits": splits}
         result = holds(question, evidence) if question == "impossible" else fails(question, evidence)
     doc = build_certificate(question, result, statement_encoding(statement, prover.table))

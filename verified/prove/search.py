@@ -183,7 +183,6 @@ class Prover:
             b = z3.Bool(f"clause{k}")
             self.solver.add(z3.Implies(b, _either(c, self.xs)))
             self.clause_literals.append(b)
-        self.renamed_cases = 0
         self._renamer: Renamer | None = None
         self._renamings: list[Renaming] = []
         self._leaf_solver: z3.Solver | None = None
@@ -289,7 +288,6 @@ class Prover:
             if found_renamed is not None:  # the case of a proven atom, renamed (at the root only)
                 j, (agents, objects) = found_renamed
                 cases.append({"same_as": j, "agents": list(agents), "objects": list(objects)})
-                self.renamed_cases += 1
                 continue
             found = self._node([*chosen, *atom], split | {index})
             if found[0] == "witness":
@@ -327,6 +325,13 @@ class Prover:
         used = {rows[k].reason for k in data if rows[k].reason in chosen_reasons}
         leaf = [[_reason_json(rows[k].reason), fraction_text(w)] for k, w in sorted(data.items())]
         return "proof", {"leaf": leaf}, used
+
+
+def renamed_cases(tree: dict) -> int:
+    """How many cases of a proof tree are earlier cases renamed."""
+    if "same_as" in tree:
+        return 1
+    return sum(renamed_cases(case) for case in tree.get("cases", ()))
 
 
 def tree_size(tree: dict) -> tuple[int, int]:
