@@ -5,8 +5,8 @@ python benchmarks/run.py prove
 Each case builds the statement, decides it (z3, then the case-split proof with exact LP leaves)
 and re-checks the certificate with the standard-library checker (inside `prove`). The issue's
 target is under 2 minutes for each Erdil statement and for Bogomolnaia-Moulin; the growth with
-the number of profiles is shown by the Reshuffling Lemma on three domains and by Proposition 1
-on 25 profiles.
+the number of profiles is shown by Propositions 1 and 2 on 25, 125 and 256 profiles and by the
+Reshuffling Lemma at every profile of five domains (one statement per profile).
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ def _proposition(n: int, objects: str, same_size: bool) -> Case:
         )
         out = prove(statement, timeout=TARGET * 2)
         s = out.stats
-        return f"{out.verdict}; {s['profiles']} profiles, {s.get('leaves')} leaves, {s['z3_calls']} z3 calls"
+        return (
+            f"{out.verdict}; {s['profiles']} profiles, {s.get('leaves')} leaves, "
+            f"{s.get('renamed_cases')} renamed cases, {s['z3_calls']} z3 calls"
+        )
 
     name = "Proposition 2" if same_size else "Proposition 1"
     return Case(f"Erdil {name}, n={n} m={len(objects)} full domain", TARGET, run)
@@ -63,6 +66,15 @@ def _reshuffling(n: int, objects: str) -> Case:
     return Case(f"Reshuffling Lemma, every profile of n={n} m={len(objects)}", TARGET, run)
 
 
+def _bogomolnaia_moulin() -> Case:
+    def run() -> str:
+        out = prove(load_statement(EXAMPLES / "bogomolnaia_moulin_theorem_2.toml"), minimize=True)
+        s = out.stats
+        return f"{out.verdict}; minimal profiles {s.get('minimal_profiles')} of 81, {s.get('leaves')} leaves"
+
+    return Case("Bogomolnaia-Moulin Thm 2, n=4 m=4, 81 profiles, --minimize", TARGET, run)
+
+
 def _rp_sd_efficient(n: int) -> Case:
     def run() -> str:
         problem = Problem.make(n, "abc")
@@ -85,9 +97,16 @@ def cases() -> list[Case]:
     return [
         _proposition(2, "ab", same_size=False),
         _proposition(2, "ab", same_size=True),
+        _proposition(3, "ab", same_size=False),
+        _proposition(3, "ab", same_size=True),
+        _proposition(2, "abc", same_size=False),
+        _proposition(2, "abc", same_size=True),
+        _bogomolnaia_moulin(),
         _reshuffling(2, "ab"),
         _reshuffling(3, "ab"),
         _reshuffling(2, "abc"),
+        _reshuffling(4, "ab"),
+        _reshuffling(3, "abc"),
         _rp_sd_efficient(2),
         _rp_sd_efficient(3),
         _minimized(),
