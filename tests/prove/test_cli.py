@@ -85,6 +85,15 @@ BAD = [
         "relations",
     ),
     (HEADER + '[profiles]\nkind = "full"\n[[unknowns]]\nname = "f"\nbuiltin = "nope"\n', "unknowns[0]"),
+    (
+        HEADER + '[profiles]\nkind = "product"\nrankings = ["ab", "ba", "ab"]\n[[unknowns]]\nname = "f"\n',
+        "profiles.rankings",
+    ),
+    (
+        HEADER.replace("agents = 2", "agents = 900")
+        + '[profiles]\nkind = "product"\nrankings = ["ab", "ba"]\n[[unknowns]]\nname = "f"\n',
+        "profiles.rankings",
+    ),
     # growth is bounded as it goes: 15 objects (3.5e12 rankings), or depth 3 around 5 agents
     (
         HEADER.replace('["a", "b"]', '"abcdefghijklmno"')
@@ -113,7 +122,7 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-3, 30)
     | st.text(max_size=4)
-    | st.sampled_from(["ab", "full", "list", "sp"]),
+    | st.sampled_from(["ab", "full", "list", "product", "sp", "ex-post-stable", "anonymous"]),
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.dictionaries(
@@ -137,6 +146,7 @@ json_values = st.recursive(
                     "left",
                     "right",
                     "priorities",
+                    "rankings",
                 ]
             ),
             inner,
