@@ -75,6 +75,37 @@ def _bogomolnaia_moulin() -> Case:
     return Case("Bogomolnaia-Moulin Thm 2, n=4 m=4, 81 profiles, --minimize", TARGET, run)
 
 
+def _reshuffling_orbits(n: int, objects: str) -> Case:
+    """One profile per orbit under renaming agents and objects: the lemma names neither, so the
+    statement at a renamed profile is the renamed statement (`verified.prove.symmetry`)."""
+
+    def run() -> str:
+        from verified.prove.symmetry import renamed_profile, symmetries
+
+        problem = Problem.make(n, objects)
+        everything = Statement(
+            problem, tuple(Domain.full(problem)), (Unknown("omega", ("nonwasteful",)), Unknown("gamma"))
+        )
+        renamings = symmetries(everything)
+        seen: set = set()
+        count = 0
+        for profile in everything.profiles:
+            if profile in seen:
+                continue
+            seen |= {profile, *(renamed_profile(everything, profile, r) for r in renamings)}
+            count += 1
+            statement = Statement(
+                problem,
+                (profile,),
+                everything.unknowns,
+                (Relation("weakly-dominates", "gamma", "omega"), Relation("share-differs", "gamma", "omega")),
+            )
+            assert prove(statement).verdict == "holds"
+        return f"holds at {count} orbit representatives, covering all {len(seen)} profiles"
+
+    return Case(f"Reshuffling Lemma, one profile per orbit, n={n} m={len(objects)}", TARGET, run)
+
+
 def _rp_sd_efficient(n: int) -> Case:
     def run() -> str:
         problem = Problem.make(n, "abc")
@@ -107,6 +138,7 @@ def cases() -> list[Case]:
         _reshuffling(2, "abc"),
         _reshuffling(4, "ab"),
         _reshuffling(3, "abc"),
+        _reshuffling_orbits(3, "abc"),
         _rp_sd_efficient(2),
         _rp_sd_efficient(3),
         _minimized(),
