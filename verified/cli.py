@@ -478,7 +478,9 @@ def _prove(args: argparse.Namespace) -> int:
     from verified.run.prove import prove_file
 
     limits = Limits(args.timeout, None, args.max_memory or default_max_memory())
-    report = prove_file(str(args.statement), limits, minimize=args.minimize)
+    report = prove_file(
+        str(args.statement), limits, minimize=args.minimize, certificates=bool(args.certificate_dir)
+    )
     question = report.question or "statement"
     if args.json:
         evidence = report.certificate["evidence"] if report.certificate else {"kind": "unknown"}
@@ -520,6 +522,10 @@ def _prove(args: argparse.Namespace) -> int:
         written = save_certificate(report.certificate, args.certificate_dir, stem)
         if not args.json:
             print(f"certificate written to {written}")
+        for unknown, doc in report.witness_certificates:  # the witness, as the usual kinds
+            written = save_certificate(doc, args.certificate_dir, f"{stem}.{unknown}")
+            if not args.json:
+                print(f"  {unknown} is {doc['property']} ({doc['verdict']}): {written}")
     if report.verdict == "holds":
         return EXIT_HOLDS
     return EXIT_FAILS if report.verdict == "fails" else EXIT_UNKNOWN

@@ -185,3 +185,32 @@ def test_minimize_refutes_random_priority_s_non_wastefulness_on_one_profile(tmp_
     (profile,) = doc["subject"]["encoding"]["profiles"]
     problem = Problem.make(4, "abc")
     assert is_wasteful(random_priority(problem)(problem.profile(profile)), profile)
+
+
+def test_a_witness_on_a_domain_is_also_stored_as_certificates_of_the_usual_kinds(tmp_path):
+    """The control of Proposition 1 (full domain): f is SP and IR, g is SP; each is checked by the
+    library's own checks and written as an sp / ir certificate that the checker re-verifies."""
+    from verified.recheck import recheck_file
+
+    assert main(["prove", str(EXAMPLES / "erdil_proposition_1_control.toml"), "-c", str(tmp_path)]) == 1
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "erdil_proposition_1_control.f.ir.cert.json",
+        "erdil_proposition_1_control.f.sp.cert.json",
+        "erdil_proposition_1_control.g.sp.cert.json",
+        "erdil_proposition_1_control.impossible.cert.json",
+    ]
+    for path in tmp_path.iterdir():
+        assert "holds - re-verified" in recheck_file(path) or "fails - re-verified (witness)" in recheck_file(
+            path
+        )
+
+
+def test_a_witness_on_grown_profiles_has_no_certificate_of_the_usual_kinds(tmp_path):
+    """Grown profiles are not a domain: SP there is only between the profiles present."""
+    text = HEADER + '[profiles]\nkind = "grown"\nseed = ["ab", "ba"]\ndepth = 1\n'
+    text += '[[unknowns]]\nname = "f"\nproperties = ["sp", "ir"]\n'
+    path = _write(tmp_path, text)
+    out = tmp_path / "c"
+    assert main(["prove", path, "-c", str(out)]) == 1
+    assert [p.name.split(".", 1)[1] for p in out.iterdir()] == ["impossible.cert.json"]

@@ -26,19 +26,27 @@ class ProveReport:
     certificate: dict[str, Any] | None = None
     reason: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
+    #: (unknown, certificate) of the existing kinds for a witness (`verified.prove.witness`)
+    witness_certificates: list = field(default_factory=list)
 
 
-def prove_worker(send: Any, path: str, timeout: float | None, minimize: bool = False) -> None:
+def prove_worker(
+    send: Any, path: str, timeout: float | None, minimize: bool = False, certificates: bool = False
+) -> None:
     from verified.io.statement import load_statement
     from verified.prove.api import prove
+    from verified.prove.witness import witness_certificates
 
     statement = load_statement(path)
     send(("question", statement.question))
     outcome = prove(statement, timeout=timeout, minimize=minimize)
     send(("proved", outcome.verdict, outcome.certificate, outcome.result.reason or "", outcome.stats))
+    evidence = outcome.certificate["evidence"] if outcome.certificate is not None else {}
+    if certificates and evidence.get("kind") == "witness":
+        send(("witness", witness_certificates(statement, evidence["tables"])))
 
 
-def prove_file(path: str, limits: Limits, minimize: bool = False) -> ProveReport:
+def prove_file(path: str, limits: Limits, minimize: bool = False, certificates: bool = False) -> ProveReport:
     """Run the child; `InvalidInput` for bad input, `ChildFailed` for a bug."""
     report = ProveReport()
 
@@ -47,10 +55,12 @@ def prove_file(path: str, limits: Limits, minimize: bool = False) -> ProveReport
             report.question = message[1]
         elif message[0] == "proved":
             _, report.verdict, report.certificate, report.reason, report.stats = message
+        elif message[0] == "witness":
+            report.witness_certificates = message[1]
 
     outcome = run_in_child(
         prove_worker,
-        (path, limits.timeout, minimize),
+        (path, limits.timeout, minimize, certificates),
         timeout=limits.timeout,
         max_memory=limits.max_memory,
         on_message=receive,
