@@ -21,7 +21,7 @@ import time
 
 import z3
 
-from verified.prove.rows import Reason, Rows
+from verified.prove.rows import Reason, Rows, reason_profiles
 from verified.prove.search import ProofTimeout, _either, _term, _variables, z3_deadline
 from verified.prove.statement import Statement
 
@@ -33,19 +33,6 @@ def is_monotone(statement: Statement) -> bool:
     """True when every clause of ``statement`` speaks about one profile (no ``dominates`` or
     ``share-differs`` relation, whose clauses range over all profiles)."""
     return not any(r.kind in GLOBAL_RELATIONS for r in statement.relations)
-
-
-def reason_profiles(reason: Reason) -> tuple[int, ...]:
-    """The profile numbers a row's or a one-profile clause's reason speaks about
-    (`verified.prove.rows` lists the reasons)."""
-    kind = reason[0]
-    if kind in ("sp", "anonymous"):
-        return (reason[2], reason[3])
-    if kind in ("weak", "strict", "same-size", "more", "less", "size-at-least", "size-more"):
-        return (reason[3],)
-    # one unknown at one profile: nonneg, sum, capacity, ir, fixed, ete, unused, zero, full,
-    # waste, cycle, lottery-weight, lottery-sum, lottery-share
-    return (reason[2],)
 
 
 def minimal_profiles(statement: Statement, deadline: float | None = None) -> tuple[int, ...] | None:

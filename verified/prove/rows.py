@@ -370,6 +370,19 @@ class Rows:
         return [self.clause(r) for r in self.clause_reasons()]
 
 
+def reason_profiles(reason: Reason) -> tuple[int, ...]:
+    """The profile numbers a row's or a one-profile clause's reason speaks about
+    (`verified.prove.rows` lists the reasons)."""
+    kind = reason[0]
+    if kind in ("sp", "anonymous"):
+        return (reason[2], reason[3])
+    if kind in ("weak", "strict", "same-size", "more", "less", "size-at-least", "size-more"):
+        return (reason[3],)
+    # one unknown at one profile: nonneg, sum, capacity, ir, fixed, ete, unused, zero, full,
+    # waste, cycle, lottery-weight, lottery-sum, lottery-share
+    return (reason[2],)
+
+
 def _frozen(reason: Any) -> Any:
     """A reason with its list arguments as tuples (hashable)."""
     return tuple(tuple(x) if isinstance(x, list) else x for x in reason)
