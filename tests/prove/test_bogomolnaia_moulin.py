@@ -94,6 +94,15 @@ def test_dropping_one_property_makes_a_mechanism_exist(dropped):
         assert CHECKS[name](witness, domain).holds, name
     # Theorem 2 on these profiles: the witness must give up the dropped property
     assert CHECKS[dropped](witness, domain).fails
+    # the prover tries the classical witnesses first: the first of serial dictatorship, RP, PS
+    # with the two properties (SD is not fair; RP is not SD-efficient here, BM's profile being
+    # among the 81; PS is not SP at n = 4)
+    classical = {"sp": probabilistic_serial, "ete": serial_dictatorship, "sd-efficient": random_priority}
+    mechanism = classical[dropped](statement.problem)
+    for p, profile in enumerate(statement.profiles):
+        expected = [[Fraction(v) for v in row] for row in mechanism(profile).matrix]
+        got = [[Fraction(v) for v in row] for row in outcome.certificate["evidence"]["tables"]["f"][p]]
+        assert got == expected, profile
 
 
 @pytest.mark.parametrize(
