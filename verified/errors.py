@@ -47,3 +47,10 @@ def require_extra(module: str, extra: str, feature: str):  # noqa: ANN201 - retu
         return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingExtra(module, extra, feature) from exc
+
+
+class OutOfReach(VerifiedError, RuntimeError):
+    """An exact computation would exceed its work budget (for example the exact lottery of a
+    random-order mechanism at one profile with many agents in contention, a #P-hard task in
+    general: Aziz, Brandt and Brill 2013 for random serial dictatorship). Not bad input: the
+    caller reports UNKNOWN with this message as the reason, or skips the profile and says so."""
