@@ -172,13 +172,46 @@ def parse_subject(
         raise InvalidInput(f"unknown format {show(fmt)}; expected one of {list(KNOWN_FORMATS)}", "format")
     if fmt in TRADING_FORMATS:
         return parse_trading(doc, source=source, allow_float=allow_float)
+    allow_float = assignment_header(doc, allow_float)
+    problem = read_problem(doc["problem"])
+    domain = read_domain(problem, doc.get("domain", {"kind": "full"}))
+    parts = parse_mechanism(doc, problem, domain, base_dir=base_dir, allow_float=allow_float)
+    return AssignmentSubject(
+        problem, domain, parts.mechanism, source, parts.description, parts.priorities, allow_float, parts.function
+    )
+
+
+def assignment_header(doc: Mapping[str, Any], allow_float: bool) -> bool:
+    """Check an assignment document's top-level fields; return whether floats are read."""
     fields(doc, "document", _TOP, _TOP_OPTIONAL)
     flag = doc.get("allow_float", False)
     if not isinstance(flag, bool):
         raise InvalidInput(f"must be true or false, got {show(flag)}", "allow_float")
-    allow_float = allow_float or flag
-    problem = _problem(doc["problem"])
-    domain = _domain(problem, doc.get("domain", {"kind": "full"}))
+    return allow_float or flag
+
+
+@dataclass(frozen=True, eq=False)
+class MechanismParts:
+    """What an assignment document's ``[mechanism]`` (and ``[priorities]``) read into."""
+
+    mechanism: Mechanism | TabulatedMechanism
+    description: dict[str, Any]
+    priorities: Any
+    function: Any  # the user's function for a ``python`` mechanism, else None
+
+
+def parse_mechanism(
+    doc: Mapping[str, Any],
+    problem: Problem,
+    domain: Domain | None,
+    *,
+    base_dir: Path | None = None,
+    allow_float: bool = False,
+) -> MechanismParts:
+    """The mechanism of an assignment document (``doc`` already read by `parse_subject`'s field
+    checks). ``domain`` may be None when no table over it is needed (`verified hunt` on a problem
+    too large to enumerate); a mechanism given as a table then needs one and is refused."""
+    allow_float = allow_float or doc.get("allow_float", False) is True
     spec = doc["mechanism"]
     if not isinstance(spec, Mapping):
         raise InvalidInput(f"must be an object/table, got {show(spec)}", "mechanism")
@@ -213,6 +246,10 @@ def parse_subject(
         function = load_callable(ref, base_dir, "mechanism.python")
         mechanism = python_mechanism(problem, function, name or ref, allow_float=allow_float)
         description = {"python": ref}
+    elif domain is None:
+        raise InvalidInput(
+            "a mechanism given as a table needs a domain small enough to tabulate", f"mechanism.{kind}"
+        )
     elif kind == "table":
         mechanism = _table_from_entries(domain, spec["table"], name or "table", allow_float)
         description = {"table": "entries"}
@@ -222,7 +259,7 @@ def parse_subject(
     if name and not isinstance(mechanism, TabulatedMechanism):
         mechanism = _renamed(mechanism, name)
     user = function if kind == "python" else None
-    return AssignmentSubject(problem, domain, mechanism, source, description, priorities, allow_float, user)
+    return MechanismParts(mechanism, description, priorities, user)
 
 
 def _renamed(mechanism: Mechanism, name: str) -> Mechanism:
@@ -231,7 +268,7 @@ def _renamed(mechanism: Mechanism, name: str) -> Mechanism:
     return FunctionMechanism(mechanism.problem, name, mechanism.__call__)
 
 
-def _problem(spec: Any) -> Problem:
+def read_problem(spec: Any) -> Problem:
     spec = fields(spec, "problem", ("agents", "objects"), ("capacities",))
     for key in ("agents", "objects"):
         value = spec[key]
@@ -250,7 +287,7 @@ def _problem(spec: Any) -> Problem:
         raise InvalidInput(str(exc), "problem") from None
 
 
-def _domain(problem: Problem, spec: Any) -> Domain:
+def read_domain(problem: Problem, spec: Any) -> Domain:
     if not isinstance(spec, Mapping):
         raise InvalidInput(f"must be an object/table, got {show(spec)}", "domain")
     kind = spec.get("kind", "full")

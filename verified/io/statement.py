@@ -54,7 +54,7 @@ from typing import Any
 from verified.assignment.domain import Domain
 from verified.errors import InvalidInput
 from verified.io.builtins import read_priorities
-from verified.io.reader import _problem, located
+from verified.io.reader import located, read_problem
 from verified.io.schema import fields, read_document
 from verified.names import show
 from verified.prove.statement import STABLE, Relation, Statement, Unknown, ex_post_stable, grown_profiles
@@ -81,7 +81,7 @@ def parse_statement(doc: Any) -> Statement:
     spec = fields(doc, "statement", ("format", "problem", "profiles", "unknowns"), ("question", "relations"))
     given = spec["problem"]
     ordered = isinstance(given, Mapping) and "priorities" in given
-    problem = _problem({k: v for k, v in given.items() if k != "priorities"} if ordered else given)
+    problem = read_problem({k: v for k, v in given.items() if k != "priorities"} if ordered else given)
     priorities = read_priorities(problem, given["priorities"], "problem.priorities") if ordered else None
     profiles = _profiles(problem, spec["profiles"])
     unknowns = spec["unknowns"]
