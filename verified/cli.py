@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from verified.errors import InvalidInput, VerifiedError
+from verified.errors import InvalidInput, OutOfReach, VerifiedError
 
 EXIT_HOLDS, EXIT_FAILS, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 ISSUES = "the project's issue tracker, with the command line and the input files"
@@ -462,6 +462,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     prove.add_argument("--quiet", "-q", action="store_true", help="(no progress line is shown)")
     prove.set_defaults(run=_prove)
+    hunt = sub.add_parser(
+        "hunt",
+        help="hunt counterexamples on problems too large to enumerate (docs/hunt.md)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hunt.add_argument("file", help="mechanism file (.json/.toml); the domain is never enumerated")
+    hunt.add_argument(
+        "--property", "-p", required=True, help="comma-separated: sp,ir,nonwasteful,ete,ex-post-efficient,..."
+    )
+    hunt.add_argument("--budget", type=_count("--budget"), help="profiles drawn per property (default 300)")
+    hunt.add_argument("--time", type=_seconds("--time"), help="seconds for the whole hunt")
+    hunt.add_argument(
+        "--seed", type=_count("--seed", zero=True), default=0, help="the search's seed (default 0)"
+    )
+    hunt.add_argument("--certificate-dir", "-c", help="write a certificate per counterexample here")
+    hunt.add_argument("--json", action="store_true", help="machine-readable output")
+    hunt.add_argument("--max-memory", type=_memory, help="memory for the run, e.g. 4G")
+    hunt.set_defaults(run=_hunt)
     from verified.search.options import configure as configure_search
 
     search = sub.add_parser("search", help="find a strategy-proof mechanism dominating a given one")
@@ -531,6 +550,61 @@ def _prove(args: argparse.Namespace) -> int:
     return EXIT_FAILS if report.verdict == "fails" else EXIT_UNKNOWN
 
 
+def _count(where: str, zero: bool = False) -> Any:
+    """An argparse type: a positive integer (or >= 0 with ``zero``) of at most 18 digits."""
+
+    def parse(text: str) -> int:
+        value = text.strip()
+        if not (value.isascii() and value.isdigit() and len(value) <= 18) or (int(value) == 0 and not zero):
+            raise argparse.ArgumentTypeError(
+                f"{where}: expected a {'non-negative' if zero else 'positive'} integer, got {text!r}"
+            )
+        return int(value)
+
+    return parse
+
+
+def _hunt(args: argparse.Namespace) -> int:
+    """Exit 1: a counterexample to some property (re-verified, certified); 3: none found (hunting
+    never proves a property, so it never exits 0); 2: bad input."""
+    from verified.certificates import save_certificate
+    from verified.hunt.api import property_names
+    from verified.run.hunt import hunt_file
+    from verified.run.limits import default_max_memory
+
+    names = list(property_names(args.property))
+    out = hunt_file(
+        str(args.file),
+        names,
+        budget=args.budget,
+        seconds=args.time,
+        seed=args.seed,
+        max_memory=args.max_memory or default_max_memory(),
+    )
+    verdicts = [out.answers[n]["verdict"] for n in names]
+    written = {}
+    if args.certificate_dir:
+        stem = Path(args.file).name.split(".")[0]
+        for name, doc in out.certificates.items():
+            written[name] = save_certificate(doc, args.certificate_dir, f"{stem}.hunt")
+    if args.json:
+        summary = dict(out.summary or {})
+        summary["results"] = [out.answers[n] for n in names]
+        print(json.dumps({"file": str(args.file), **summary}, indent=1))
+    else:
+        print(f"{out.name or args.file}: hunting {', '.join(names)} ({args.file})")
+        width = max(len(n) for n in names)
+        for name in names:
+            print(f"  {name.ljust(width)}  {out.answers[name]['verdict'].upper()}")
+            for line in out.lines.get(name, []):
+                print(f"      {line}")
+            if name in written:
+                print(f"      certificate: {written[name]}")
+        if out.summary_line:
+            print(f"  {out.summary_line}")
+    return EXIT_FAILS if "fails" in verdicts else EXIT_UNKNOWN
+
+
 def _search(args: argparse.Namespace) -> int:
     from verified.search.cli import run
 
@@ -561,6 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) and exc.code in (0, EXIT_BAD_INPUT) else EXIT_BAD_INPUT
     try:
         return int(args.run(args))
+    except OutOfReach as exc:  # an exact computation past its work budget: no verdict
+        print(f"unknown: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_UNKNOWN
     except VerifiedError as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from verified.errors import VerifiedError
+from verified.errors import OutOfReach, VerifiedError
 from verified.run.limits import format_bytes, tree_rss
 
 POLL_SECONDS = 0.1
@@ -68,6 +68,8 @@ def start_method() -> str:
 
 
 def _classify(exc: BaseException) -> tuple[str, str]:
+    if isinstance(exc, OutOfReach):  # a work budget, like memory: the verdict is UNKNOWN
+        return "memory", str(exc)
     if isinstance(exc, VerifiedError):
         return "bad_input", str(exc)
     if isinstance(exc, ChildFailed):  # from a grandchild: already described

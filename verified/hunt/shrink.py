@@ -1,0 +1,127 @@
+"""Finishing the shrink: a greedy pass that makes a counterexample smaller in the order of
+`verified.hunt.profiles.profile_key` until no single step does.
+
+Hypothesis shrinks the choices it made, which is close to, but not the same as, our order (its
+``one_of`` branch or a pool of rankings may keep an agent's list alive). The steps, tried agent
+by agent and repeated while one succeeds:
+
+* an agent finds nothing acceptable (her list emptied; on a restricted domain, her smallest
+  listed ranking);
+* one object left out of an agent's list (on a restricted domain, any smaller listed ranking);
+* for a manipulation, one object left out of the lie, then any other domain-knowledge lie.
+
+Each step keeps the counterexample only when the property is still violated, re-decided
+exactly; so the result is a counterexample that no single step makes smaller (a local minimum:
+a smaller one elsewhere in the domain is not excluded). Stops at the deadline with the smallest
+so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from verified.assignment.model import Preference, Profile
+from verified.hunt.detect import Violation
+from verified.hunt.misreports import candidates, with_report
+from verified.hunt.profiles import ranking_key
+from verified.hunt.search import Search, _key, best_manipulation
+
+#: At most this many other lies are tried when a step loses the manipulation's lie.
+OTHER_LIES = 24
+
+
+def _smaller_rankings(search: Search, agent: int, ranking: Preference) -> Iterator[Preference]:
+    subject = search.subject
+    problem = subject.problem
+    if subject.rankings is None:
+        if ranking:
+            yield ()
+        for k in range(len(ranking)):
+            yield ranking[:k] + ranking[k + 1 :]
+        return
+    mine = ranking_key(problem, ranking)
+    smaller = [r for r in subject.rankings[agent] if ranking_key(problem, r) < mine]
+    yield from sorted(smaller, key=lambda r: ranking_key(problem, r))
+
+
+def _recheck(search: Search, v: Violation, profile: Profile, lie: Preference | None) -> Violation | None:
+    """The violation of ``v``'s property at ``profile`` (for sp: by ``v``'s agent lying ``lie``,
+    else by another of her domain-knowledge lies), or None."""
+    if v.property != "sp":
+        gamma = search.evaluate(profile)
+        if gamma is None:
+            return None
+        return search.checks.violation_at(v.property, gamma, profile)
+    agent = v.agent
+    assert agent is not None
+    if not profile[agent]:
+        return None
+    tries = [] if lie is None or lie == profile[agent] else [(v.kind or "shrunk", lie)]
+    found = best_manipulation(search, profile, agent, tries) if tries else None
+    if found is not None and found.size > 0:
+        return found
+    if lie is not None and lie != v.misreport:
+        return None  # shrinking the lie itself: only that lie counts
+    others = [
+        (kind, r)
+        for kind, r in candidates(search.subject.problem, profile, agent)
+        if search.subject.allows(agent, r)
+    ][:OTHER_LIES]
+    found = best_manipulation(search, profile, agent, others)
+    return found if found is not None and found.size > 0 else None
+
+
+def shrink(search: Search, v: Violation) -> Violation:
+    """Greedy steps (module docstring) from ``v`` while one succeeds and time is left."""
+    subject = search.subject
+    improved = True
+    while improved and not search.out_of_time():
+        improved = False
+        for agent in range(subject.problem.n):
+            for ranking in _smaller_rankings(search, agent, v.profile[agent]):
+                if search.out_of_time():
+                    return v
+                profile = with_report(v.profile, agent, ranking)
+                w = _recheck(search, v, profile, v.misreport)
+                if w is not None and _key(subject, w) < _key(subject, v):
+                    v, improved = w, True
+                    break
+        if not improved and subject.rankings is None:
+            moved = _moved_earlier(search, v)
+            if moved is not None:
+                v, improved = moved, True
+        if v.property == "sp" and v.misreport is not None and v.agent is not None:
+            for lie in _smaller_rankings(search, v.agent, v.misreport):
+                if search.out_of_time():
+                    return v
+                w = _recheck(search, v, v.profile, lie)
+                if w is not None and _key(subject, w) < _key(subject, v):
+                    v, improved = w, True
+                    break
+    return v
+
+
+def _moved_earlier(search: Search, v: Violation) -> Violation | None:
+    """``v`` with one agent's list given to an earlier agent who has none (and hers emptied),
+    when the property is still violated there: the same counterexample on other agents, smaller
+    in the lexicographic order (active agents first). Only on the full domain."""
+    subject = search.subject
+    profile = v.profile
+    for j in range(subject.problem.n):
+        if not profile[j]:
+            continue
+        for k in range(j):
+            if profile[k] or search.out_of_time():
+                continue
+            moved = list(profile)
+            moved[k], moved[j] = profile[j], ()
+            agent = v.agent if v.agent != j else k
+            w = _recheck(
+                search,
+                Violation(v.property, tuple(moved), agent, v.misreport, v.size, v.kind),
+                tuple(moved),
+                v.misreport,
+            )
+            if w is not None and _key(subject, w) < _key(subject, v):
+                return w
+    return None
