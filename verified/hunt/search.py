@@ -160,29 +160,53 @@ def run(search: Search, name: str, budget: int, run_seed: int) -> None:
         pass
 
 
+#: Per profile, misreports are tried for up to this many agents, and per agent every
+#: domain-knowledge misreport when there are at most `MISREPORTS_PER_AGENT` (few objects),
+#: else that many drawn among them; plus one arbitrary ranking.
+AGENTS_PER_PROFILE = 8
+MISREPORTS_PER_AGENT = 16
+
+
 def _draw_manipulation(search: Search, data: st.DataObject, profile: Profile) -> Violation | None:
+    """Draw up to `AGENTS_PER_PROFILE` agents who find something acceptable and, for each, her
+    domain-knowledge misreports (at most `MISREPORTS_PER_AGENT`) and one arbitrary ranking; the
+    largest manipulation found, its gap reported to ``hypothesis.target``."""
     problem = search.subject.problem
     active = [i for i, r in enumerate(profile) if r]
     if not active:
         return None
-    agent = data.draw(st.sampled_from(active))
-    known = [
-        (kind, report)
-        for kind, report in candidates(problem, profile, agent)
-        if search.subject.allows(agent, report)
-    ]
-    reports = data.draw(st.lists(st.sampled_from(known), max_size=4, unique=True)) if known else []
-    other = data.draw(agent_rankings(problem, search.subject.rankings, agent))
-    if other != profile[agent]:
-        reports.append(("arbitrary", other))
-    search.tally.strategies.add("misreport: arbitrary")
+    agents = data.draw(
+        st.lists(st.sampled_from(active), min_size=1, max_size=AGENTS_PER_PROFILE, unique=True)
+    )
     truth = search.evaluate(profile)
-    if truth is not None:
-        search.passing(truth, profile)
-    found = best_manipulation(search, profile, agent, reports)
-    if found is not None:
-        target(float(found.size), label="sp prefix gap")
-    return found
+    if truth is None:
+        return None
+    search.passing(truth, profile)
+    best: Violation | None = None
+    for agent in agents:
+        known = [
+            (kind, report)
+            for kind, report in candidates(problem, profile, agent)
+            if search.subject.allows(agent, report)
+        ]
+        if len(known) <= MISREPORTS_PER_AGENT:
+            reports = list(known)
+        else:
+            reports = data.draw(
+                st.lists(st.sampled_from(known), min_size=1, max_size=MISREPORTS_PER_AGENT, unique=True)
+            )
+        other = data.draw(agent_rankings(problem, search.subject.rankings, agent))
+        if other != profile[agent]:
+            reports.append(("arbitrary", other))
+        found = best_manipulation(search, profile, agent, reports)
+        if found is not None and (best is None or found.size > best.size):
+            best = found
+        if best is not None and best.size > 0:
+            break
+    search.tally.strategies.add("misreport: arbitrary")
+    if best is not None:
+        target(float(best.size), label="sp prefix gap")
+    return best
 
 
 def closeness(name: str, gamma: StochasticAssignment, profile: Profile) -> float:
