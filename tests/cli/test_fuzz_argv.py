@@ -55,7 +55,7 @@ def files(tmp_path_factory) -> dict[str, str]:
     }
 
 
-COMMANDS = ["check", "recheck", "explain", "merge", "properties", "frobnicate", "--help", ""]
+COMMANDS = ["check", "recheck", "explain", "merge", "properties", "hunt", "frobnicate", "--help", ""]
 FLAGS = [
     "-p",
     "--property",
@@ -74,6 +74,9 @@ FLAGS = [
     "--jobs",
     "-j",
     "--shard",
+    "--budget",
+    "--time",
+    "--seed",
 ]
 VALUES = [
     "sp",

@@ -14,8 +14,11 @@ from typing import Any
 from verified.run.check import raise_failure
 from verified.run.child import run_in_child
 
-#: Seconds past ``--time`` before the child is killed (shrinking and certifying finish in it).
-GRACE = 30.0
+
+def grace(seconds: float) -> float:
+    """Seconds past ``--time`` before the child is killed (shrinking and certifying finish in
+    them): half the time limit, between 3 and 30 s."""
+    return min(30.0, max(3.0, seconds / 2))
 
 
 @dataclass
@@ -78,7 +81,7 @@ def hunt_file(
         elif message[0] == "summary":
             out.summary, out.summary_line = message[1], message[2]
 
-    timeout = None if seconds is None else seconds + GRACE
+    timeout = None if seconds is None else seconds + grace(seconds)
     outcome = run_in_child(
         _worker,
         (path, names, budget, seconds, seed),
@@ -88,7 +91,10 @@ def hunt_file(
     )
     if out.summary is None:
         if outcome.status == "timeout":
-            reason = f"the hunt was stopped {GRACE:g} s after its time limit, while evaluating the mechanism"
+            reason = (
+                f"the hunt was stopped {grace(seconds or 0):g} s after its time limit of {seconds:g} s, "
+                "while evaluating the mechanism"
+            )
         elif outcome.status == "memory" or outcome.kind == "memory":
             reason = outcome.message or "the memory limit was reached"
         else:
