@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings, target
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 
 from verified.assignment.model import Preference, Profile
 from verified.assignment.stochastic import StochasticAssignment
+from verified.errors import InvalidInput
 from verified.hunt.detect import Evaluator, ProfileChecks, Violation
 from verified.hunt.misreports import candidates, manipulation_gap, with_report
 from verified.hunt.profiles import agent_rankings, profile_key, profiles
@@ -158,6 +160,14 @@ def run(search: Search, name: str, budget: int, run_seed: int) -> None:
         test()
     except (_Found, _OutOfTime):
         pass
+    except Flaky:
+        if search.out_of_time():
+            return  # the clock stopped a replay part-way: hypothesis sees a replay that differs
+        raise InvalidInput(
+            f"the mechanism {subject.name!r} answered differently when the same profiles were drawn "
+            "again (is it deterministic? exact lotteries must not depend on a random draw or state)",
+            "mechanism",
+        ) from None
 
 
 #: Per profile, misreports are tried for up to this many agents, and per agent every
