@@ -215,3 +215,11 @@ def test_bad_requests_are_refused() -> None:
 def test_large_full_domain_file_is_read_without_enumerating() -> None:
     s = load_hunt_subject(EXAMPLES / "boston_30x6.toml")
     assert s.rankings is None and s.problem.n == 30 and s.problem.m == 6
+
+
+def test_equal_lists_shrink_together() -> None:
+    """Serial dictatorship treats agents 1 and 2 listing only a unequally (1 gets a), and no
+    smaller profile does: equal treatment needs two agents with one equal, non-empty list."""
+    (answer,) = hunt(EXAMPLES / "serial_dictatorship_20.toml", "ete", budget=100, seed=0).answers
+    assert answer.result.fails
+    assert answer.violation.profile == (("a",), ("a",)) + ((),) * 18

@@ -7,6 +7,7 @@ by agent and repeated while one succeeds:
 
 * an agent finds nothing acceptable (her list emptied; on a restricted domain, her smallest
   listed ranking);
+* every agent with the same list makes the same step (equal treatment needs two equal lists);
 * one object left out of an agent's list (on a restricted domain, any smaller listed ranking);
 * for a manipulation, one object left out of the lie, then any other domain-knowledge lie.
 
@@ -86,6 +87,10 @@ def shrink(search: Search, v: Violation) -> Violation:
                 if w is not None and _key(subject, w) < _key(subject, v):
                     v, improved = w, True
                     break
+        if not improved:
+            together = _shrunk_together(search, v)
+            if together is not None:
+                v, improved = together, True
         if not improved and subject.rankings is None:
             moved = _moved_earlier(search, v)
             if moved is not None:
@@ -122,6 +127,27 @@ def _moved_earlier(search: Search, v: Violation) -> Violation | None:
                 tuple(moved),
                 v.misreport,
             )
+            if w is not None and _key(subject, w) < _key(subject, v):
+                return w
+    return None
+
+
+def _shrunk_together(search: Search, v: Violation) -> Violation | None:
+    """``v`` with every agent who reports one ranking moved together to a smaller one, when the
+    property is still violated (equal treatment compares agents with equal lists)."""
+    subject = search.subject
+    profile = v.profile
+    for ranking in dict.fromkeys(r for r in profile if r):
+        holders = [i for i, r in enumerate(profile) if r == ranking]
+        if len(holders) < 2:
+            continue
+        for smaller in _smaller_rankings(search, holders[0], ranking):
+            if search.out_of_time():
+                return None
+            if not all(subject.allows(i, smaller) for i in holders):
+                continue
+            moved = tuple(smaller if r == ranking else r for r in profile)
+            w = _recheck(search, v, moved, v.misreport)
             if w is not None and _key(subject, w) < _key(subject, v):
                 return w
     return None
