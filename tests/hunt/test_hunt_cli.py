@@ -5,6 +5,7 @@ input; never a traceback."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -110,3 +111,15 @@ def test_a_function_that_never_returns_is_stopped_unknown(tmp_path, capfd) -> No
     assert time.monotonic() - start < 20
     out = capfd.readouterr().out
     assert out.count("UNKNOWN") == 2 and "time limit of 1 s" in out
+
+
+def test_the_readme_example_prints_what_the_readme_shows(capfd) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = readme.split("$ verified hunt examples/hunt/planted_20.toml --property sp --seed 1\n")[1]
+    shown = shown.split("```")[0].splitlines()
+    code = main(["hunt", str(EXAMPLES / "planted_20.toml"), "--property", "sp", "--seed", "1"])
+    out = capfd.readouterr().out.splitlines()
+    assert code == 1
+    for expected, got in zip(shown, out, strict=True):  # seconds differ from run to run; the rest not
+        got = got.replace(str(EXAMPLES.parent.parent) + "/", "")
+        assert re.sub(r"[0-9.]+ s\b", "T s", got) == re.sub(r"[0-9.]+ s\b", "T s", expected)
