@@ -55,7 +55,7 @@ __all__ = [
 
 SCHEMA = "verified-certificate/2"
 MAX_DIGITS = Limits().max_digits
-FAMILIES = ("assignment", "lp", "trading", "search", "statement")
+FAMILIES = ("assignment", "lp", "trading", "search", "statement", "comparison")
 _RATIONAL = re.compile(r"-?[0-9]+(?:/[0-9]+|\.[0-9]+)?")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -231,6 +231,10 @@ def _recheck(doc: object) -> str:
         from verified.recheck.prove import recheck_statement
 
         recheck_statement(prop, verdict, evidence, encoding)
+    elif family == "comparison":
+        from verified.recheck.compare import recheck_comparison
+
+        recheck_comparison(prop, verdict, evidence, encoding)
     else:
         from verified.recheck.search import recheck_search
 
