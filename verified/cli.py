@@ -4,6 +4,7 @@
     verified recheck CERT...
     verified explain CERT
     verified search FILE ...               a strategy-proof mechanism dominating a given one
+    verified compare OLD NEW [--require R]  what a design change did (dominance, regressions)
 
 Exit codes a CI can gate on: 0 every requested property holds (recheck: every
 certificate verified), 1 some property fails (recheck: a certificate is
@@ -486,6 +487,17 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="find a strategy-proof mechanism dominating a given one")
     configure_search(search)
     search.set_defaults(run=_search)
+    from verified.compare.options import EPILOG as COMPARE_EPILOG
+    from verified.compare.options import configure as configure_compare
+
+    compare = sub.add_parser(
+        "compare",
+        help="what a design change did: does NEW dominate OLD, where do they differ, regressions",
+        epilog=COMPARE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    configure_compare(compare, _seconds, _memory, _jobs)
+    compare.set_defaults(run=_compare)
     return parser
 
 
@@ -603,6 +615,13 @@ def _hunt(args: argparse.Namespace) -> int:
         if out.summary_line:
             print(f"  {out.summary_line}")
     return EXIT_FAILS if "fails" in verdicts else EXIT_UNKNOWN
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """Exit 0: the ``--require`` requirement holds; 1: it fails; 3: unknown (docs/compare.md)."""
+    from verified.compare.cli import run
+
+    return run(args)
 
 
 def _search(args: argparse.Namespace) -> int:
