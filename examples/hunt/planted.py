@@ -2,13 +2,20 @@
 
 Serial dictatorship in agent order (strategy-proof), except for a "fast lane" bug: agent 7,
 when her report starts with c and then a, is served first and as if she had reported a before
-c. So agent 7, who truly wants a, gains by reporting c > a exactly when an earlier agent would
-otherwise take the last copy of a.
+c. So agent 7 gains by reporting c > a when she wants a and an earlier agent would otherwise
+take the last copy of a; and she gains by *not* reporting c > a when it is her truth, since
+then she gets a although she prefers c.
 
-The smallest manipulation, by hand: agent 1 reports a (and takes a truthfully before agent 7),
-agent 7's truth is a alone, everybody else finds nothing acceptable; truthfully agent 7 gets
-nothing, reporting c > a she gets a. Two agents with a list, two listed objects: no
-manipulation has fewer (agent 7 must want a, someone must take a before her).
+The smallest manipulation, by hand (in the order of `verified.hunt.profiles.profile_key`: fewer
+agents with a list, then fewer listed objects, then lexicographically least): agent 7 alone
+truly ranks c > a, everybody else finds nothing acceptable; truthfully she is served as a > c
+and gets a, reporting c alone she gets c. Nothing smaller is manipulable: with no list nobody
+gets anything; one agent listing one object gets it truthfully (alone, she takes it, and the
+fast lane needs two listed objects); one agent other than 7 alone gets her first choice; and
+agent 7 alone with two listed objects is only moved by the fast lane when her truth is c > a.
+The smallest lie: no report gets nothing, a alone gets a (no gain), c alone gets c.
+An earlier version of this docstring named a two-agent manipulation (agent 1 reports a, agent
+7 truly wants a alone and reports c > a) as the smallest: it is a local minimum only.
 """
 
 

@@ -77,18 +77,19 @@ def test_ps_manipulation_is_found_and_verified_independently() -> None:
     assert 3 <= len(active) <= 5
 
 
-def test_planted_manipulation_shrinks_to_the_known_minimum() -> None:
-    """examples/hunt/planted.py: the smallest manipulation (derived in its docstring) is agent 1
-    reporting a, agent 7 truly wanting a alone and reporting c > a."""
-    found = hunt(EXAMPLES / "planted_20.toml", "sp", budget=300, seed=3)
+@pytest.mark.parametrize("seed", [1, 3, 11])
+def test_planted_manipulation_shrinks_to_the_known_minimum(seed: int) -> None:
+    """examples/hunt/planted.py: the smallest manipulation (derived in its docstring) is agent 7
+    alone, truly ranking c > a and reporting c; every seed reaches it (two local minima, such as
+    agent 1 taking a before agent 7 who lies c > a, are left by the look-ahead step)."""
+    found = hunt(EXAMPLES / "planted_20.toml", "sp", budget=300, seed=seed)
     (answer,) = found.answers
     assert answer.result.fails
     v = answer.violation
     expected = [()] * 20
-    expected[0] = ("a",)
-    expected[6] = ("a",)
+    expected[6] = ("c", "a")
     assert v.profile == tuple(expected)
-    assert (v.agent, v.misreport) == (6, ("c", "a"))
+    assert (v.agent, v.misreport) == (6, ("c",))
     assert recheck(answer.certificate).startswith("sp: fails")
 
 

@@ -122,4 +122,6 @@ def test_the_readme_example_prints_what_the_readme_shows(capfd) -> None:
     assert code == 1
     for expected, got in zip(shown, out, strict=True):  # seconds differ from run to run; the rest not
         got = got.replace(str(EXAMPLES.parent.parent) + "/", "")
+        if got.lstrip().startswith("tried "):  # how many draws it took depends on hypothesis' version
+            got, expected = re.sub(r"[0-9,]+", "N", got), re.sub(r"[0-9,]+", "N", expected)
         assert re.sub(r"[0-9.]+ s\b", "T s", got) == re.sub(r"[0-9.]+ s\b", "T s", expected)

@@ -8,8 +8,14 @@ by agent and repeated while one succeeds:
 * an agent finds nothing acceptable (her list emptied; on a restricted domain, her smallest
   listed ranking);
 * every agent with the same list makes the same step (equal treatment needs two equal lists);
-* one object left out of an agent's list (on a restricted domain, any smaller listed ranking);
-* for a manipulation, one object left out of the lie, then any other domain-knowledge lie.
+* one object left out of an agent's list, one object replaced by an earlier one she does not
+  list, or two adjacent objects put in order (on a restricted domain, any smaller listed
+  ranking);
+* a list given to an earlier agent who has none;
+* for a manipulation, one object left out of the lie, then any other domain-knowledge lie;
+* for a manipulation, one look ahead: the lie becomes the truth (the profile the liar creates
+  may itself be manipulable, and a smaller one, once shrunk), kept only when the greedy pass
+  from there ends smaller.
 
 Each step keeps the counterexample only when the property is still violated, re-decided
 exactly; so the result is a counterexample that no single step makes smaller (a local minimum:
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from verified.assignment.model import Preference, Profile
+from verified.assignment.model import Preference, Problem, Profile
 from verified.hunt.detect import Violation
 from verified.hunt.misreports import candidates, with_report
 from verified.hunt.profiles import ranking_key
@@ -39,10 +45,23 @@ def _smaller_rankings(search: Search, agent: int, ranking: Preference) -> Iterat
             yield ()
         for k in range(len(ranking)):
             yield ranking[:k] + ranking[k + 1 :]
+        yield from sorted(_earlier_of_same_length(problem, ranking), key=lambda r: ranking_key(problem, r))
         return
     mine = ranking_key(problem, ranking)
     smaller = [r for r in subject.rankings[agent] if ranking_key(problem, r) < mine]
     yield from sorted(smaller, key=lambda r: ranking_key(problem, r))
+
+
+def _earlier_of_same_length(problem: Problem, ranking: Preference) -> Iterator[Preference]:
+    """Rankings of the same length, lexicographically smaller by one step: an object replaced
+    by an earlier object not listed, or two adjacent objects out of order swapped."""
+    index = problem.object_index
+    for k, x in enumerate(ranking):
+        for y in problem.objects[: index(x)]:
+            if y not in ranking:
+                yield ranking[:k] + (y,) + ranking[k + 1 :]
+        if k + 1 < len(ranking) and index(ranking[k + 1]) < index(x):
+            yield ranking[:k] + (ranking[k + 1], x) + ranking[k + 2 :]
 
 
 def _recheck(search: Search, v: Violation, profile: Profile, lie: Preference | None) -> Violation | None:
@@ -72,7 +91,7 @@ def _recheck(search: Search, v: Violation, profile: Profile, lie: Preference | N
     return found if found is not None and found.size > 0 else None
 
 
-def shrink(search: Search, v: Violation) -> Violation:
+def shrink(search: Search, v: Violation, look_ahead: bool = True) -> Violation:
     """Greedy steps (module docstring) from ``v`` while one succeeds and time is left."""
     subject = search.subject
     improved = True
@@ -103,7 +122,26 @@ def shrink(search: Search, v: Violation) -> Violation:
                 if w is not None and _key(subject, w) < _key(subject, v):
                     v, improved = w, True
                     break
+        if not improved and look_ahead:
+            ahead = _lie_as_truth(search, v)
+            if ahead is not None:
+                v, improved = ahead, True
     return v
+
+
+def _lie_as_truth(search: Search, v: Violation) -> Violation | None:
+    """For a manipulation: the profile where the liar's lie is her truth, when it is itself
+    manipulable and the greedy pass from it ends smaller than ``v``; else None."""
+    if v.property != "sp" or v.agent is None or v.misreport is None or not v.misreport:
+        return None
+    if not search.subject.allows(v.agent, v.misreport):
+        return None
+    profile = with_report(v.profile, v.agent, v.misreport)
+    w = _recheck(search, Violation(v.property, profile, v.agent, None, v.size, v.kind), profile, None)
+    if w is None:
+        return None
+    w = shrink(search, w, look_ahead=False)
+    return w if _key(search.subject, w) < _key(search.subject, v) else None
 
 
 def _moved_earlier(search: Search, v: Violation) -> Violation | None:
