@@ -25,8 +25,9 @@ OUT = ROOT / "certificates"
 class Entry:
     file: str  # certificate file name in certificates/
     source: str  # mechanism file, relative to the repository root
-    prop: str  # registry property name
+    prop: str  # registry property name; for a comparison, the relation and evidence ("dominates.witness")
     claim: str  # what it reproduces
+    new: str = ""  # a comparison (`verified compare OLD NEW`): NEW's mechanism file; ``source`` is OLD
 
 
 ENTRIES = (
@@ -164,12 +165,42 @@ ENTRIES = (
         "improving-trade",
         "identical performance: no bilateral trade improves (exact Motzkin certificates; Theorem 1)",
     ),
+    Entry(
+        "erdil_g_vs_rp_4x3.dominates.cert.json.gz",
+        "examples/rp_4x3.toml",
+        "dominates",
+        "Erdil, Proposition 3(i): g (RP without one waste) dominates RP, n = 4, m = 3 (every pair compared; "
+        "strictly at 8 profiles)",
+        new="examples/erdil_g_4x3.toml",
+    ),
+    Entry(
+        "da_vs_boston_3x3.weakly-dominates.cert.json",
+        "examples/da_priorities_3x3.toml",
+        "weakly-dominates",
+        "Boston and DA with the same priorities are incomparable (n = 3, m = 3, every pair compared)",
+        new="examples/boston_priorities_3x3.toml",
+    ),
+    Entry(
+        "da_vs_boston_3x3.weakly-dominates.witness.cert.json",
+        "examples/da_priorities_3x3.toml",
+        "weakly-dominates.witness",
+        "... refuted at one profile: agent 2 (a > b) gets b under DA and nothing under Boston",
+        new="examples/boston_priorities_3x3.toml",
+    ),
 )
 
 
 def build(entry: Entry) -> bytes:
     """The canonical bytes of one certificate (uncompressed)."""
     from verified.certificates import build_certificate, certificate_bytes
+
+    if entry.new:
+        from verified.compare import compare
+
+        relation = entry.prop.removesuffix(".witness")
+        found = compare(ROOT / entry.source, ROOT / entry.new, require=relation, certificates=True)
+        (document,) = (doc for part, doc in found.certificates if part == entry.prop)
+        return certificate_bytes(document)
     from verified.io import load_subject
     from verified.registry import run_check, subject_for
 

@@ -38,7 +38,7 @@ SMALL = [p for p in STORED if p.stat().st_size < 300_000 and not p.name.endswith
 PROPERTIES = [
     "valid", "sp", "sp-anonymous", "ir", "nonwasteful", "ete", "anonymous", "ex-post-efficient",
     "ex-post-stable", "sd-efficient", "polarized", "menu-osp", "osp", "eopr-robust", "improving-trade",
-    "sp-dominator", "search",
+    "sp-dominator", "search", "equal", "weakly-dominates", "dominates",
 ]  # fmt: skip
 MUTANTS_PER_FILE = 40
 
@@ -77,6 +77,8 @@ def _library_says(doc: dict[str, Any]) -> bool:
         except (VerifiedError, KeyError, TypeError, ValueError, IndexError):
             return False
         return none == ((doc["property"] == "impossible") == (doc["verdict"] == "holds"))
+    if encoding.get("family") == "comparison":  # the library compares the mutated tables afresh
+        return _comparison_is_true(doc)
     if encoding.get("family") != "assignment" or encoding.get("kind") != "table":
         return False
     if doc["property"] not in BY_NAME or doc["property"] in ("sp-anonymous", "ex-post-stable"):
@@ -98,6 +100,36 @@ def _library_says(doc: dict[str, Any]) -> bool:
         return run_check(doc["property"], subject).verdict.value == doc["verdict"]
     except (VerifiedError, KeyError, TypeError, ValueError):
         return False
+
+
+def _table_file(table: dict[str, Any]) -> dict[str, Any]:
+    """A mechanism file holding a table subject's encoding (as `verified check` reads it)."""
+    domain = table["domain"]
+    return {
+        "format": "verified/assignment/1",
+        "problem": table["problem"],
+        "domain": {"kind": "full"} if domain == {"full": True} else {"kind": "restricted", **domain},
+        "mechanism": {k: table["mechanism"][k] for k in ("numerators", "denominator", "name")},
+    }
+
+
+def _comparison_is_true(doc: dict[str, Any]) -> bool:
+    """True when the library, comparing the mutated certificate's two tables, reaches its claim."""
+    from verified.compare.model import RELATION_REQUIREMENTS, satisfies
+    from verified.compare.pairs import compare_tables
+    from verified.errors import VerifiedError
+    from verified.io.reader import parse_subject
+
+    encoding = doc["subject"]["encoding"]
+    if doc["property"] not in RELATION_REQUIREMENTS:
+        return False
+    try:
+        old = parse_subject(_table_file(encoding["old"])).table
+        new = parse_subject(_table_file(encoding["new"])).table
+        relation = compare_tables(old, new).relation
+    except (VerifiedError, KeyError, TypeError, ValueError):
+        return False
+    return satisfies(relation, doc["property"]) == (doc["verdict"] == "holds")
 
 
 def _assert_rejected_or_true(original: dict[str, Any], mutant: Any, what: str) -> None:
