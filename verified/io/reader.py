@@ -177,7 +177,14 @@ def parse_subject(
     domain = read_domain(problem, doc.get("domain", {"kind": "full"}))
     parts = parse_mechanism(doc, problem, domain, base_dir=base_dir, allow_float=allow_float)
     return AssignmentSubject(
-        problem, domain, parts.mechanism, source, parts.description, parts.priorities, allow_float, parts.function
+        problem,
+        domain,
+        parts.mechanism,
+        source,
+        parts.description,
+        parts.priorities,
+        allow_float,
+        parts.function,
     )
 
 
