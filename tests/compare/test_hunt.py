@@ -6,6 +6,8 @@ out of reach at a profile makes it skipped; one that raises is bad input naming 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import FunctionMechanism
@@ -72,7 +74,7 @@ def test_hunt_finds_the_region_where_two_large_mechanisms_differ(tmp_path, capsy
     assert main([*args, "--seed", "1", "-c", str(folder), "-q"]) == 1
     out = capsys.readouterr().out
     # 65 rankings of a b c d per agent (1 + 4 + 12 + 24 + 24), 65^7 profiles
-    assert "among 300 sampled profiles (of 4,902,227,890,625)" in out
+    assert "on the 300 sampled profiles (of 4,902,227,890,625)" in out
     assert "requirement weakly-dominates: FAILS" in out and "the first pair worse under NEW:" in out
     (written,) = sorted(folder.iterdir())
     assert written.name == "serial-vs-swapped_when_both_want_a.weakly-dominates.witness.cert.json"
@@ -146,3 +148,13 @@ def test_hunt_on_a_small_domain_agrees_with_the_exhaustive_comparison():
         assert pair.category == kind
     ((label, doc),) = sampled.certificates
     assert label == "dominates.witness" and "re-verified" in recheck(doc)
+
+
+def test_hunt_on_a_domain_past_every_machine_integer(capsys):
+    """30 agents and 6 objects: 1,957^30 (about 10^98) profiles, far past sys.maxsize; the
+    sampler draws indices in it and the words give its order of magnitude."""
+    path = str(Path(__file__).resolve().parents[2] / "examples" / "hunt" / "boston_30x6.toml")
+    assert 1957**30 > sys.maxsize
+    assert main(["compare", path, path, "--hunt", "--budget", "20", "-q"]) == 3
+    out = capsys.readouterr().out
+    assert f"of about 10^{len(str(1957**30)) - 1}" in out and "ARE EQUAL" in out

@@ -80,7 +80,8 @@ def refuse_table(
 ) -> DomainTooLarge:
     """The error for a table of ``cells`` cells over ``limit``: size, limit and what to do."""
     return DomainTooLarge(
-        f"{what} has {'at least ' if at_least else ''}{_size(cells)} cells, more than the limit of {limit:,} "
+        f"{what} has {'at least ' if at_least else ''}{count_text(cells)} cells, "
+        f"more than the limit of {limit:,} "
         f"(set {ENV_MAX_TABLE_CELLS} to raise it). Check a restricted domain (domain.kind = "
         f"'restricted'), fewer agents or objects, or, for an anonymous mechanism, property "
         f"sp-anonymous (orbits, no full table){hint}",
@@ -88,7 +89,8 @@ def refuse_table(
     )
 
 
-def _size(number: int) -> str:
+def count_text(number: int) -> str:
+    """A count in words: with thousands separators, or its order of magnitude past 10^15."""
     return f"{number:,}" if number < 10**15 else f"about 10^{len(str(number)) - 1}"
 
 
@@ -206,12 +208,17 @@ class Domain:
         return tuple({p: k for k, p in enumerate(ps)} for ps in self.preferences)
 
     def __len__(self) -> int:
+        return self.profile_count  # OverflowError past sys.maxsize: use profile_count there
+
+    @property
+    def profile_count(self) -> int:
+        """The number of profiles, however large (``len`` stops at ``sys.maxsize``)."""
         return prod(self.sizes)
 
     @property
     def table_cells(self) -> int:
         """Cells of a table over the domain: profiles x agents x (objects + 1)."""
-        return len(self) * self.problem.n * (self.problem.m + 1)
+        return self.profile_count * self.problem.n * (self.problem.m + 1)
 
     def require_table(self, limit: int | None = None) -> Domain:
         """``self`` if a table over it fits the cell limit (`max_table_cells`); otherwise
@@ -219,7 +226,8 @@ class Domain:
         p = self.problem
         require_cells(
             self.table_cells,
-            f"a table over this domain ({_size(len(self))} profiles x {p.n} agents x {p.m + 1} columns)",
+            f"a table over this domain ({count_text(self.profile_count)} profiles x {p.n} agents "
+            f"x {p.m + 1} columns)",
             limit,
             COMPACT_HINT if limit is None else "",  # past the compact limit, nothing reads less
         )
@@ -245,8 +253,8 @@ class Domain:
 
     def digits(self, index: int) -> tuple[int, ...]:
         """Per-agent preference positions of profile number ``index``."""
-        if not 0 <= index < len(self):
-            raise InvalidInput(f"profile index {index} out of range 0..{len(self) - 1}")
+        if not 0 <= index < self.profile_count:
+            raise InvalidInput(f"profile index {index} out of range 0..{self.profile_count - 1}")
         out = []
         for size in reversed(self.sizes):
             index, d = divmod(index, size)

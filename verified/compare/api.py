@@ -333,7 +333,7 @@ def run(old: Any, new: Any, settings: dict[str, Any], emit: Emit) -> None:
         "problem": a.problem,
         "old": _side(a),
         "new": _side(b),
-        "domain_size": len(a.domain),
+        "domain_size": a.domain.profile_count,
         "requirement": requirement,
         "properties": names,
     }
@@ -356,7 +356,7 @@ def run(old: Any, new: Any, settings: dict[str, Any], emit: Emit) -> None:
                 a.problem,
                 _side(a),
                 _side(b),
-                len(a.domain),
+                a.domain.profile_count,
                 requirement,
                 verdict,
                 reason,

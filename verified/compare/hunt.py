@@ -74,7 +74,7 @@ class Hunt:
     def step(self) -> None:
         """Draw one profile; evaluate and classify it unless it was drawn before."""
         self.drawn += 1
-        index = self.rng.randrange(len(self.domain))
+        index = self.rng.randrange(self.domain.profile_count)
         if index in self.seen:
             return
         self.seen.add(index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from verified.assignment.domain import count_text
 from verified.assignment.model import Problem
 from verified.assignment.properties.fosd import prefix_comparisons
 from verified.compare.model import ChangedProfile, Comparison, Differences, Pair, PropertyChange
@@ -103,9 +104,8 @@ def difference_lines(problem: Problem, d: Differences, domain_size: int) -> list
         lines.append(HEADLINES[d.relation].format(**counts) + ".")
     else:
         lines.append(
-            f"among {d.profiles:,} sampled profiles (of {domain_size:,}): "
-            + HEADLINES[d.relation].format(**counts)[0].lower()
-            + HEADLINES[d.relation].format(**counts)[1:]
+            f"on the {d.profiles:,} sampled profiles (of {count_text(domain_size)}), "
+            + HEADLINES[d.relation].format(**counts)
             + " -- on these profiles only."
         )
     shown = [
@@ -166,7 +166,7 @@ def describe(c: Comparison) -> str:
         p = c.problem
         how = "sampled (--hunt)" if c.sampling is not None else "every (profile, agent) pair compared exactly"
         lines.append(
-            f"on {c.domain_size:,} profiles of agents {', '.join(p.agents)} and objects "
+            f"on {count_text(c.domain_size)} profiles of agents {', '.join(p.agents)} and objects "
             f"{', '.join(p.objects)}: {how}"
         )
     if c.sampling is not None:
