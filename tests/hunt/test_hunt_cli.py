@@ -125,3 +125,13 @@ def test_the_readme_example_prints_what_the_readme_shows(capfd) -> None:
         if got.lstrip().startswith("tried "):  # how many draws it took depends on hypothesis' version
             got, expected = re.sub(r"[0-9,]+", "N", got), re.sub(r"[0-9,]+", "N", expected)
         assert re.sub(r"[0-9.]+ s\b", "T s", got) == re.sub(r"[0-9.]+ s\b", "T s", expected)
+
+
+@pytest.mark.parametrize("extra", [[], ["--shard", "1/2", "-c", "CERTS"], ["--jobs", "2"]])
+def test_check_on_a_domain_past_every_machine_integer_points_to_hunt(tmp_path, capfd, extra) -> None:
+    """30 agents and 6 objects: about 10^98 profiles (past sys.maxsize, where len() fails); an
+    exhaustive check is refused as bad input that says how large and points to hunt."""
+    extra = [str(tmp_path) if a == "CERTS" else a for a in extra]
+    assert main(["check", str(EXAMPLES / "boston_30x6.toml"), "-p", "sp", *extra]) == 2
+    err = capfd.readouterr().err
+    assert "about 10^98 profiles" in err and "verified hunt" in err and "internal error" not in err

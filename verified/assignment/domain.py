@@ -84,7 +84,8 @@ def refuse_table(
         f"more than the limit of {limit:,} "
         f"(set {ENV_MAX_TABLE_CELLS} to raise it). Check a restricted domain (domain.kind = "
         f"'restricted'), fewer agents or objects, or, for an anonymous mechanism, property "
-        f"sp-anonymous (orbits, no full table){hint}",
+        f"sp-anonymous (orbits, no full table){hint}. To look for counterexamples on a domain this "
+        f"large without a table, sample it: verified hunt FILE --property NAMES",
         "domain",
     )
 

@@ -51,11 +51,12 @@ def property_names(subject: Any, requested: list[str] | None) -> list[str]:
 
 
 def _size(subject: Any) -> str:
+    from verified.assignment.domain import count_text
     from verified.io import TradingSubject
 
     if isinstance(subject, TradingSubject):
         return f"{len(subject.menus)} menus"
-    return f"{len(subject.domain)} profiles"
+    return f"{count_text(subject.domain.profile_count)} profiles"
 
 
 def load_reporting(path: str, allow_float: bool, send: Any) -> Any:
@@ -347,9 +348,11 @@ def _local(name: str, result: Any, subject: Any, send: Any) -> tuple[str, dict[s
         send(("encoding", f"local-{name}", encoding))
         return f"local-{name}", encoding, "Certified on the profiles this counterexample needs."
     if result.verdict.value == "holds":
-        p = subject.problem
+        from verified.assignment.domain import count_text
+
+        p, size = subject.problem, count_text(subject.domain.profile_count)
         why = (
-            f"No certificate: a HOLDS certificate would carry the whole table ({len(subject.domain):,} "
+            f"No certificate: a HOLDS certificate would carry the whole table ({size} "
             f"profiles x {p.n} agents x {p.m + 1} columns), past the table limit."
         )
         return MAIN, _stand_in(subject), why

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from math import factorial
 
 from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.model import Problem, Profile
@@ -20,7 +19,9 @@ from verified.errors import InvalidInput
 IndexPreference = tuple[int, ...]
 Outcome = tuple[int, ...]  # per agent: object index, or -1 for the outside option
 
-#: Mechanisms that enumerate the n! agent orders refuse larger problems.
+#: Whole-domain tables (`verified.assignment.mechanisms.tables`) enumerate the n! agent orders
+#: (or the distinct endowments) only up to this many agents; larger problems are tabulated one
+#: profile at a time by the per-profile recursions, which raise `OutOfReach` past their budgets.
 MAX_ENUMERATED_AGENTS = 8
 
 
@@ -90,13 +91,3 @@ def add_outcome(counts: list[list[int]], outcome: Outcome, weight: int, m: int) 
     """Add ``weight`` to every agent's realised column."""
     for i, x in enumerate(outcome):
         counts[i][x if x >= 0 else m] += weight
-
-
-def require_enumerable(problem: Problem, mechanism: str) -> None:
-    """Refuse to enumerate n! orders above `MAX_ENUMERATED_AGENTS` agents."""
-    if problem.n > MAX_ENUMERATED_AGENTS:
-        raise InvalidInput(
-            f"{mechanism} enumerates the {problem.n}! = {factorial(problem.n)} agent orders; it is limited "
-            f"to at most {MAX_ENUMERATED_AGENTS} agents",
-            "problem",
-        )

@@ -1,23 +1,14 @@
-"""The Boston (immediate acceptance) mechanism, and its random-order version."""
+"""The Boston (immediate acceptance) mechanism; its random-order version is
+`verified.assignment.mechanisms.random_order_boston.random_boston` (re-exported here)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
-from math import factorial
 
 from verified.assignment.mechanism import FunctionMechanism
-from verified.assignment.mechanisms._common import (
-    IndexPreference,
-    Outcome,
-    add_outcome,
-    fixed_order_mechanism,
-    from_counts,
-    index_profile,
-    require_enumerable,
-)
-from verified.assignment.model import Problem, Profile
-from verified.assignment.stochastic import StochasticAssignment
+from verified.assignment.mechanisms._common import IndexPreference, Outcome, fixed_order_mechanism
+from verified.assignment.mechanisms.random_order_boston import random_boston
+from verified.assignment.model import Problem
 
 
 def boston_outcome(
@@ -54,16 +45,4 @@ def boston(problem: Problem, order: Sequence[object] | None = None) -> FunctionM
     return fixed_order_mechanism(problem, order, "boston", boston_outcome)
 
 
-def random_boston(problem: Problem) -> FunctionMechanism:
-    """Boston with a uniformly random priority order: the exact average over the n! orders
-    (enumerated; at most `MAX_ENUMERATED_AGENTS` agents). A classic manipulable mechanism."""
-    require_enumerable(problem, "random_boston")
-
-    def run(profile: Profile) -> StochasticAssignment:
-        prefs = index_profile(problem, profile)
-        counts = [[0] * (problem.m + 1) for _ in range(problem.n)]
-        for order in itertools.permutations(range(problem.n)):
-            add_outcome(counts, boston_outcome(problem.capacities, prefs, order), 1, problem.m)
-        return from_counts(problem, counts, factorial(problem.n))
-
-    return FunctionMechanism(problem, "random boston", run)
+__all__ = ["boston", "boston_outcome", "random_boston"]

@@ -51,7 +51,7 @@ from verified.assignment.mechanism import FunctionMechanism, TabulatedMechanism
 from verified.assignment.mechanisms._common import IndexPreference, from_counts, index_profile
 from verified.assignment.model import Preference, Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
-from verified.errors import InvalidInput
+from verified.errors import InvalidInput, OutOfReach
 
 Caps = tuple[int, ...]
 State = tuple[int, ...]  # sorted ids of the remaining agents' (non-empty, reduced) rankings
@@ -59,6 +59,10 @@ Rows = dict[int, int]  # ranking id -> packed counts (objects, then outside) of 
 
 #: Memoised sub-states kept at most (least recently used are evicted).
 CACHE_SIZE = 1 << 18
+
+#: Work budget of the per-profile recursion (`random_priority_counts`): row updates, d * d for
+#: a state with d distinct rankings. Past it, evaluating one profile raises `OutOfReach`.
+MAX_RP_STEPS = 4_000_000
 
 # Rankings are interned as small integers so that states are short tuples of ints.
 _ID: dict[IndexPreference, int] = {}
@@ -101,6 +105,7 @@ def _expand(width: int, caps: Caps, state: State) -> Rows:
     sits in bits [x * width, (x + 1) * width). Every entry is at most k! < 2**width, so adding
     and scaling packed rows never carries between columns, and a whole row costs one big-integer
     operation. Rows sum to k! for k = len(state)."""
+    global _steps_left
     m = len(caps)
     k = len(state)
     ranking = _RANKING
@@ -108,6 +113,9 @@ def _expand(width: int, caps: Caps, state: State) -> Rows:
         return {state[0]: 1 << (width * ranking[state[0]][0])}
     first = factorial(k - 1)
     distinct = sorted(set(state))
+    _steps_left -= len(distinct) * len(distinct)
+    if _steps_left < 0:
+        raise _Exhausted
     counts = [state.count(r) for r in distinct]
     rows = [0] * len(distinct)
     outside_shift = width * m
@@ -149,6 +157,15 @@ def _expand(width: int, caps: Caps, state: State) -> Rows:
 _counts = lru_cache(maxsize=CACHE_SIZE)(_expand)
 
 
+class _Exhausted(Exception):
+    """The per-profile recursion ran past its budget (turned into `OutOfReach` by `_type_rows`)."""
+
+
+# Row updates the current `_type_rows` call may still make (set by it; one process, one thread
+# at a time: the recursion is not re-entrant).
+_steps_left = 0
+
+
 def clear_rp_cache() -> None:
     """Forget the memoised sub-states (they are shared by every call)."""
     _counts.cache_clear()
@@ -156,9 +173,12 @@ def clear_rp_cache() -> None:
 
 
 def _type_rows(
-    capacities: Sequence[int], prefs: Sequence[IndexPreference], m: int
+    capacities: Sequence[int], prefs: Sequence[IndexPreference], m: int, max_steps: int = MAX_RP_STEPS
 ) -> tuple[dict[IndexPreference, tuple[int, ...]], int]:
-    """Row of counts (denominator n!) of one agent for each distinct ranking in ``prefs``."""
+    """Row of counts (denominator n!) of one agent for each distinct ranking in ``prefs``.
+    Raises `OutOfReach` when the recursion would make more than ``max_steps`` row updates
+    (a state with d distinct rankings costs d * d; memoised states cost nothing)."""
+    global _steps_left
     total = factorial(len(prefs))
     outside = tuple([0] * m + [total])
     ids = {pref: _intern(pref) for pref in prefs if pref}
@@ -167,7 +187,14 @@ def _type_rows(
     if state:
         width = -(-(total.bit_length() + 1) // 32) * 32
         caps = _cap_at_demand(list(capacities), state) if max(capacities) > 1 else tuple(capacities)
-        rows = _expand(width, caps, state)  # the top state is rarely seen twice: not memoised
+        _steps_left = max_steps
+        try:
+            rows = _expand(width, caps, state)  # the top state is rarely seen twice: not memoised
+        except _Exhausted:
+            raise OutOfReach(
+                f"random priority: more than {max_steps:,} steps of the exact recursion at this profile "
+                f"({len(set(state))} distinct rankings among {len(state)} agents in contention)"
+            ) from None
         scale = total // factorial(len(state))
         mask = (1 << width) - 1
         for pref, r in ids.items():
@@ -411,10 +438,13 @@ def rp_orbit_weights(problem: Problem, rankings: Sequence[Preference]) -> tuple[
     return top, best, factorial(n)
 
 
-def random_priority_counts(problem: Problem, profile: Profile) -> tuple[tuple[tuple[int, ...], ...], int]:
-    """RP(profile) as integer numerators per agent over the denominator n!."""
+def random_priority_counts(
+    problem: Problem, profile: Profile, max_steps: int = MAX_RP_STEPS
+) -> tuple[tuple[tuple[int, ...], ...], int]:
+    """RP(profile) as integer numerators per agent over the denominator n!. Raises `OutOfReach`
+    when the recursion would make more than ``max_steps`` row updates (`MAX_RP_STEPS`)."""
     prefs = index_profile(problem, profile)
-    rows, den = _type_rows(problem.capacities, prefs, problem.m)
+    rows, den = _type_rows(problem.capacities, prefs, problem.m, max_steps)
     return tuple(rows[pref] for pref in prefs), den
 
 

@@ -55,7 +55,7 @@ from verified.assignment.domain import Domain, all_preferences
 from verified.assignment.intbounds import fits_int64, int_array, table_bound
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.mechanisms import _vectorised as vec
-from verified.assignment.mechanisms._common import agent_order
+from verified.assignment.mechanisms._common import MAX_ENUMERATED_AGENTS, agent_order
 from verified.assignment.mechanisms.boston import boston, random_boston
 from verified.assignment.mechanisms.deferred_acceptance import deferred_acceptance, strict_ranks
 from verified.assignment.mechanisms.probabilistic_serial import eating, probabilistic_serial
@@ -527,6 +527,10 @@ _BUILTINS: dict[str, tuple[Callable[..., Any], Callable[..., tuple[np.ndarray, i
 }
 
 
+#: Whole-table builders that enumerate every draw (agent order or endowment).
+_EVERY_DRAW = frozenset({"random_boston", "random_deferred_acceptance", "top_trading_cycles"})
+
+
 def _common_divisor(counts: np.ndarray, denominator: int) -> int:
     """gcd(denominator, every count): on int64 counts below a small denominator, the gcd of
     the distinct values present (one bincount) instead of a reduction over every entry."""
@@ -581,6 +585,8 @@ def tabulate_builtin(name: str, domain: Domain, **params: Any) -> TabulatedMecha
     mechanism = factory(problem, **params)  # validates parameters and gives the name
     if not vec.fits_int8(problem.n, problem.m):
         return None
+    if name in _EVERY_DRAW and problem.n > MAX_ENUMERATED_AGENTS:
+        return None  # n! draws per profile: the per-profile recursions (with budgets) instead
     counts, den = builder(domain, **params)
     return _normalised(domain, counts, den, mechanism.name)
 

@@ -21,11 +21,16 @@ Definition used here (exact, by enumeration):
 
 With n = m, single copies and complete rankings this is the core from random
 endowments, which Abdulkadiroglu and Sonmez (1998) show equals random priority.
+
+The distinct endowments are enumerated at every profile; there are
+n! / (prod_x q_x! * (n - Q)!) of them, counted before any work: above
+`MAX_TTC_ENDOWMENTS` evaluating a profile raises `OutOfReach`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from math import factorial, prod
 
 from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.mechanisms._common import (
@@ -34,11 +39,14 @@ from verified.assignment.mechanisms._common import (
     add_outcome,
     from_counts,
     index_profile,
-    require_enumerable,
 )
 from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
-from verified.errors import InvalidInput
+from verified.errors import InvalidInput, OutOfReach
+
+#: Distinct endowments TTC may enumerate at one profile (8! = 40,320: every problem with at
+#: most 8 agents) before raising `OutOfReach`.
+MAX_TTC_ENDOWMENTS = 40_320
 
 
 def top_trading_cycles_outcome(preferences: Sequence[IndexPreference], endowment: Sequence[int]) -> Outcome:
@@ -97,12 +105,17 @@ def _distinct_endowments(seats: list[int]) -> Iterator[tuple[int, ...]]:
         seats[k + 1 :] = reversed(seats[k + 1 :])
 
 
-def top_trading_cycles(problem: Problem) -> FunctionMechanism:
+def endowment_count(capacities: Sequence[int], n: int) -> int:
+    """The number of distinct endowments: n! / (prod_x q_x! * (n - Q)!), Q = sum of q_x <= n."""
+    return factorial(n) // (prod(factorial(q) for q in capacities) * factorial(n - sum(capacities)))
+
+
+def top_trading_cycles(problem: Problem, max_endowments: int = MAX_TTC_ENDOWMENTS) -> FunctionMechanism:
     """Top trading cycles from a uniformly random endowment of seats (object copies plus null
     seats): the exact lottery over endowments of the TTC outcome defined in this module's
-    docstring (Abdulkadiroglu-Sonmez 1998). Requires total capacity <= n and at most
-    `MAX_ENUMERATED_AGENTS` agents. Individually rational by construction."""
-    require_enumerable(problem, "top_trading_cycles")
+    docstring (Abdulkadiroglu-Sonmez 1998). Requires total capacity <= n (`InvalidInput`);
+    evaluating raises `OutOfReach` when there are more than ``max_endowments`` distinct
+    endowments to enumerate. Individually rational by construction."""
     total = sum(problem.capacities)
     if total > problem.n:
         raise InvalidInput(
@@ -111,14 +124,18 @@ def top_trading_cycles(problem: Problem) -> FunctionMechanism:
             "problem",
         )
     seats = [x for x, q in enumerate(problem.capacities) for _ in range(q)] + [-1] * (problem.n - total)
+    draws = endowment_count(problem.capacities, problem.n)
 
     def run(profile: Profile) -> StochasticAssignment:
+        if draws > max_endowments:
+            raise OutOfReach(
+                f"top trading cycles: {draws:,} distinct endowments of {problem.n} agents to enumerate, "
+                f"more than {max_endowments:,}"
+            )
         prefs = index_profile(problem, profile)
         counts = [[0] * (problem.m + 1) for _ in range(problem.n)]
-        draws = 0
         for endowment in _distinct_endowments(seats):
             add_outcome(counts, top_trading_cycles_outcome(prefs, endowment), 1, problem.m)
-            draws += 1
         return from_counts(problem, counts, draws)
 
     return FunctionMechanism(problem, "top trading cycles (random endowment)", run)
