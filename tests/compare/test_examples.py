@@ -111,3 +111,15 @@ def test_dominates_fails_for_an_unchanged_mechanism_but_weakly_dominates_holds()
     assert strict.verdict is Verdict.FAILS and strict.witness is None
     assert "strictly better for no agent" in strict.reason
     assert compare(DA, DA).requirement == "weakly-dominates"
+
+
+def test_the_readme_example_prints_what_the_readme_shows(g_against_rp, capsys):
+    """The README's console block is the command's output (its paths relative to the repository),
+    rendered from the same comparison as the fixture."""
+    from verified.compare import describe
+
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    command = "$ verified compare examples/rp_4x3.toml examples/erdil_g_4x3.toml --property sp --require dominates\n"
+    shown = readme.split(command)[1].split("```")[0].rstrip("\n")
+    got = describe(g_against_rp).rstrip("\n").replace(str(EXAMPLES.parent) + "/", "")
+    assert [line.rstrip() for line in got.splitlines()] == [line.rstrip() for line in shown.splitlines()]
