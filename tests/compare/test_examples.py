@@ -119,7 +119,10 @@ def test_the_readme_example_prints_what_the_readme_shows(g_against_rp, capsys):
     from verified.compare import describe
 
     readme = (EXAMPLES.parent / "README.md").read_text()
-    command = "$ verified compare examples/rp_4x3.toml examples/erdil_g_4x3.toml --property sp --require dominates\n"
+    command = (
+        "$ verified compare examples/rp_4x3.toml examples/erdil_g_4x3.toml "
+        "--property sp --require dominates\n"
+    )
     shown = readme.split(command)[1].split("```")[0].rstrip("\n")
     got = describe(g_against_rp).rstrip("\n").replace(str(EXAMPLES.parent) + "/", "")
     assert [line.rstrip() for line in got.splitlines()] == [line.rstrip() for line in shown.splitlines()]
