@@ -55,7 +55,18 @@ def files(tmp_path_factory) -> dict[str, str]:
     }
 
 
-COMMANDS = ["check", "recheck", "explain", "merge", "properties", "hunt", "frobnicate", "--help", ""]
+COMMANDS = [
+    "check",
+    "recheck",
+    "explain",
+    "merge",
+    "properties",
+    "hunt",
+    "compare",
+    "frobnicate",
+    "--help",
+    "",
+]
 FLAGS = [
     "-p",
     "--property",
@@ -77,6 +88,8 @@ FLAGS = [
     "--budget",
     "--time",
     "--seed",
+    "--require",
+    "--hunt",
 ]
 VALUES = [
     "sp",
@@ -104,6 +117,9 @@ VALUES = [
     "3/2",
     "0/0",
     "99999",
+    "dominates",
+    "no-regression",
+    "weakly-dominates",
 ]
 
 
