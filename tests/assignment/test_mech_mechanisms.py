@@ -20,7 +20,7 @@ from verified.assignment.mechanisms import (
 )
 from verified.assignment.model import OUTSIDE, Problem
 from verified.assignment.priorities import Priorities, blocking_pairs
-from verified.errors import InvalidInput
+from verified.errors import InvalidInput, OutOfReach
 
 F = Fraction
 
@@ -116,8 +116,15 @@ def test_rda_by_hand_and_limits():
     # Without 1 competing, 2 and 3 split a evenly (half the orders put 2 before 3).
     result = random_deferred_acceptance(problem, priorities)(["", "a", "a"])
     assert result.row("2") == (F(1, 2), F(1, 2)) == result.row("3")
-    with pytest.raises(InvalidInput, match="at most 8 agents"):
-        random_deferred_acceptance(Problem.make(9, "a"), Priorities.uniform(Problem.make(9, "a")))
+    # Past 8 agents the lottery is still exact: 9 agents tied for one copy of a each get it
+    # with probability 1/9 (symmetry), and a search too large for its budget is OutOfReach.
+    nine = Problem.make(9, "a")
+    result = random_deferred_acceptance(nine, Priorities.uniform(nine))(["a"] * 9)
+    assert all(result.row(str(i)) == (F(1, 9), F(8, 9)) for i in range(1, 10))
+    tied = Priorities.make(nine, {"a": ["1", [str(i) for i in range(2, 10)]]})
+    assert random_deferred_acceptance(nine, tied)([""] + ["a"] * 8).row("9") == (F(1, 8), F(7, 8))
+    with pytest.raises(OutOfReach, match="branches"):
+        random_deferred_acceptance(nine, tied, max_branches=10)([""] + ["a"] * 8)
 
 
 def test_probabilistic_serial_by_hand():
@@ -167,8 +174,11 @@ def test_random_boston_by_hand():
     # Order 1, 2: 1 gets a, 2 (only a) is out. Order 2, 1: 2 gets a, 1 gets b in round 2.
     assert result.row("1") == (F(1, 2), F(1, 2), 0)
     assert result.row("2") == (F(1, 2), 0, F(1, 2))
-    with pytest.raises(InvalidInput, match="at most 8 agents"):
-        random_boston(Problem.make(9, "a"))
+    # Past 8 agents, still exact: 9 agents who all want the one copy of a get it with 1/9 each.
+    result = random_boston(Problem.make(9, "a"))(["a"] * 9)
+    assert all(result.row(str(i)) == (F(1, 9), F(8, 9)) for i in range(1, 10))
+    with pytest.raises(OutOfReach, match="states"):
+        random_boston(Problem.make(9, "ab"), max_states=5)(["ab"] * 5 + ["ba"] * 4)
 
 
 def test_random_boston_is_manipulable_by_hand():

@@ -161,25 +161,29 @@ def deferred_acceptance_block(
     return np.stack(out, axis=1)
 
 
-def top_trading_cycles_block(block: Block, endowment: Sequence[int]) -> np.ndarray:
-    """`top_trading_cycles_outcome` on every profile for one endowment (object or -1 per agent).
+def top_trading_cycles_block(
+    block: Block, endowment: Sequence[int], labels: Sequence[int] | None = None
+) -> np.ndarray:
+    """`top_trading_cycles_outcome` on every profile for one endowment (object or -1 per agent)
+    and seat labels (default: agent order).
 
     Each round: an object is held when a present agent holds it; every present agent points
-    to herself if she holds her best held acceptable object, else to the first present
-    holder of it in agent order, else (nothing acceptable held) to herself. Agents on cycles
+    to herself if she holds her best held acceptable object, else to the present holder of it
+    with the smallest seat label, else (nothing acceptable held) to herself. Agents on cycles
     (found by following the pointers n times) receive the seat they point to when they find
     it acceptable, else the outside option, and leave."""
     size, n, m = block.size, block.n, block.m
     agents = np.arange(n, dtype=np.int8)
     seat_of = np.array(list(endowment) + [-1], dtype=np.int8)  # index n: nobody
-    holders = [[j for j in range(n) if endowment[j] == x] for x in range(m)]
+    order = range(n) if labels is None else sorted(range(n), key=labels.__getitem__)
+    holders = [[j for j in order if endowment[j] == x] for x in range(m)]
     present = np.ones((size, n), dtype=bool)
     out = np.full((size, n), -1, dtype=np.int8)
     for _ in range(n):
         if not present.any():
             break
         held = [np.zeros(size, dtype=bool) for _ in range(m)]
-        first = [np.full(size, n, dtype=np.int8) for _ in range(m)]  # first present holder
+        first = [np.full(size, n, dtype=np.int8) for _ in range(m)]  # first present holder, by label
         for x in range(m):
             for j in reversed(holders[x]):
                 here = present[:, j]

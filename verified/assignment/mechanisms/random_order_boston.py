@@ -37,6 +37,9 @@ priority. The lottery at one profile is computed without enumerating the orders
   by exactly that), by forgetting an agent (S and L_j unchanged), and by dropping an
   unrevealed agent or a chain (the new multinomial divides the old one). Every division is
   therefore exact.
+* A contest of every agent in play, none revealed (everyone applies to one object), reveals
+  nothing but who wins: the winners per type follow the multivariate hypergeometric law and
+  the losers stay unrevealed (`_everyone_contests`), instead of revealing their whole order.
 * Every accepted agent adds the weight of her state to her type's column; the outside column
   is the rest. The denominator is n! times the size of the type, reduced by `from_counts`.
 
@@ -152,6 +155,9 @@ def _contest(
             out[key] = out.get(key, 0) + weight
             continue
         budget.contended = max(budget.contended, k)
+        if not chains and all(u == 0 or t in applying for t, u in enumerate(unrevealed)):
+            _everyone_contests(out, state, weight, x, applying, counts, budget)
+            continue
         parts = touched + [(t,) for t in sorted(applying) for _ in range(unrevealed[t])]
         merged: dict[Chain, int] = {parts[0]: weight}
         for part in parts[1:]:
@@ -175,6 +181,51 @@ def _contest(
             key = _settle(new_left, list(new_unrevealed), [*others, tuple(result)])
             out[key] = out.get(key, 0) + w
     return out
+
+
+def _everyone_contests(
+    out: dict[State, int],
+    state: State,
+    weight: int,
+    x: int,
+    applying: frozenset[int],
+    counts: list[list[int]],
+    budget: _Budget,
+) -> None:
+    """A contest of every agent in play, none of them revealed: the q winners are a uniformly
+    random q-subset of the k applicants, so w_t winners of type t with probability
+    prod_t C(u_t, w_t) / C(k, q) (multivariate hypergeometric), and the losers, the only agents
+    left in play, are again unrevealed: the history says only that they come after the winners,
+    who leave play, so sigma on them is still uniform. The weight (divisible by k!, as S = k and
+    there are no chains) times prod_t C(u_t, w_t) / C(k, q) is an integer divisible by (k - q)!,
+    the new S!: the division is exact and the invariant of the module docstring is kept."""
+    left, unrevealed, _ = state
+    q = left[x]
+    types = sorted(applying)
+    k = sum(unrevealed[t] for t in types)
+    share, rest = divmod(weight, comb(k, q))
+    if rest:  # impossible by the invariant above; never round silently
+        raise AssertionError(f"random boston: weight {weight} not divisible by C({k}, {q})")
+    new_left = left[:x] + (0,) + left[x + 1 :]
+
+    def split(index: int, remaining: int, ways: int, won: list[int]) -> None:
+        if index == len(types):
+            if remaining:
+                return
+            w = share * ways
+            losers = list(unrevealed)
+            for t, n_won in zip(types, won, strict=True):
+                counts[t][x] += w * n_won
+                losers[t] -= n_won
+            key = _settle(new_left, losers, [])
+            out[key] = out.get(key, 0) + w
+            budget.spend(1)
+            return
+        t = types[index]
+        for n_won in range(min(unrevealed[t], remaining) + 1):
+            split(index + 1, remaining - n_won, ways * comb(unrevealed[t], n_won), [*won, n_won])
+
+    split(0, q, 1, [])
 
 
 def _round_end(layer: dict[State, int], alive: list[int], budget: _Budget) -> dict[State, int]:

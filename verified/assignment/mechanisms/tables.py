@@ -66,7 +66,7 @@ from verified.assignment.mechanisms.random_priority import (
     tabulate_random_priority,
 )
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
-from verified.assignment.mechanisms.top_trading_cycles import _distinct_endowments, top_trading_cycles
+from verified.assignment.mechanisms.top_trading_cycles import dealings, top_trading_cycles
 from verified.assignment.model import Problem
 from verified.errors import InvalidInput
 
@@ -397,16 +397,13 @@ def _random_deferred_acceptance(domain: Domain, priorities: Any) -> tuple[np.nda
 
 
 def _top_trading_cycles(domain: Domain) -> tuple[np.ndarray, int]:
-    """One draw per distinct endowment, as the per-profile definition. With single copies every
-    object has at most one holder, the procedure never looks at agent order, and relabelling
-    the agents maps the uniform endowment to itself: anonymous, so per multiset on a
-    symmetric domain."""
+    """One draw per dealing of the labelled copies, as the per-profile definition. Relabelling
+    the agents maps the uniform dealing to itself: anonymous, so per multiset on a symmetric
+    domain."""
     p = domain.problem
-    total = sum(p.capacities)
-    seats = [x for x, q in enumerate(p.capacities) for _ in range(q)] + [-1] * (p.n - total)
-    draws = Counter(_distinct_endowments(seats))
-    kernel = vec.top_trading_cycles_block
-    if all(q == 1 for q in p.capacities) and domain.is_symmetric:
+    draws = Counter(dealings(p.capacities, p.n))
+    kernel: Kernel = lambda b, d: vec.top_trading_cycles_block(b, *d)  # noqa: E731
+    if domain.is_symmetric:
         return _anonymous(domain, lambda reps: _counts_at(reps, domain, kernel, draws))
     return _lottery(domain, kernel, draws)
 

@@ -2,35 +2,38 @@
 
 Definition used here (exact, by enumeration):
 
-* Seats: the q_x copies of every object x, plus n - Q *null seats* when the
-  total number of copies Q is below n (a null seat is the outside option).
-  Q > n is refused: some copies would have no owner.
-* Endowment: a uniformly random bijection agents <-> seats. Copies of one
-  object are interchangeable, so each distinct assignment of seat *types* to
-  agents is equally likely; they are enumerated, and the denominator is
-  n! / (prod_x q_x! * (n - Q)!).
-* TTC: every remaining agent points to a remaining agent holding a copy of her
-  favourite acceptable object among those still held -- to herself if she holds
-  one, else to the first such holder in agent order (copies are
-  interchangeable, so this choice does not change the lottery). An agent with no
-  acceptable object still held points to herself. Every agent on a cycle
-  receives the seat of the agent she points to and leaves; an agent pointing to
-  herself keeps her own seat if it is an acceptable object and otherwise leaves
-  with her outside option (a copy she finds unacceptable is then discarded).
+* Seats: the q_x copies of every object x, labelled (copy 1 of x, copy 2 of x, ...), plus
+  n - Q *null seats* when the total number of copies Q is below n (a null seat is the outside
+  option). Q > n is refused: some copies would have no owner.
+* Endowment: a uniformly random bijection agents <-> seats. Null seats are interchangeable,
+  so each distinct dealing of the labelled copies is equally likely; they are enumerated, and
+  the denominator is n! / (n - Q)!.
+* TTC: every remaining agent points to a remaining agent holding a copy of her favourite
+  acceptable object among those still held -- to herself if she holds one, else to the holder
+  of the copy with the smallest label still held. An agent with no acceptable object still held
+  points to herself. Every agent on a cycle receives the seat of the agent she points to and
+  leaves; an agent pointing to herself keeps her own seat if it is an acceptable object and
+  otherwise leaves with her outside option (a copy she finds unacceptable is then discarded).
   Repeat until nobody is left.
+
+Which holder of a copy of x is pointed to matters: with a 1 copy and b 2 copies, agents 1 and
+2 who want only a and agent 3 who wants only b, the endowment (b, b, a) lets whoever agent 3
+points to get a. Pointing to the first holder *in agent order* (this module's definition until
+December 2026) gives agent 1 a with probability 2/3 and agent 2 with 1/3: unequal treatment of
+equals. With labelled copies dealt at random, the holder pointed to is a uniformly random one,
+and the mechanism is anonymous (relabelling the agents maps the uniform dealing to itself).
 
 With n = m, single copies and complete rankings this is the core from random
 endowments, which Abdulkadiroglu and Sonmez (1998) show equals random priority.
 
-The distinct endowments are enumerated at every profile; there are
-n! / (prod_x q_x! * (n - Q)!) of them, counted before any work: above
-`MAX_TTC_ENDOWMENTS` evaluating a profile raises `OutOfReach`.
+There are n! / (n - Q)! dealings, counted before any work: above `MAX_TTC_ENDOWMENTS`
+evaluating a profile raises `OutOfReach`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from math import factorial, prod
+from math import factorial
 
 from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.mechanisms._common import (
@@ -44,15 +47,19 @@ from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput, OutOfReach
 
-#: Distinct endowments TTC may enumerate at one profile (8! = 40,320: every problem with at
-#: most 8 agents) before raising `OutOfReach`.
+#: Dealings of the labelled copies TTC may enumerate at one profile (8! = 40,320: every problem
+#: with at most 8 agents) before raising `OutOfReach`.
 MAX_TTC_ENDOWMENTS = 40_320
 
 
-def top_trading_cycles_outcome(preferences: Sequence[IndexPreference], endowment: Sequence[int]) -> Outcome:
-    """Index form of TTC (see the module docstring); ``endowment[i]`` is an object or -1 (null seat)."""
+def top_trading_cycles_outcome(
+    preferences: Sequence[IndexPreference], endowment: Sequence[int], labels: Sequence[int] | None = None
+) -> Outcome:
+    """Index form of TTC (see the module docstring); ``endowment[i]`` is an object or -1 (null
+    seat), ``labels[i]`` the label of agent i's seat (the holder of the smallest label is pointed
+    to; default: agent order)."""
     n = len(preferences)
-    present = list(range(n))
+    present = list(range(n)) if labels is None else sorted(range(n), key=labels.__getitem__)
     outcome = [-1] * n
     while present:
         holders: dict[int, list[int]] = {}
@@ -83,7 +90,7 @@ def top_trading_cycles_outcome(preferences: Sequence[IndexPreference], endowment
             seat = endowment[points[i]]
             outcome[i] = seat if seat in preferences[i] else -1
         gone = set(leaving)
-        present = [i for i in present if i not in gone]
+        present = [i for i in present if i not in gone]  # still in label order
     return tuple(outcome)
 
 
@@ -106,16 +113,25 @@ def _distinct_endowments(seats: list[int]) -> Iterator[tuple[int, ...]]:
 
 
 def endowment_count(capacities: Sequence[int], n: int) -> int:
-    """The number of distinct endowments: n! / (prod_x q_x! * (n - Q)!), Q = sum of q_x <= n."""
-    return factorial(n) // (prod(factorial(q) for q in capacities) * factorial(n - sum(capacities)))
+    """The number of dealings of the labelled copies: n! / (n - Q)!, Q = sum of q_x <= n."""
+    return factorial(n) // factorial(n - sum(capacities))
+
+
+def dealings(capacities: Sequence[int], n: int) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Every distinct dealing of the labelled copies (null seats interchangeable), as
+    (endowment: object or -1 per agent, labels: seat label per agent, Q for a null seat)."""
+    objects = [x for x, q in enumerate(capacities) for _ in range(q)]
+    total = len(objects)
+    for labels in _distinct_endowments(list(range(total)) + [total] * (n - total)):
+        yield tuple(objects[k] if k < total else -1 for k in labels), labels
 
 
 def top_trading_cycles(problem: Problem, max_endowments: int = MAX_TTC_ENDOWMENTS) -> FunctionMechanism:
     """Top trading cycles from a uniformly random endowment of seats (object copies plus null
     seats): the exact lottery over endowments of the TTC outcome defined in this module's
     docstring (Abdulkadiroglu-Sonmez 1998). Requires total capacity <= n (`InvalidInput`);
-    evaluating raises `OutOfReach` when there are more than ``max_endowments`` distinct
-    endowments to enumerate. Individually rational by construction."""
+    evaluating raises `OutOfReach` when there are more than ``max_endowments`` dealings to
+    enumerate. Individually rational and anonymous by construction."""
     total = sum(problem.capacities)
     if total > problem.n:
         raise InvalidInput(
@@ -123,19 +139,18 @@ def top_trading_cycles(problem: Problem, max_endowments: int = MAX_TTC_ENDOWMENT
             f"as agents; here there are {total} copies for {problem.n} agents",
             "problem",
         )
-    seats = [x for x, q in enumerate(problem.capacities) for _ in range(q)] + [-1] * (problem.n - total)
     draws = endowment_count(problem.capacities, problem.n)
 
     def run(profile: Profile) -> StochasticAssignment:
         if draws > max_endowments:
             raise OutOfReach(
-                f"top trading cycles: {draws:,} distinct endowments of {problem.n} agents to enumerate, "
+                f"top trading cycles: {draws:,} dealings of the copies to {problem.n} agents to enumerate, "
                 f"more than {max_endowments:,}"
             )
         prefs = index_profile(problem, profile)
         counts = [[0] * (problem.m + 1) for _ in range(problem.n)]
-        for endowment in _distinct_endowments(seats):
-            add_outcome(counts, top_trading_cycles_outcome(prefs, endowment), 1, problem.m)
+        for endowment, labels in dealings(problem.capacities, problem.n):
+            add_outcome(counts, top_trading_cycles_outcome(prefs, endowment, labels), 1, problem.m)
         return from_counts(problem, counts, draws)
 
     return FunctionMechanism(problem, "top trading cycles (random endowment)", run)
