@@ -11,6 +11,9 @@ hit; the time is counted either way (giving up is a wait too). The floor is the 
 second per profile: the ratio is median / 1 s, and "well under a second" is ``<= 0.5``.
 Random priority's memo is cleared before every profile (a cold call, as in a fresh process).
 
+The same for the random mechanisms at profiles of the shapes `verified hunt` draws: 3 distinct
+lists among the 50 agents, and 10 agents with a list among 50.
+
 The last case is random priority at n = m = 10, complete rankings, seed 0, cold (the profile of
 ``bench_mechanisms.py``), against its time before the rewrite: 0.13 s.
 """
@@ -44,10 +47,23 @@ FLOOR_SECONDS = 1.0  # target per profile at 50 agents
 RP_BEFORE_SECONDS = 0.13  # random priority, n = m = 10, before the rewrite
 
 
-def _profile(seed: int) -> tuple[tuple[str, ...], ...]:
-    """Every agent lists 1 to 4 distinct objects, uniformly."""
+def _profile(seed: int, shape: str = "random") -> tuple[tuple[str, ...], ...]:
+    """``random``: every agent lists 1 to 4 distinct objects, uniformly. ``3 types``: every agent
+    reports one of 3 such lists (the shape `verified hunt` draws for equal treatment and for
+    its *few types* family). ``10 active``: 10 agents list 1 to 4 objects, 40 list nothing (its
+    *sparse* family)."""
     rng = random.Random(seed)
-    return tuple(tuple(rng.sample(PROBLEM.objects, rng.randint(1, 4))) for _ in range(PROBLEM.n))
+
+    def ranking() -> tuple[str, ...]:
+        return tuple(rng.sample(PROBLEM.objects, rng.randint(1, 4)))
+
+    if shape == "3 types":
+        types = [ranking() for _ in range(3)]
+        return tuple(rng.choice(types) for _ in range(PROBLEM.n))
+    if shape == "10 active":
+        active = set(rng.sample(range(PROBLEM.n), 10))
+        return tuple(ranking() if i in active else () for i in range(PROBLEM.n))
+    return tuple(ranking() for _ in range(PROBLEM.n))
 
 
 def _coarse(seed: int, classes: int) -> Priorities:
@@ -62,12 +78,12 @@ def _coarse(seed: int, classes: int) -> Priorities:
     return Priorities.make(PROBLEM, orders)
 
 
-def _per_profile(make, cold: bool = False):  # noqa: ANN202 - a Case.run returning (note, ratio)
+def _per_profile(make, cold: bool = False, shape: str = "random"):  # noqa: ANN202 - (note, ratio)
     def run() -> tuple[str, float]:
         mechanism = make()
         times, exact, reason = [], 0, ""
         for seed in SEEDS:
-            profile = _profile(seed)
+            profile = _profile(seed, shape)
             if cold:
                 clear_rp_cache()
             start = time.perf_counter()
@@ -117,5 +133,10 @@ def cases() -> list[Case]:
         Case(f"{name}, {at} (ratio: median / 1 s)", None, _per_profile(make, cold), "<= 0.5")
         for name, make, cold in workloads
     ]
+    for shape in ("3 types", "10 active"):
+        for name, make, cold in workloads:
+            if name in ("RP", "RDA 2 tie classes", "random Boston", "TTC random endowment"):
+                label = f"{name}, n=50 m=10 caps 5, {shape} (ratio: median / 1 s)"
+                out.append(Case(label, None, _per_profile(make, cold, shape), "<= 0.5"))
     out.append(Case("RP n=m=10 complete rankings, cold", None, _rp_ten, "<= 1"))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from math import gcd
 
 from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.model import Problem, Profile
@@ -91,3 +92,48 @@ def add_outcome(counts: list[list[int]], outcome: Outcome, weight: int, m: int) 
     """Add ``weight`` to every agent's realised column."""
     for i, x in enumerate(outcome):
         counts[i][x if x >= 0 else m] += weight
+
+
+def components(preferences: Sequence[IndexPreference]) -> list[list[int]]:
+    """The agents with a non-empty list, grouped into the connected components of the graph in
+    which two agents are joined when their lists share an object (in agent order)."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pref in preferences:
+        for x in pref[1:]:
+            parent[root(x)] = root(pref[0])
+    groups: dict[int, list[int]] = {}
+    for i, pref in enumerate(preferences):
+        if pref:
+            groups.setdefault(root(pref[0]), []).append(i)
+    return list(groups.values())
+
+
+def by_components(
+    preferences: Sequence[IndexPreference],
+    m: int,
+    solve: Callable[[list[int]], tuple[Sequence[Sequence[int]], int]],
+) -> tuple[list[list[int]], int]:
+    """A random mechanism driven by one uniformly random order of the agents, solved component
+    by component (`components`): agents whose lists share no object, directly or through
+    others, never meet, the order restricted to a component is uniform, and so each
+    component's lottery is the mechanism on that component alone. ``solve(group)`` gives, for
+    the agents of ``group`` (indices, in order), integer numerators per agent (m + 1 columns)
+    over one denominator; the result is
+    over the lcm of the denominators. Agents with an empty list get the outside option."""
+    parts = [(group, solve(group)) for group in components(preferences)]
+    den = 1
+    for _, (_, d) in parts:
+        den = den * d // gcd(den, d)
+    counts = [[0] * m + [den] for _ in preferences]
+    for group, (rows, d) in parts:
+        scale = den // d
+        for i, row in zip(group, rows, strict=True):
+            counts[i] = [c * scale for c in row]
+    return counts, den

@@ -36,15 +36,22 @@ from collections.abc import Sequence
 from math import factorial
 
 from verified.assignment.mechanism import FunctionMechanism
-from verified.assignment.mechanisms._common import IndexPreference, add_outcome, from_counts, index_profile
+from verified.assignment.mechanisms._common import (
+    IndexPreference,
+    add_outcome,
+    by_components,
+    from_counts,
+    index_profile,
+)
 from verified.assignment.mechanisms.random_priority import random_priority_counts
 from verified.assignment.model import Problem, Profile
 from verified.assignment.priorities import Priorities
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput, OutOfReach
 
-#: Branches (revealed tie-break positions) the RDA search may create at one profile.
-MAX_RDA_BRANCHES = 100_000
+#: Branches (revealed tie-break positions) the RDA search may create at one profile (giving up
+#: takes about 0.4 s at 50 agents, 10 objects).
+MAX_RDA_BRANCHES = 30_000
 
 # tried[i], held[x], free agents (a stack), outcome[i], object over capacity (-1: none)
 _Run = tuple[list[int], list[list[int]], list[int], list[int], int]
@@ -136,7 +143,13 @@ def random_deferred_acceptance(
                 raise OutOfReach(f"random deferred acceptance with every agent tied (as {exc})") from None
             return from_counts(problem, counts, den)
         prefs = index_profile(problem, profile)
-        counts, den = random_deferred_acceptance_counts(problem.capacities, prefs, classes, max_branches)
+
+        def solve(group: list[int]) -> tuple[list[list[int]], int]:
+            sub = [prefs[i] for i in group]
+            ranks = [[row[i] for i in group] for row in classes]
+            return random_deferred_acceptance_counts(problem.capacities, sub, ranks, max_branches)
+
+        counts, den = by_components(prefs, problem.m, solve)  # agents who never meet: the tie-breaks apart
         return from_counts(problem, counts, den)
 
     return FunctionMechanism(problem, "random deferred acceptance", run)
