@@ -27,7 +27,7 @@ orders (`random_deferred_acceptance_counts`):
 
 The number of branches grows with the number of agents compared within ties (exact RDA
 probabilities generalise random serial dictatorship's, #P-hard by Aziz, Brandt and Brill
-2013): past `MAX_RDA_BRANCHES` branches the search raises `OutOfReach`.
+2013): past `branch_budget` branches the search raises `OutOfReach`.
 """
 
 from __future__ import annotations
@@ -49,9 +49,17 @@ from verified.assignment.priorities import Priorities
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput, OutOfReach
 
-#: Branches (revealed tie-break positions) the RDA search may create at one profile (giving up
-#: takes about 0.4 s at 50 agents, 10 objects).
-MAX_RDA_BRANCHES = 30_000
+#: Work budget of the RDA search at one profile, in copied state cells: every branch copies the
+#: run's state, about n + m + 1 cells. 16 * 2 * 8! cells allow 2 * 8! branches with n + m + 1
+#: <= 16, more than any profile of up to 8 agents and 7 objects needs (at most n! leaves, each
+#: inner node has two children or more); giving up takes about 0.3 s at 50 agents, 10 objects.
+MAX_RDA_WORK = 16 * 2 * 40_320
+
+
+def branch_budget(n: int, m: int) -> int:
+    """The default number of branches for n agents and m objects (`MAX_RDA_WORK`)."""
+    return MAX_RDA_WORK // (n + m + 1)
+
 
 # tried[i], held[x], free agents (a stack), outcome[i], object over capacity (-1: none)
 _Run = tuple[list[int], list[list[int]], list[int], list[int], int]
@@ -61,13 +69,16 @@ def random_deferred_acceptance_counts(
     capacities: Sequence[int],
     preferences: Sequence[IndexPreference],
     classes: Sequence[Sequence[int]],
-    max_branches: int = MAX_RDA_BRANCHES,
+    max_branches: int | None = None,
 ) -> tuple[list[list[int]], int]:
     """RDA in index form (``classes[x][i]``: agent i's tie class at object x, 0 = highest):
     per agent, the number of the n! tie-breaking orders giving her each column (objects,
     then outside), and n!. By the lazy-reveal search of the module docstring; raises
-    `OutOfReach` once more than ``max_branches`` branches were created."""
+    `OutOfReach` once more than ``max_branches`` branches were created (default:
+    `branch_budget`)."""
     n, m = len(preferences), len(capacities)
+    if max_branches is None:
+        max_branches = branch_budget(n, m)
     total = factorial(n)
     counts = [[0] * (m + 1) for _ in range(n)]
     start: _Run = ([0] * n, [[] for _ in range(m)], list(range(n - 1, -1, -1)), [-1] * n, -1)
@@ -116,7 +127,7 @@ def random_deferred_acceptance_counts(
 
 
 def random_deferred_acceptance(
-    problem: Problem, priorities: Priorities, max_branches: int = MAX_RDA_BRANCHES
+    problem: Problem, priorities: Priorities, max_branches: int | None = None
 ) -> FunctionMechanism:
     """RDA (Erdil, section 2, the NYC mechanism): draw a linear order of the agents uniformly
     among the n! orders, break every tie of the weak priorities by it
