@@ -37,7 +37,12 @@ from verified.hunt.search import Search, _key, best_manipulation
 OTHER_LIES = 24
 
 
-def _smaller_rankings(search: Search, agent: int, ranking: Preference) -> Iterator[Preference]:
+def _smaller_rankings(
+    search: Search, agent: int, ranking: Preference, same_length: bool = True
+) -> Iterator[Preference]:
+    """Rankings of ``agent`` smaller than ``ranking``: on the full domain the empty list, one
+    object left out, and (``same_length``) `_earlier_of_same_length`; on a restricted domain
+    every smaller listed ranking."""
     subject = search.subject
     problem = subject.problem
     if subject.rankings is None:
@@ -45,11 +50,16 @@ def _smaller_rankings(search: Search, agent: int, ranking: Preference) -> Iterat
             yield ()
         for k in range(len(ranking)):
             yield ranking[:k] + ranking[k + 1 :]
-        yield from sorted(_earlier_of_same_length(problem, ranking), key=lambda r: ranking_key(problem, r))
+        if same_length:
+            yield from _earlier_sorted(problem, ranking)
         return
     mine = ranking_key(problem, ranking)
     smaller = [r for r in subject.rankings[agent] if ranking_key(problem, r) < mine]
     yield from sorted(smaller, key=lambda r: ranking_key(problem, r))
+
+
+def _earlier_sorted(problem: Problem, ranking: Preference) -> list[Preference]:
+    return sorted(_earlier_of_same_length(problem, ranking), key=lambda r: ranking_key(problem, r))
 
 
 def _earlier_of_same_length(problem: Problem, ranking: Preference) -> Iterator[Preference]:
@@ -98,7 +108,7 @@ def shrink(search: Search, v: Violation, look_ahead: bool = True) -> Violation:
     while improved and not search.out_of_time():
         improved = False
         for agent in range(subject.problem.n):
-            for ranking in _smaller_rankings(search, agent, v.profile[agent]):
+            for ranking in _smaller_rankings(search, agent, v.profile[agent], same_length=False):
                 if search.out_of_time():
                     return v
                 profile = with_report(v.profile, agent, ranking)
@@ -122,11 +132,34 @@ def shrink(search: Search, v: Violation, look_ahead: bool = True) -> Violation:
                 if w is not None and _key(subject, w) < _key(subject, v):
                     v, improved = w, True
                     break
+        if not improved and subject.rankings is None:
+            earlier = _lexicographic_pass(search, v)
+            if earlier is not None:
+                v, improved = earlier, True
         if not improved and look_ahead:
             ahead = _lie_as_truth(search, v)
             if ahead is not None:
                 v, improved = ahead, True
     return v
+
+
+def _lexicographic_pass(search: Search, v: Violation) -> Violation | None:
+    """One pass over the agents, each list made lexicographically earlier at the same length
+    (`_earlier_of_same_length`) while the property stays violated; the last violation kept, or
+    None when no agent's list moved. (A separate pass, after the steps that make the
+    counterexample smaller in size: tried on every step, these many candidates cost a full
+    restart each.)"""
+    subject = search.subject
+    moved = None
+    for agent in range(subject.problem.n):
+        for ranking in _earlier_sorted(subject.problem, v.profile[agent]):
+            if search.out_of_time():
+                return moved
+            w = _recheck(search, v, with_report(v.profile, agent, ranking), v.misreport)
+            if w is not None and _key(subject, w) < _key(subject, v):
+                v = moved = w
+                break
+    return moved
 
 
 def _lie_as_truth(search: Search, v: Violation) -> Violation | None:
