@@ -174,6 +174,27 @@ ENTRIES = (
         new="examples/erdil_g_4x3.toml",
     ),
     Entry(
+        "ra_vs_rp_4x3.dominates.cert.json.gz",
+        "examples/ra_4x3.toml",
+        "dominates",
+        "Erdil, Remark 1: random priority dominates random assignment, n = 4, m = 3 (every pair compared; "
+        "the same row only in the 24 pairs where all four agents report one complete ranking)",
+        new="examples/rp_4x3.toml",
+    ),
+    Entry(
+        "ra_4x3.ir.cert.json.gz",
+        "examples/ra_4x3.toml",
+        "ir",
+        "Erdil, section 3: random assignment is not individually rational (agent 1 lists nothing, "
+        "gets a 1/4)",
+    ),
+    Entry(
+        "rda_3x2.sp.cert.json",
+        "examples/rda_3x2.toml",
+        "sp",
+        "Erdil, section 3: RDA with weak priorities is SD-strategy-proof (n = 3, m = 2, full domain)",
+    ),
+    Entry(
         "da_vs_boston_3x3.weakly-dominates.cert.json",
         "examples/da_priorities_3x3.toml",
         "weakly-dominates",

@@ -24,6 +24,7 @@ from verified.assignment.mechanisms import (
     boston,
     deferred_acceptance,
     probabilistic_serial,
+    random_assignment,
     random_boston,
     random_deferred_acceptance,
     random_priority,
@@ -43,6 +44,7 @@ FACTORIES = {
     "boston": boston,
     "deferred_acceptance": deferred_acceptance,
     "probabilistic_serial": probabilistic_serial,
+    "random_assignment": random_assignment,
     "random_boston": random_boston,
     "random_deferred_acceptance": random_deferred_acceptance,
     "random_priority": random_priority,
@@ -440,6 +442,7 @@ def _document(mechanism, agents=3, objects="ab"):
         {"builtin": "probabilistic_serial"},
         {"builtin": "top_trading_cycles"},
         {"builtin": "random_priority"},
+        {"builtin": "random_assignment"},
     ],
     ids=lambda spec: spec["builtin"],
 )

@@ -33,6 +33,8 @@ How each built-in is computed:
   (`_Counts`: one lane of 8, 16 or 32 bits per column, wider than the number of draws).
 * random priority on a non-symmetric domain: `tabulate_random_priority` (type DP per
   multiset), normalised.
+* random assignment (Erdil's RA): the same row for every agent at every profile (it ignores
+  the reports), one broadcast of `random_assignment_counts` over max(n, Q).
 * probabilistic serial: the eating algorithm in integer units of 1 / lcm(1..n)^m (every
   breakpoint is such a multiple: step k divides quantities with denominator lcm(1..n)^(k-1)
   by at most n eaters, and there are at most m steps), once per multiset of rankings.
@@ -59,6 +61,7 @@ from verified.assignment.mechanisms._common import MAX_ENUMERATED_AGENTS, agent_
 from verified.assignment.mechanisms.boston import boston, random_boston
 from verified.assignment.mechanisms.deferred_acceptance import deferred_acceptance, strict_ranks
 from verified.assignment.mechanisms.probabilistic_serial import eating, probabilistic_serial
+from verified.assignment.mechanisms.random_assignment import random_assignment, random_assignment_counts
 from verified.assignment.mechanisms.random_deferred_acceptance import random_deferred_acceptance
 from verified.assignment.mechanisms.random_priority import (
     random_priority,
@@ -427,6 +430,15 @@ def _random_priority(domain: Domain) -> tuple[np.ndarray, int]:
     return _anonymous(domain, evaluate)
 
 
+def _random_assignment(domain: Domain) -> tuple[np.ndarray, int]:
+    """Constant: every agent's row is ``random_assignment_counts`` at every profile."""
+    p = domain.problem
+    row, seats = random_assignment_counts(p)
+    counts = np.empty((len(domain), p.n, p.m + 1), dtype=np.int64)
+    counts[...] = np.array(row, dtype=np.int64)
+    return counts, seats
+
+
 def _eating_units(
     capacities: Sequence[int], prefs: Sequence[tuple[int, ...]], unit: int
 ) -> list[list[int]] | None:
@@ -516,6 +528,7 @@ _BUILTINS: dict[str, tuple[Callable[..., Any], Callable[..., tuple[np.ndarray, i
     "boston": (boston, _boston),
     "deferred_acceptance": (deferred_acceptance, _deferred_acceptance),
     "probabilistic_serial": (probabilistic_serial, _probabilistic_serial),
+    "random_assignment": (random_assignment, _random_assignment),
     "random_boston": (random_boston, _random_boston),
     "random_deferred_acceptance": (random_deferred_acceptance, _random_deferred_acceptance),
     "random_priority": (random_priority, _random_priority),
