@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
+from itertools import permutations
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanisms import tabulate_builtin
@@ -46,3 +47,47 @@ def g(problem, profile):
     rows[0][second] += MOVED
     rows[0]["outside"] -= MOVED
     return StochasticAssignment.from_rows(problem, rows)
+
+
+def _special(profile) -> str | None:
+    """Agent 1's second object of a and b at the 8 profiles where g differs from RP, else None."""
+    first = profile[0]
+    if tuple(profile[1:]) != OTHERS or "a" not in first or "b" not in first:
+        return None
+    return "b" if first.index("a") < first.index("b") else "a"
+
+
+def h_literal(problem, profile):
+    """Erdil's h (proof of Proposition 3(i)): g with the roles of the agents permuted, averaged
+    over all n! permutations, h = (1/n!) sum_pi g^pi, so that equal agents are treated equally.
+    Literally: for each relabelling, the agent in position k reports what agent ``order[k]``
+    reports, and her row under g goes back to agent ``order[k]`` (24 calls of g per profile)."""
+    n = problem.n
+    orders = list(permutations(range(n)))
+    total = [[Fraction(0)] * len(problem.columns) for _ in range(n)]
+    for order in orders:
+        rows = g(problem, tuple(profile[order[k]] for k in range(n))).matrix
+        for k in range(n):
+            for c, value in enumerate(rows[k]):
+                total[order[k]][c] += value
+    return [dict(zip(problem.columns, (v / len(orders) for v in row), strict=True)) for row in total]
+
+
+def h(problem, profile):
+    """`h_literal`, computed with one RP lookup: g = RP + D with D non-zero only at the 8
+    profiles of `_special`, and RP is anonymous (relabelling the agents relabels its rows), so
+    h(R) = RP(R) + (1/n!) sum over relabellings of D moved back. A relabelling that puts agent i
+    first and the others in the order of OTHERS moves 1/12 of agent i's outside option to her
+    second object of a and b. (tests/compare/test_examples.py checks h = h_literal.)"""
+    rp = _rp_table(problem)
+    rows = [
+        dict(zip(problem.columns, row, strict=True)) for row in rp.at_index(rp.domain.index(profile)).matrix
+    ]
+    n = problem.n
+    share = MOVED / len(list(permutations(range(n))))
+    for order in permutations(range(n)):
+        second = _special(tuple(profile[order[k]] for k in range(n)))
+        if second is not None:
+            rows[order[0]][second] += share
+            rows[order[0]]["outside"] -= share
+    return rows

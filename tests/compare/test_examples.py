@@ -126,3 +126,40 @@ def test_the_readme_example_prints_what_the_readme_shows(g_against_rp, capsys):
     shown = readme.split(command)[1].split("```")[0].rstrip("\n")
     got = describe(g_against_rp).rstrip("\n").replace(str(EXAMPLES.parent) + "/", "")
     assert [line.rstrip() for line in got.splitlines()] == [line.rstrip() for line in shown.splitlines()]
+
+
+H = str(EXAMPLES / "erdil_h_4x3.toml")
+
+
+def test_erdils_h_dominates_rp_at_the_192_profiles_derived_by_hand():
+    """Erdil's h (proof of Proposition 3(i)): g averaged over the 24 relabellings of the agents.
+    By hand: at a profile where one agent i lists a and b and the other three report c a, c b
+    and c in some order, exactly one relabelling (i first, the others in the order of g's
+    special profile) meets g's change, so i gets 1/12 / 24 = 1/288 more of her second object
+    of a and b and 1/288 less of her outside option; 4 agents x 8 rankings x 3! orders = 192
+    such profiles, one better pair each; everywhere else h = RP (RP is anonymous). Total size
+    change 192 / 288 = 2/3, as for g."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("erdil_g_example", EXAMPLES / "erdil_g.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = compare(RP, H, ["sp", "ex-post-efficient", "ete"], require="dominates")
+    assert result.verdict is Verdict.HOLDS
+    d = result.differences
+    assert d.by_category["better"] == 192 and d.by_category["worse"] == 0 and d.changed_count == 192
+    assert d.size.change == Fraction(2, 3)
+    assert {c.name: c.new.verdict for c in result.properties} == dict.fromkeys(
+        ("sp", "ex-post-efficient", "ete"), Verdict.HOLDS
+    )
+    # the fast h is the literal average at every profile it changes and at profiles around them
+    subject = load_subject(H)
+    rp = load_subject(RP).table
+    for changed in d.changed[:40]:
+        profile = changed.profile
+        fast, literal = module.h(subject.problem, profile), module.h_literal(subject.problem, profile)
+        assert fast == literal
+        agent = next(i for i, r in enumerate(profile) if "a" in r and "b" in r and r not in OTHERS)
+        second = "b" if profile[agent].index("a") < profile[agent].index("b") else "a"
+        before = rp(profile).prob(subject.problem.agents[agent], second)
+        assert fast[agent][second] == before + Fraction(1, 288)
