@@ -98,3 +98,17 @@ def test_a_number_too_long_to_print_in_a_bad_allocation_is_bad_input(tmp_path: P
     path.write_text(to_json(doc))
     with pytest.raises(InvalidInput, match="not in the chosen trading set"):
         load_subject(path)
+
+
+@pytest.mark.parametrize("builtin", ["deferred_acceptance", "random_deferred_acceptance"])
+def test_a_builtin_without_its_required_priorities_is_bad_input(tmp_path, builtin) -> None:
+    """Found by the fuzz above (a priority-based example with its [priorities] table removed):
+    the factory's missing argument was an internal error; it is bad input naming what to add."""
+    path = tmp_path / "no_priorities.toml"
+    path.write_text(
+        'format = "verified/assignment/1"\n[problem]\nagents = 3\nobjects = ["a", "b"]\n'
+        f'[mechanism]\nbuiltin = "{builtin}"\n'
+    )
+    with pytest.raises(InvalidInput, match=r"needs priorities: add a \[priorities\] table") as caught:
+        load_subject(path)
+    assert "no_priorities.toml" in str(caught.value)

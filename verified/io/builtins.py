@@ -151,6 +151,10 @@ def builtin_mechanism(problem: Problem, spec: Mapping[str, Any]) -> Mechanism:
     for key in kwargs:
         if key not in accepted:
             raise InvalidInput(f"{name} takes no parameter {key!r}", f"mechanism.{key}")
+    for key, parameter in list(accepted.items())[1:]:  # the first is the problem
+        if parameter.default is inspect.Parameter.empty and key not in kwargs:
+            what = "priorities: add a [priorities] table (per object, highest priority first)"
+            raise InvalidInput(f"{name} needs {what if key == 'priorities' else key}", f"mechanism.{key}")
     mechanism = factory(problem, **kwargs)
     try:
         _MADE[mechanism] = (name, dict(kwargs))
