@@ -27,7 +27,7 @@ from the agents onto the tie classes 0..k-1 (every class used), and their number
 against the Fubini number computed two ways.
 
 Run: python examples/erdil_da_sp_all_priorities.py [--strict K] [--weak K] [--time]
-(defaults: 10 strict and 5 weak structures at n = 4, m = 3, about 1.3 s each with its re-check,
+(defaults: 4 strict and 2 weak structures at n = 4, m = 3, about 1.3 s each with its re-check,
 so that the test comparing the output stays short; a smaller sample is the start of a larger one;
 --time adds a column of seconds)
 """
@@ -298,8 +298,8 @@ def main(n_strict: int, n_weak: int, show_time: bool) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strict", type=int, default=10, help="strict structures sampled at n = 4, m = 3")
-    parser.add_argument("--weak", type=int, default=5, help="weak structures sampled at n = 4, m = 3")
+    parser.add_argument("--strict", type=int, default=4, help="strict structures sampled at n = 4, m = 3")
+    parser.add_argument("--weak", type=int, default=2, help="weak structures sampled at n = 4, m = 3")
     parser.add_argument("--time", action="store_true", help="add a column of seconds to the summary")
     args = parser.parse_args()
     sys.exit(main(args.strict, args.weak, args.time))

@@ -155,6 +155,6 @@ def test_hunt_on_a_domain_past_every_machine_integer(capsys):
     sampler draws indices in it and the words give its order of magnitude."""
     path = str(Path(__file__).resolve().parents[2] / "examples" / "hunt" / "boston_30x6.toml")
     assert 1957**30 > sys.maxsize
-    assert main(["compare", path, path, "--hunt", "--budget", "20", "-q"]) == 3
+    assert main(["compare", path, path, "--hunt", "--budget", "4", "-q"]) == 3
     out = capsys.readouterr().out
     assert f"of about 10^{len(str(1957**30)) - 1}" in out and "ARE EQUAL" in out

@@ -77,11 +77,13 @@ def test_ps_manipulation_is_found_and_verified_independently() -> None:
     assert 3 <= len(active) <= 5
 
 
-@pytest.mark.parametrize("seed", [1, 3, 11])
+@pytest.mark.parametrize("seed", [3, 11])
 def test_planted_manipulation_shrinks_to_the_known_minimum(seed: int) -> None:
     """examples/hunt/planted.py: the smallest manipulation (derived in its docstring) is agent 7
     alone, truly ranking c > a and reporting c; every seed reaches it (two local minima, such as
-    agent 1 taking a before agent 7 who lies c > a, are left by the look-ahead step)."""
+    agent 1 taking a before agent 7 who lies c > a, are left by the look-ahead step). Seed 1 is
+    the README's example (tests/hunt/test_hunt_cli.py); seeds 0-11 were all run by hand with
+    hypothesis 6.90 and the newest."""
     found = hunt(EXAMPLES / "planted_20.toml", "sp", budget=300, seed=seed)
     (answer,) = found.answers
     assert answer.result.fails
