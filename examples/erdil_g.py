@@ -34,27 +34,26 @@ def _rp_table(problem):
     return tabulate_builtin("random_priority", Domain.full(problem))
 
 
-def g(problem, profile):
-    """RP's rows at ``profile``, with Erdil's change at the 8 profiles described above."""
-    rp = _rp_table(problem)
-    lottery = rp.at_index(rp.domain.index(profile))  # RP's exact assignment at the profile
-    first = profile[0]
-    if tuple(profile[1:]) != OTHERS or "a" not in first or "b" not in first:
-        return lottery
-    rows = [dict(zip(problem.columns, row, strict=True)) for row in lottery.matrix]
-    second = "b" if first.index("a") < first.index("b") else "a"
-    assert rows[0]["outside"] == MOVED, rows[0]  # RP's waste, as Remark 2 computes it
-    rows[0][second] += MOVED
-    rows[0]["outside"] -= MOVED
-    return StochasticAssignment.from_rows(problem, rows)
-
-
 def _special(profile) -> str | None:
     """Agent 1's second object of a and b at the 8 profiles where g differs from RP, else None."""
     first = profile[0]
     if tuple(profile[1:]) != OTHERS or "a" not in first or "b" not in first:
         return None
     return "b" if first.index("a") < first.index("b") else "a"
+
+
+def g(problem, profile):
+    """RP's rows at ``profile``, with Erdil's change at the 8 profiles described above."""
+    rp = _rp_table(problem)
+    lottery = rp.at_index(rp.domain.index(profile))  # RP's exact assignment at the profile
+    second = _special(profile)
+    if second is None:
+        return lottery
+    rows = [dict(zip(problem.columns, row, strict=True)) for row in lottery.matrix]
+    assert rows[0]["outside"] == MOVED, rows[0]  # RP's waste, as Remark 2 computes it
+    rows[0][second] += MOVED
+    rows[0]["outside"] -= MOVED
+    return StochasticAssignment.from_rows(problem, rows)
 
 
 def h_literal(problem, profile):

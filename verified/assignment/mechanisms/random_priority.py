@@ -456,7 +456,8 @@ def random_priority_counts(
 
     counts, den = by_components(prefs, problem.m, solve)  # agents who never meet: apart
     total = factorial(problem.n)
-    return tuple(tuple(c * (total // den) for c in row) for row in counts), total
+    scale = total // den
+    return tuple(tuple(c * scale for c in row) for row in counts), total
 
 
 def tabulate_random_priority(domain: Domain) -> TabulatedMechanism:
