@@ -134,7 +134,7 @@ def test_trading_file_errors_name_the_place():
 @settings(max_examples=20)
 @given(st.data())
 def test_random_ray_menus_recheck_and_flipped_verdicts_are_rejected(data):
-    from tests.trading.strategies import non_monotone_directions, positive_points
+    from verified.strategies.trading import non_monotone_directions, positive_points
 
     n = data.draw(st.integers(2, 3))
     eta = [data.draw(positive_points(n)) for _ in range(2)]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.trading.exact import dot
 from verified.errors import InvalidInput
+from verified.strategies.trading import economies
 from verified.trading.bilateral import (
     check_bilateral_improvement,
     check_bilateral_trade,
@@ -230,30 +231,6 @@ def test_common_support_rank() -> None:
 
 # --- hypothesis: Proposition 1 and Theorem 1 on random economies -----------------------------------------
 
-small = st.integers(min_value=0, max_value=3)
-
-
-@st.composite
-def economies(draw, common: bool = False, full_support: bool = False):
-    n = draw(st.integers(min_value=2, max_value=3))
-    agents = draw(st.integers(min_value=2, max_value=3))
-    low = 1 if full_support else 0
-    endow = [[draw(st.integers(min_value=low, max_value=2)) for _ in range(n)] for _ in range(agents)]
-    perf = [[draw(small) for _ in range(n)] for _ in range(agents)]
-
-    def box():
-        lo = [draw(small) for _ in range(n)]
-        hi = [x + draw(st.integers(min_value=0, max_value=2)) for x in lo]
-        return CostDomain.box(lo, hi)
-
-    if common:
-        domains = box()
-    else:
-        domains = [
-            draw(st.sampled_from([box(), CostDomain.orthant(n), CostDomain.positive_orthant(n)]))
-            for _ in range(agents)
-        ]
-    return Economy.make(n, agents, endow, perf, domains)
 
 
 @settings(max_examples=40)

@@ -14,11 +14,10 @@ from itertools import product
 import pytest
 import z3
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.trading.exact import dot
-from tests.trading.strategies import polarized_directions
 from verified.errors import InvalidInput
+from verified.strategies.trading import polarized_economies
 from verified.trading.eopr import (
     check_eopr_optimal,
     check_eopr_robust,
@@ -230,20 +229,6 @@ def z3_optimum(economy: Economy, chosen) -> Fraction:
     assert opt.check() == z3.sat
     value = opt.model().eval(total, model_completion=True)
     return F(value.numerator_as_long(), value.denominator_as_long())
-
-
-@st.composite
-def polarized_economies(draw):
-    n = draw(st.integers(2, 3))
-    agents = draw(st.integers(2, 3))
-    endow = [[draw(st.integers(0, 3)) for _ in range(n)] for _ in range(agents)]
-    perf = [[draw(st.integers(-2, 4)) for _ in range(n)] for _ in range(agents)]
-    economy = Economy.make(n, agents, endow, perf)
-    menus = []
-    for j in range(agents):
-        eta = economy.endowment[j]
-        menus.append([PointSet([eta]), *[Ray(eta, d) for d in draw(polarized_directions(n))]])
-    return economy, menus
 
 
 @settings(max_examples=25)

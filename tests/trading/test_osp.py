@@ -6,13 +6,12 @@ from fractions import Fraction
 from itertools import product
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.trading.exact import dot as _dot
-from tests.trading.strategies import directions, points
+from verified.strategies.trading import menus
 from verified.trading.model import CostDomain
 from verified.trading.osp import check_menu_osp, obviously_dominant_choices
-from verified.trading.sets import PointSet, Ray, RemedialSet
+from verified.trading.sets import PointSet, Ray
 
 F = Fraction
 
@@ -109,30 +108,8 @@ def test_single_choice_menu_is_trivially_osp() -> None:
     assert check_menu_osp([PointSet([ETA])], CostDomain.orthant(2)).holds
 
 
-@st.composite
-def small_menus(draw: st.DrawFn) -> tuple[list, CostDomain]:
-    n = draw(st.integers(2, 3))
-    eta = draw(points(n))
-    menu: list = [PointSet([eta])]
-    for _ in range(draw(st.integers(1, 3))):
-        shape = draw(st.sampled_from(["ray", "points", "remedial"]))
-        if shape == "ray":
-            menu.append(Ray(eta, draw(directions(n))))
-        elif shape == "points":
-            menu.append(PointSet(draw(st.lists(points(n), min_size=1, max_size=2))))
-        else:
-            menu.append(RemedialSet(eta))
-    kind = draw(st.sampled_from(["orthant", "positive_orthant", "box"]))
-    if kind == "box":
-        lo = [draw(st.integers(0, 2)) for _ in range(n)]
-        domain = CostDomain.box(lo, [a + draw(st.integers(0, 2)) for a in lo])
-    else:
-        domain = CostDomain(kind, n)
-    return menu, domain
-
-
 @settings(max_examples=40, deadline=None)
-@given(small_menus())
+@given(menus())
 def test_smt_and_direct_agree_and_a_grid_never_contradicts(data: tuple) -> None:
     menu, domain = data
     smt = check_menu_osp(menu, domain)

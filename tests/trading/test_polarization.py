@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.trading.strategies import non_monotone_directions, polarized_directions
 from verified.errors import InvalidInput
+from verified.strategies.trading import non_monotone_directions, polarized_directions
 from verified.trading.polarization import check_polarized, check_polarized_lemma5, is_polarized
 from verified.trading.sets import Ray
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.trading.strategies import directions, points, small_fractions, vectors
 from verified.errors import InvalidInput
+from verified.strategies.trading import directions, points, small_fractions, vectors
 from verified.trading.model import dot
 from verified.trading.sets import PointSet, Polytope, Ray, RemedialSet, is_singleton, validate_menu
 

@@ -6,12 +6,14 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from tests.trading.strategies import directions, polarized_directions, positive_points
 from tests.trading.test_osp import recheck_counterexample
 from tests.trading.test_protocol import random_mechanisms
 from verified.errors import InvalidInput
+from verified.strategies.trading import (
+    general_menus,
+    polarized_menus,
+)
 from verified.trading.mechanism_osp import TradingMechanism
 from verified.trading.model import CostDomain, Economy
 from verified.trading.osp import obviously_dominant_choices
@@ -77,22 +79,6 @@ def test_polarized_three_task_menu_and_remedial_pair_hold() -> None:
     assert check_theorem2(pair, ETA, CostDomain.positive_orthant(3)).holds
 
 
-@st.composite
-def polarized_menus(draw: st.DrawFn) -> tuple:
-    n = draw(st.integers(2, 4))
-    eta = draw(positive_points(n))
-    menu: list = [PointSet([eta])]
-    if draw(st.booleans()):
-        menu += [Ray(eta, d) for d in draw(polarized_directions(n))]
-    else:
-        menu.append(RemedialSet(eta))
-    if draw(st.booleans()):  # a redundant set: strictly monotone types never want it
-        menu.append(Ray(eta, [abs(x) for x in draw(directions(n))]))
-    kind = draw(st.sampled_from(["orthant", "positive_orthant", "box"]))
-    domain = CostDomain(kind, n) if kind != "box" else CostDomain.box([0] * n, [3] * n)
-    return menu, eta, domain
-
-
 @settings(max_examples=30, deadline=None)
 @given(polarized_menus())
 def test_polarized_ray_menus_are_osp(data: tuple) -> None:
@@ -100,25 +86,6 @@ def test_polarized_ray_menus_are_osp(data: tuple) -> None:
     assert check_polarized_ray_menu(menu, eta).holds
     res = check_theorem2(menu, eta, domain)
     assert res.holds and res.evidence["osp"]["verdict"] == "holds"
-
-
-@st.composite
-def general_menus(draw: st.DrawFn) -> tuple:
-    n = draw(st.integers(2, 4))
-    eta = draw(positive_points(n))
-    menu: list = [PointSet([eta])]
-    for _ in range(draw(st.integers(1, 3))):
-        shape = draw(st.sampled_from(["ray", "ray", "points", "polytope", "remedial"]))
-        if shape == "ray":
-            menu.append(Ray(eta, draw(directions(n))))
-        elif shape == "points":
-            other = draw(positive_points(n))
-            menu.append(PointSet([eta, other]))
-        elif shape == "polytope":
-            menu.append(Polytope([eta, draw(positive_points(n)), draw(positive_points(n))]))
-        else:
-            menu.append(RemedialSet(eta))
-    return menu, eta
 
 
 @settings(max_examples=40, deadline=None)
