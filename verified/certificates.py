@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from verified.errors import InvalidInput
 from verified.io.canonical import subject_sha256
 from verified.recheck.core import SCHEMA
 from verified.results import CheckResult, jsonable
@@ -35,7 +38,11 @@ def tool_version() -> str:
 
 def build_certificate(prop: str, result: CheckResult, subject: dict[str, Any]) -> dict[str, Any]:
     """The certificate of ``result`` (a check of property ``prop``, a registry name) on
-    ``subject`` (plain JSON types only, e.g. from `verified.io.table_subject`)."""
+    ``subject`` (plain JSON types only, e.g. from `verified.io.table_subject`). A spelling of a
+    registry name (`verified.vocabulary`: ``strategyproof``) is written as the registry name."""
+    from verified.vocabulary import canonical
+
+    prop = canonical(prop)
     unknown = result.verdict.value == "unknown"
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -106,3 +113,102 @@ def certificate_name(source_stem: str, prop: str) -> str:
     """File name of the (uncompressed) certificate for property ``prop`` of the subject in
     ``source_stem``; `save_certificate` adds ``.gz`` to large ones."""
     return f"{source_stem}.{prop}.cert.json"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate document held for reading (a notebook view, a DataFrame row): a *view*, not a
+    check. ``document`` is the parsed JSON exactly as written (the file format is unchanged);
+    `Certificate.load` reads a ``.json`` or ``.json.gz`` file with the checker's strict, bounded
+    reader, and `recheck` runs the independent checker on it."""
+
+    document: Mapping[str, Any]
+    path: str | None = None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Certificate:
+        """Read a certificate file; unreadable, malformed or non-object JSON is `InvalidInput`
+        naming the file."""
+        from verified.recheck.reader import RecheckError, read_certificate
+
+        try:
+            doc = read_certificate(path)
+        except RecheckError as exc:
+            raise InvalidInput(str(exc).removeprefix(f"{Path(path)}: "), str(path)) from None
+        if not isinstance(doc, dict):
+            raise InvalidInput("a certificate is a JSON object", str(path))
+        return cls(doc, str(path))
+
+    def _field(self, key: str) -> Any:
+        return self.document.get(key) if isinstance(self.document, Mapping) else None
+
+    @property
+    def verdict(self) -> str:
+        """``"holds"``, ``"fails"`` or ``"unknown"`` as written (not re-checked)."""
+        return str(self._field("verdict"))
+
+    @property
+    def reason(self) -> str | None:
+        reason = self._field("reason")
+        return None if reason is None else str(reason)
+
+    @property
+    def evidence(self) -> Any:
+        return self._field("evidence")
+
+    @property
+    def sha256(self) -> Any:
+        subject = self._field("subject")
+        return subject.get("sha256") if isinstance(subject, Mapping) else None
+
+    @property
+    def encoding(self) -> Any:
+        subject = self._field("subject")
+        return subject.get("encoding") if isinstance(subject, Mapping) else None
+
+    @property
+    def agents(self) -> list[str] | None:
+        """The subject's agent names (assignment subjects), to name a profile's rankings."""
+        enc = self.encoding
+        problem = enc.get("problem") if isinstance(enc, Mapping) else None
+        agents = problem.get("agents") if isinstance(problem, Mapping) else None
+        return [str(a) for a in agents] if isinstance(agents, (list, tuple)) else None
+
+    @property
+    def mechanism_name(self) -> str | None:
+        enc = self.encoding
+        mech = enc.get("mechanism") if isinstance(enc, Mapping) else None
+        name = mech.get("name") if isinstance(mech, Mapping) else None
+        return None if name is None else str(name)
+
+    def recheck(self) -> str:
+        """Run the independent checker (`verified.recheck.core.recheck`): its summary line, or
+        `verified.recheck.reader.RecheckError` when the certificate is rejected."""
+        from verified.recheck.core import recheck
+
+        return recheck(self.document)
+
+    def __repr__(self) -> str:
+        if self.path:
+            return f"Certificate.load({self.path!r})"
+        return f"Certificate(document=<{self.property!r} {self.verdict!r} certificate>)"
+
+    def _repr_html_(self) -> str:
+        from verified.display import certificate_html
+
+        return certificate_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from verified.display import certificate_markdown
+
+        return certificate_markdown(self)
+
+    def to_pandas(self) -> Any:
+        """One row: property, verdict, reason, evidence kind, mechanism, subject SHA-256, file."""
+        from verified.frames import certificate_frame
+
+        return certificate_frame([self])
+
+    @property  # defined last: below it, the name ``property`` in this class body is this accessor
+    def property(self) -> str:
+        return str(self._field("property"))

@@ -128,6 +128,29 @@ class CheckResult:
         extra = f" ({self.reason})" if self.reason else ""
         return f"{self.property}: {self.verdict.value}{extra}"
 
+    def __repr__(self) -> str:
+        """``CheckResult(property=..., verdict=Verdict.FAILS, evidence={...})`` (`verified.display`)."""
+        from verified.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The verdict and the evidence, the violated cells marked (`verified.display`)."""
+        from verified.display import result_html
+
+        return result_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from verified.display import result_markdown
+
+        return result_markdown(self)
+
+    def to_pandas(self) -> Any:
+        """One row: property, verdict, reason, evidence kind (`verified.frames.result_frame`)."""
+        from verified.frames import result_frame
+
+        return result_frame([self])
+
 
 def holds(prop: str, evidence: Mapping[str, Any], **stats: Any) -> CheckResult:
     return CheckResult(prop, Verdict.HOLDS, evidence, stats=stats)

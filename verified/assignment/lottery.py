@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from verified.assignment.model import OUTSIDE, Problem
 from verified.assignment.stochastic import StochasticAssignment
@@ -132,6 +133,28 @@ class Lottery:
     def to_json(self) -> list[dict[str, object]]:
         """``[{"weight": "n/d", "assignment": {agent: object or "outside"}}, ...]``."""
         return [{"weight": fraction_text(w), "assignment": d.to_json()} for w, d in self.outcomes]
+
+    def __repr__(self) -> str:
+        """``Lottery.make(Problem.make(...), [("1/2", ("a", None)), ...])`` (`verified.display`)."""
+        from verified.display import lottery_repr
+
+        return lottery_repr(self)
+
+    def _repr_html_(self) -> str:
+        from verified.display import lottery_html
+
+        return lottery_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from verified.display import lottery_markdown
+
+        return lottery_markdown(self)
+
+    def to_pandas(self) -> Any:
+        """One row per outcome and agent (`verified.frames.lottery_frame`; ``weight`` is exact)."""
+        from verified.frames import lottery_frame
+
+        return lottery_frame(self)
 
 
 def _seat_matrix(gamma: StochasticAssignment) -> tuple[list[list[Fraction]], list[int]]:

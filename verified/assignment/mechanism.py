@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -133,6 +133,37 @@ class TabulatedMechanism(TableRows):
 
     def __call__(self, profile: Profile) -> StochasticAssignment:
         return self.at_index(self.domain.index(self.problem.profile(profile)))
+
+    def __repr__(self) -> str:
+        """Constructor-like, with the size of the numerators instead of them (`verified.display`)."""
+        from verified.display import table_repr
+
+        return table_repr(self)
+
+    def _repr_html_(self) -> str:
+        from verified.display import table_html
+
+        return table_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from verified.display import table_markdown
+
+        return table_markdown(self)
+
+    def to_pandas(self, profiles: Iterable[int] | None = None) -> Any:
+        """One row per profile, agent and column (`verified.frames.table_frame`; ``share`` is exact)."""
+        from verified.frames import table_frame
+
+        return table_frame(self, profiles)
+
+    def plot(
+        self, agent: int | str = 0, profiles: Iterable[object] | None = None, ax: Any = None, **options: Any
+    ) -> Any:
+        """One agent's shares across profiles, a heat map with exact labels
+        (`verified.assignment.plot.plot_mechanism`)."""
+        from verified.assignment.plot import plot_mechanism
+
+        return plot_mechanism(self, agent, profiles, ax=ax, **options)
 
     @classmethod
     def from_assignments(

@@ -3,8 +3,8 @@
 gamma gives each agent i a lottery over X_i = X ∪ {i}: entries in [0, 1],
 (a) each row sums to 1 over the objects and the outside option, (b) each
 column x sums to at most q_x. Deterministic when every entry is 0 or 1.
-Size |gamma| = sum over agents and objects (not the outside option).
-Entries are exact `Fraction`s; construction validates and names the bad place.
+Size ``|gamma|`` = sum over agents and objects (not the outside option).
+Entries are exact `Fraction` numbers; construction validates and names the bad place.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ class StochasticAssignment:
         return sum((row[k] for row in self.matrix), Fraction(0))
 
     def size(self) -> Fraction:
-        """|gamma|: total probability of objects assigned (Erdil, section 2)."""
+        """``|gamma|``: total probability of objects assigned (Erdil, section 2)."""
         return sum((sum(row[:-1], Fraction(0)) for row in self.matrix), Fraction(0))
 
     def is_deterministic(self) -> bool:
@@ -154,3 +154,31 @@ class StochasticAssignment:
             cells = "".join((fraction_text(v) if v else ".").rjust(width + 1) for v in row)
             lines.append(a.ljust(8) + cells)
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        """``StochasticAssignment.from_rows(Problem.make(...), [["1/2", ...], ...])`` (`verified.display`)."""
+        from verified.display import assignment_repr
+
+        return assignment_repr(self)
+
+    def _repr_html_(self) -> str:
+        from verified.display import assignment_html
+
+        return assignment_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from verified.display import assignment_markdown
+
+        return assignment_markdown(self)
+
+    def to_pandas(self) -> Any:
+        """One row per agent and column (`verified.frames.assignment_frame`; ``share`` is exact)."""
+        from verified.frames import assignment_frame
+
+        return assignment_frame(self)
+
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """A heat map of the shares with exact labels (`verified.assignment.plot.plot_assignment`)."""
+        from verified.assignment.plot import plot_assignment
+
+        return plot_assignment(self, ax=ax, **options)

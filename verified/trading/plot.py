@@ -132,59 +132,44 @@ def _draw_set(ax: Any, k: int, t: TradingSet, reach: float) -> None:
         )
 
 
-def draw_menu(
-    menu: Sequence[TradingSet],
-    domain: CostDomain,
-    *,
-    title: str = "",
-    tasks: tuple[str, str] = ("A", "B"),
-    steps: int = 12,
-) -> Any:
-    """A two-panel `matplotlib.figure.Figure` of one agent's two-task menu (module docstring)."""
-    require_extra("matplotlib", "plot", FEATURE)
-    figure_module = require_extra("matplotlib.figure", "plot", FEATURE)
-    agg = require_extra("matplotlib.backends.backend_agg", "plot", FEATURE)
-    if not menu:
-        raise InvalidInput("the menu is empty", "menu")
-    for k, t in enumerate(menu):
-        if t.dimension != 2:
-            raise InvalidInput("pictures are drawn for two tasks only", f"menu[{k}]")
-    types = sample_types(domain, steps)
+Choices = list[tuple[Vector, list[int]]]  # each sampled type with its obviously dominant choices
+
+
+def _bundle_panel(ax: Any, menu: Sequence[TradingSet], choices: Choices, tasks: tuple[str, str]) -> None:
+    """The bundle space: every trading set, and the best bundle of each type's obvious choice."""
     corners = [p for t in menu if t.is_bounded for p in t.vertices()]
     corners += [t.origin for t in menu if isinstance(t, Ray)]
     reach = max([1.0] + [_f(x) for p in corners for x in p]) * 1.15
-
-    fig = figure_module.Figure(figsize=(11, 5))
-    agg.FigureCanvasAgg(fig)
-    left, right = fig.subplots(1, 2)
     for k, t in enumerate(menu):
-        _draw_set(left, k, t, reach)
-    choice_of: list[int | None] = []
-    for c in types:
-        obvious = obviously_dominant_choices(menu, c)
-        choice_of.append(obvious[0] if obvious else None)
+        _draw_set(ax, k, t, reach)
+    for c, obvious in choices:
         if obvious:
             best = menu[obvious[0]].minimize(c)
             if best.bounded:
-                left.scatter(
+                ax.scatter(
                     [_f(best.point[0])],
                     [_f(best.point[1])],
                     s=12,
                     color=COLOURS[obvious[0] % len(COLOURS)],
                     zorder=4,
                 )
-    left.set_xlim(-0.05 * reach, reach)
-    left.set_ylim(-0.05 * reach, reach)
-    left.set_xlabel(f"tasks {tasks[0]}")
-    left.set_ylabel(f"tasks {tasks[1]}")
-    left.set_title("bundles: the menu")
-    left.legend(loc="upper right", fontsize=7)
+    ax.set_xlim(-0.05 * reach, reach)
+    ax.set_ylim(-0.05 * reach, reach)
+    ax.set_xlabel(f"tasks {tasks[0]}")
+    ax.set_ylabel(f"tasks {tasks[1]}")
+    ax.set_title("bundles: the menu")
+    ax.legend(loc="upper right", fontsize=7)
 
-    top = max(_f(x) for c in types for x in c) * 1.1
+
+def _type_panel(
+    ax: Any, menu: Sequence[TradingSet], domain: CostDomain, choices: Choices, tasks: tuple[str, str]
+) -> None:
+    """The type space: the domain, each ray's indifference line, each type by its obvious choice."""
+    top = max(_f(x) for c, _ in choices for x in c) * 1.1
     if domain.kind == "box":
         assert domain.lo is not None and domain.hi is not None
         lo, hi = [_f(x) for x in domain.lo], [_f(x) for x in domain.hi]
-        right.fill([lo[0], hi[0], hi[0], lo[0]], [lo[1], lo[1], hi[1], hi[1]], color="0.92")
+        ax.fill([lo[0], hi[0], hi[0], lo[0]], [lo[1], lo[1], hi[1], hi[1]], color="0.92")
     for k, t in enumerate(menu):
         if isinstance(t, Ray) and dot(t.direction, t.direction):
             normal = (-_f(t.direction[1]), _f(t.direction[0]))
@@ -192,27 +177,99 @@ def draw_menu(
                 normal = (-normal[0], -normal[1])
             if normal[0] >= 0 and normal[1] >= 0:
                 scale = top / max(normal)
-                right.plot(
+                ax.plot(
                     [0, normal[0] * scale],
                     [0, normal[1] * scale],
                     ls="--",
                     color=COLOURS[k % len(COLOURS)],
                     lw=1,
                 )
-    for c, k in zip(types, choice_of, strict=True):
-        if k is None:
-            right.scatter([_f(c[0])], [_f(c[1])], marker="x", color="black", s=25)
+    for c, obvious in choices:
+        if not obvious:
+            ax.scatter([_f(c[0])], [_f(c[1])], marker="x", color="black", s=25)
         else:
-            right.scatter([_f(c[0])], [_f(c[1])], color=COLOURS[k % len(COLOURS)], s=18)
-    right.set_xlim(0, top)
-    right.set_ylim(0, top)
-    right.set_xlabel(f"cost of {tasks[0]}")
-    right.set_ylabel(f"cost of {tasks[1]}")
-    right.set_title("types: obviously dominant choice (x: none)")
+            ax.scatter([_f(c[0])], [_f(c[1])], color=COLOURS[obvious[0] % len(COLOURS)], s=18)
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel(f"cost of {tasks[0]}")
+    ax.set_ylabel(f"cost of {tasks[1]}")
+    ax.set_title("types: obviously dominant choice (x: none)")
+
+
+def _choices(menu: Sequence[TradingSet], domain: CostDomain, steps: int) -> Choices:
+    """The sampled types, each with its obviously dominant choices (exact), after validating."""
+    if not menu:
+        raise InvalidInput("the menu is empty", "menu")
+    for k, t in enumerate(menu):
+        if t.dimension != 2:
+            raise InvalidInput("pictures are drawn for two tasks only", f"menu[{k}]")
+    return [(c, list(obviously_dominant_choices(menu, c))) for c in sample_types(domain, steps)]
+
+
+def draw_menu(
+    menu: Sequence[TradingSet],
+    domain: CostDomain,
+    *,
+    title: str = "",
+    tasks: tuple[str, str] = ("A", "B"),
+    steps: int = 12,
+    ax: Any = None,
+    panel: str | None = None,
+) -> Any:
+    """One agent's two-task menu (module docstring).
+
+    Without ``ax`` (as before): a new two-panel `matplotlib.figure.Figure` on the Agg canvas, the
+    bundle space left and the type space right, returned. With ``ax`` a matplotlib Axes: only the
+    panel ``panel`` (``"bundles"``, the default, or ``"types"``) is drawn on it and the Axes is
+    returned; with ``ax`` a pair of Axes both panels are drawn and the pair is returned. ``title``
+    titles the figure (or, with ``ax``, the panel). Nothing is shown (`plot_menu` for pyplot)."""
+    require_extra("matplotlib", "plot", FEATURE)
+    choices = _choices(menu, domain, steps)
+    if ax is not None:
+        pair = isinstance(ax, (list, tuple)) or getattr(ax, "ndim", 0) == 1
+        chosen = panel or ("both" if pair else "bundles")
+        if chosen not in ("bundles", "types", "both") or (chosen == "both") != pair:
+            raise InvalidInput(
+                "give one Axes with panel 'bundles' or 'types', or two Axes for both panels",
+                f"panel {chosen!r}",
+            )
+        targets = list(ax) if pair else [ax]
+        if len(targets) != (2 if pair else 1):
+            raise InvalidInput(f"expected two Axes, got {len(targets)}", "ax")
+        names = ["bundles", "types"] if pair else [chosen]
+        for target, name in zip(targets, names, strict=True):
+            if name == "bundles":
+                _bundle_panel(target, menu, choices, tasks)
+            else:
+                _type_panel(target, menu, domain, choices, tasks)
+            if title and not pair:
+                target.set_title(title)
+        return ax
+    if panel not in (None, "both"):
+        raise InvalidInput("one panel is drawn on a given Axes: pass ax=", f"panel {panel!r}")
+    figure_module = require_extra("matplotlib.figure", "plot", FEATURE)
+    agg = require_extra("matplotlib.backends.backend_agg", "plot", FEATURE)
+    fig = figure_module.Figure(figsize=(11, 5))
+    agg.FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
+    _bundle_panel(left, menu, choices, tasks)
+    _type_panel(right, menu, domain, choices, tasks)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_menu(
+    menu: Sequence[TradingSet], domain: CostDomain, ax: Any = None, *, panel: str = "bundles", **options: Any
+) -> Any:
+    """One panel of `draw_menu` on ``ax``, returned; without ``ax``, on a new
+    ``matplotlib.pyplot.subplots()`` figure (a notebook shows it; nothing calls ``plt.show()``)."""
+    if ax is None:
+        require_extra("matplotlib", "plot", FEATURE)
+        plt = require_extra("matplotlib.pyplot", "plot", FEATURE)
+        _, ax = plt.subplots(figsize=(5.5, 5))
+    return draw_menu(menu, domain, ax=ax, panel=panel, **options)
 
 
 def save_menu_png(path: str | Path, menu: Sequence[TradingSet], domain: CostDomain, **options: Any) -> Path:

@@ -7,6 +7,7 @@ P is an explicit finite table over the product of the menus' indices (the
 EOPR table of `verified.trading.eopr.eopr_table` is one).
 
 Strategies map a cost type to a menu index:
+
 - `FixedStrategy(action)`: always the same choice;
 - `RegionStrategy(regions, default)`: the first region (a `LinearDescription`)
   that contains c decides, else ``default`` (a strategy "given" by the user);
@@ -14,7 +15,7 @@ Strategies map a cost type to a menu index:
   argmin_k min {c . x : x in T~_j^k} (T~ the essential reduction), ties broken
   by ``priority`` (default: menu order).
 
-Definitions implemented here: essential reduction (T~_j^k = {P_j(k, k_-j)}),
+Definitions implemented here: essential reduction (``T~_j^k = {P_j(k, k_-j)}``),
 domination of mechanisms (same endowments, menu sizes and strategies; each
 trading set expanded), effective domination (the essential reduction is
 dominated), Claim 1 (eta_j in every trading set).
@@ -135,7 +136,7 @@ class TradingProtocol:
         raise InvalidInput(f"no such profile {list(key)}", "profile")
 
     def outcomes(self, agent: int, choice: int) -> tuple[tuple[Vector, Profile], ...]:
-        """(P_j(k, k_-j), the profile realising it) for every k_-j, first profile per bundle."""
+        """(``P_j(k, k_-j)``, the profile realising it) for every ``k_-j``, first profile per bundle."""
         seen: list[Vector] = []
         out: list[tuple[Vector, Profile]] = []
         for profile, alloc in self.table:
@@ -145,7 +146,7 @@ class TradingProtocol:
         return tuple(out)
 
     def essential_reduction(self) -> TradingProtocol:
-        """Every T_j^k replaced by {P_j(k, k_-j) : k_-j} (same endowment and selection rule)."""
+        """Every T_j^k replaced by ``{P_j(k, k_-j) : k_-j}`` (same endowment and selection rule)."""
         menus = tuple(
             tuple(PointSet([x for x, _ in self.outcomes(j, k)]) for k in range(len(m)))
             for j, m in enumerate(self.menus)
@@ -160,6 +161,14 @@ class TradingProtocol:
             for m, rm in zip(self.menus, reduced.menus, strict=True)
             for t, r in zip(m, rm, strict=True)
         )
+
+    def plot(self, agent: int | str = 0, ax: object = None, **options: object) -> object:
+        """One agent's menu and cost domain, one panel of `verified.trading.plot.draw_menu`
+        (``panel="bundles"`` or ``"types"``) on ``ax`` or a new pyplot figure; returns the Axes."""
+        from verified.trading.plot import plot_menu
+
+        j = self.economy.agent_index(agent)
+        return plot_menu(self.menus[j], self.economy.cost_domains[j], ax, **options)
 
 
 def set_contained(inner: TradingSet, outer: TradingSet) -> bool:
@@ -182,7 +191,7 @@ def set_contained(inner: TradingSet, outer: TradingSet) -> bool:
 def check_claim1(economy: Economy, menus: Sequence[Sequence[TradingSet]]) -> CheckResult:
     """Claim 1 (Valenzuela-Stookey, proof of Theorem 2): eta_j in T_j^k for every j and k.
 
-    Any protocol with market clearing satisfies it (when the others choose {eta_-j}, agent j
+    Any protocol with market clearing satisfies it (when the others choose ``{eta_-j}``, agent j
     must receive eta_j); `TradingProtocol.make` therefore rejects menus that violate it.
     HOLDS evidence (kind ``"endowment_in_every_set"``): per agent the endowment and the sets.
     FAILS (kind ``"endowment_missing"``): ``agent``, ``set`` index, the set and ``eta``.
