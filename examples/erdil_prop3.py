@@ -51,11 +51,12 @@ def main(write: bool) -> None:
     rda = base_mechanism(domain, rda_spec)
     print()
     print("Proposition 3(ii): RDA with priorities a: 1-4 tied, b: 1-4 tied, c: 2-4 tied above 1")
+    print("(the appendix's priorities); g must be SP and ex post stable for them, as the paper states")
     out2 = find_dominating_mechanism(
         rda,
         domain,
         neighbourhood=nbhd,
-        check_base=False,
+        ex_post_stable=priorities,
         base_spec=rda_spec,
     )
     recheck(out2.certificate)

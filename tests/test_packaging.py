@@ -79,3 +79,7 @@ def test_strategies_without_hypothesis_print_the_install_line() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("MissingExtra")
     assert "pip install 'verified[test]'" in out
+
+
+def test_all_lists_exactly_the_lazy_names() -> None:
+    assert set(verified.__all__) == {"__version__", *verified._LAZY}

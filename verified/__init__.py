@@ -37,7 +37,22 @@ _LAZY = {
     "load_subject": "verified.io",
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [  # the same names as _LAZY, written out so tools can read them
+    "__version__",
+    "Problem",
+    "Domain",
+    "StochasticAssignment",
+    "TabulatedMechanism",
+    "CheckResult",
+    "Verdict",
+    "InvalidInput",
+    "MissingExtra",
+    "OutOfReach",
+    "assert_holds",
+    "assert_fails",
+    "check_properties",
+    "load_subject",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from verified.assignment.domain import Domain

@@ -1,10 +1,17 @@
 """The ``verified`` command line: argument parsing and printing only.
 
     verified check FILE --property sp,ir   (or --all) [--certificate-dir DIR] [--json] [--timeout S]
-    verified recheck CERT...
-    verified explain CERT
-    verified search FILE ...               a strategy-proof mechanism dominating a given one
+    verified merge PART...                 assemble `check --shard` parts, then check
+    verified recheck CERT... [--json]      re-verify certificates (independent checker)
+    verified explain CERT [--json]         a verified certificate's evidence in words
+    verified properties [--json]           the property names and their aliases
+    verified prove STATEMENT               decide a statement about all mechanisms
+    verified hunt FILE --property sp,...   hunt counterexamples without enumerating
+    verified search FILE --dominate        a strategy-proof mechanism dominating a given one
     verified compare OLD NEW [--require R]  what a design change did (dominance, regressions)
+
+Every subcommand's ``--help`` ends with what its exit codes mean (`verified.cli_reports`); the
+whole reference, JSON shapes included, is docs/cli.md.
 
 Exit codes a CI can gate on: 0 every requested property holds (recheck: every
 certificate verified), 1 some property fails (recheck: a certificate is
@@ -25,19 +32,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from verified.cli_reports import (
+    CHECK_EPILOG,
+    EXPLAIN_EPILOG,
+    HUNT_EPILOG,
+    MERGE_EPILOG,
+    PROPERTIES_EPILOG,
+    PROVE_EPILOG,
+    RECHECK_EPILOG,
+    SEARCH_EPILOG,
+)
 from verified.errors import InvalidInput, OutOfReach, VerifiedError
 
 EXIT_HOLDS, EXIT_FAILS, EXIT_BAD_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 ISSUES = "the project's issue tracker, with the command line and the input files"
-EPILOG = """exit codes:
-  0  every requested property holds (recheck: every certificate verified)
-  1  some property fails (recheck: some certificate rejected or unreadable;
-     explain: the certificate is rejected, so it is not explained)
+EPILOG = """exit codes (each subcommand's --help says what they mean for it):
+  0  holds: every requested property holds (recheck: every certificate verified)
+  1  fails: some property fails, with its counterexample (recheck: some certificate
+     rejected or unreadable; explain: the certificate is rejected, so it is not explained)
   2  bad input: a malformed file or argument, or a user's mechanism that raises, exits,
      has the wrong signature or fails to import (the message names the file and place)
   3  unknown: a time or memory limit ended the run before every verdict
-     (--timeout is the total for the run; finished properties keep their verdicts)
-  4  internal error: a bug in verified; please report it"""
+     (check --timeout is the total for the run; finished properties keep their verdicts)
+  4  internal error: a bug in verified; please report it
+
+reference: docs/cli.md (every subcommand, option, exit code and JSON shape)"""
 
 
 class Progress:
@@ -177,14 +196,23 @@ def _check(args: argparse.Namespace) -> int:
     from verified.run.check import check_file
     from verified.run.limits import Limits, default_max_memory
 
+    if Path(str(args.file)).suffix.lower() in (".soc", ".soi", ".toc", ".toi"):  # a PrefLib profile
+        from verified.run.at_profile import run_cli
+
+        return run_cli(args)
+    if getattr(args, "mechanism", None):
+        raise InvalidInput(
+            "evaluates a built-in at a PrefLib file's profile (.soc, .soi, .toc, .toi); "
+            "a mechanism file names its own mechanism",
+            "--mechanism",
+        )
     if args.all:
         requested = None
     elif args.property:
         requested = list(dict.fromkeys(p.strip() for p in args.property.split(",") if p.strip()))
         if not requested:
             raise InvalidInput("name at least one property, e.g. --property sp,ir", "--property")
-        for name in requested:
-            spec(name)
+        requested = list(dict.fromkeys(spec(name).name for name in requested))  # aliases: docs/cli.md
     else:
         raise InvalidInput("say which properties: --property sp,ir,... or --all", "arguments")
     scheduler = getattr(args, "scheduler", None)
@@ -193,6 +221,7 @@ def _check(args: argparse.Namespace) -> int:
     shard = getattr(args, "shard", None)
     if shard is not None and not args.certificate_dir:
         raise InvalidInput("--shard writes a part: say where with --certificate-dir", "--shard")
+    count = _count_limit(args, shard)
     quiet = args.quiet or args.json
     limits = Limits(args.timeout, args.property_timeout, args.max_memory or default_max_memory())
     progress = Progress("verified check", not quiet)
@@ -212,6 +241,7 @@ def _check(args: argparse.Namespace) -> int:
             jobs=getattr(args, "jobs", 1),
             scheduler=getattr(args, "scheduler", None),
             shard=shard,
+            count=count,
         )
     finally:
         progress.close()
@@ -228,6 +258,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         keys = ("property", "verdict", "evidence", "reason")
         summary = [{k: d[k] for k in keys if k in d} for d in docs]
+        unfinished = {"countable": False, "reason": "no count: the check did not finish"}
+        for item in summary if count is not None else []:  # --count: docs/violations.md
+            item["violations"] = report.counts.get(item["property"], unfinished)
         name = report.header["name"] if report.header else None
         print(json.dumps({"file": str(args.file), "mechanism": name, "results": summary}, indent=1))
     elif report.header is None:
@@ -242,6 +275,11 @@ def _check(args: argparse.Namespace) -> int:
             print(f"  {name.ljust(width)}  {verdict.upper():7}  {BY_NAME[name].description}")
             for line in report.lines.get(name, []):
                 print(f"      {line}")
+            if count is not None:
+                from verified.assignment.properties.violations_count import count_lines
+
+                for line in count_lines(report.counts.get(name)):
+                    print(f"      {line}")
         if args.certificate_dir:
             print(f"certificates written to {args.certificate_dir}")
     if "fails" in verdicts:
@@ -249,6 +287,24 @@ def _check(args: argparse.Namespace) -> int:
     if "unknown" in verdicts or not docs:
         return EXIT_UNKNOWN
     return EXIT_HOLDS
+
+
+def _count_limit(args: argparse.Namespace, shard: tuple[int, int] | None) -> int | None:
+    """``check --count [--limit K]``: how many violations to list per property (None: no count)."""
+    limit = getattr(args, "limit", None)
+    if not getattr(args, "count", False):
+        if limit is not None:
+            raise InvalidInput("--limit says how many violations --count lists: add --count", "--limit")
+        return None
+    if shard is not None:
+        raise InvalidInput(
+            "a shard only tabulates its range and checks nothing, so it has no violations to count: "
+            "pass --count to `verified merge`, which checks the whole table",
+            "--count",
+        )
+    from verified.assignment.properties.violations_count import DEFAULT_LIMIT
+
+    return DEFAULT_LIMIT if limit is None else limit
 
 
 def _report_shard(args: argparse.Namespace, report: Any, shard: tuple[int, int]) -> int:
@@ -303,6 +359,8 @@ def _merge(args: argparse.Namespace) -> int:
             max_memory=args.max_memory,
             allow_float=False,
             quiet=args.quiet,
+            count=getattr(args, "count", False),
+            limit=getattr(args, "limit", None),
         )
         return _check(run)
 
@@ -310,32 +368,10 @@ def _merge(args: argparse.Namespace) -> int:
 def _recheck(args: argparse.Namespace) -> int:
     """Each certificate on its own: OK, REJECTED (the checker refused it) or UNREADABLE (no such
     file, unreadable); any exception while checking one file is that file's rejection, and the
-    batch goes on."""
-    from verified.recheck import RecheckError, recheck_file
+    batch goes on (`verified.cli_reports.recheck_report`)."""
+    from verified.cli_reports import recheck_report
 
-    status = EXIT_HOLDS
-    for path in args.certificates:
-        if not Path(path).is_file():
-            why = "not a file" if Path(path).exists() else "no such file"
-            print(f"UNREADABLE {path}: {why}")
-            status = EXIT_FAILS
-            continue
-        try:
-            print(f"OK         {path}: {recheck_file(path)}")
-        except RecheckError as exc:
-            print(f"REJECTED   {path}: {_one_line(exc)}")
-            status = EXIT_FAILS
-        except OSError as exc:
-            print(f"UNREADABLE {path}: {exc.strerror or exc}")
-            status = EXIT_FAILS
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - a hostile file must not stop the batch
-            print(
-                f"REJECTED   {path}: the checker could not read it ({type(exc).__name__}: {_one_line(exc)})"
-            )
-            status = EXIT_FAILS
-    return status
+    return recheck_report([str(p) for p in args.certificates], getattr(args, "json", False))
 
 
 def _one_line(exc: BaseException) -> str:
@@ -344,26 +380,27 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from verified.explain import explain
-    from verified.recheck.core import RecheckError, read_certificate, recheck
+    """Re-check, then explain (`verified.cli_reports.explain_report`): 0 explained, 1 rejected."""
+    from verified.cli_reports import explain_report
 
-    try:
-        doc = read_certificate(args.certificate)
-    except RecheckError as exc:
-        raise InvalidInput(str(exc), "certificate") from None
-    if not isinstance(doc, dict):
-        raise InvalidInput("not a certificate (a JSON object)", str(args.certificate))
-    # Only verified evidence is put into words: a certificate the independent checker rejects
-    # is reported as such and not explained (an edited field would otherwise be printed as fact).
-    try:
-        summary = recheck(doc)
-    except RecheckError as exc:
-        print(f"REJECTED   {args.certificate}: {_one_line(exc)}")
-        print("not explained: its evidence does not verify")
-        return EXIT_FAILS
-    print(f"re-verified by the independent checker: {summary}")
-    print(explain(doc))
-    return EXIT_HOLDS
+    return explain_report(str(args.certificate), getattr(args, "json", False))
+
+
+def _count_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--count`` and ``--limit K`` (docs/violations.md)."""
+    parser.add_argument(
+        "--count",
+        action="store_true",
+        help="count every violation of each property that can (sp, ir, nonwasteful, ete, "
+        "ex-post-efficient, sd-efficient, ex-post-stable): the count, the number examined, the exact "
+        "rate and the first violations (docs/violations.md); the exit code is unchanged",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_count("--limit", zero=True),
+        metavar="K",
+        help="with --count: list at most K violations per property (default 1000; all are counted)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -377,11 +414,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check properties of a mechanism file (.json/.toml)",
-        epilog=EPILOG,
+        epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("file", help="mechanism file (see docs/formats.md)")
-    check.add_argument("--property", "-p", help="comma-separated property names (see --list)")
+    check.add_argument(
+        "file", help="mechanism file (see docs/formats.md), or a PrefLib profile with --mechanism"
+    )
+    check.add_argument(
+        "--property", "-p", help="comma-separated property names (`verified properties` lists them)"
+    )
     check.add_argument("--all", action="store_true", help="every property available for the file")
     check.add_argument("--certificate-dir", "-c", help="write one certificate per verdict here")
     check.add_argument("--json", action="store_true", help="machine-readable output")
@@ -422,20 +463,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the work on a Dask cluster (e.g. tcp://10.0.0.1:8786; pip install 'verified[dask]')",
     )
     check.add_argument("--allow-float", action="store_true", help="read floats as the decimals they print as")
+    check.add_argument(
+        "--mechanism",
+        metavar="NAME",
+        help="for a PrefLib file (.soc, .soi, .toc, .toi): the built-in to evaluate at its profile "
+        "(rp, ps, boston, random-boston, ttc, sd, ra), checked there (docs/preflib.md)",
+    )
+    _count_arguments(check)
     check.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")
     check.set_defaults(run=_check)
     recheck = sub.add_parser(
         "recheck",
         help="re-verify certificates with the independent checker",
-        epilog="Each file is reported (OK, REJECTED or UNREADABLE); exit 0 when every one is verified, "
-        "1 when any is rejected or unreadable.",
+        epilog=RECHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     recheck.add_argument("certificates", nargs="+", help="certificate files (.json or .json.gz)")
+    recheck.add_argument("--json", action="store_true", help="machine-readable output")
     recheck.set_defaults(run=_recheck)
     merge = sub.add_parser(
         "merge",
         help="assemble the parts of `check --shard` runs and check their properties",
-        epilog=EPILOG,
+        epilog=MERGE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     merge.add_argument("parts", nargs="+", help="every part (PATH.shard-i-of-N.part.json[.gz])")
@@ -444,12 +493,31 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--timeout", type=_seconds("--timeout"), help="seconds for checking the whole table")
     merge.add_argument("--max-memory", type=_memory, help="memory for the run, e.g. 4G")
     merge.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")
+    _count_arguments(merge)
     merge.set_defaults(run=_merge)
-    explain = sub.add_parser("explain", help="a certificate's evidence in words")
-    explain.add_argument("certificate")
+    explain = sub.add_parser(
+        "explain",
+        help="a certificate's evidence in words, after re-checking it",
+        epilog=EXPLAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("certificate", help="a certificate file (.json or .json.gz)")
+    explain.add_argument("--json", action="store_true", help="machine-readable output")
     explain.set_defaults(run=_explain)
-    sub.add_parser("properties", help="list the property names").set_defaults(run=_list)
-    prove = sub.add_parser("prove", help="decide a statement about all mechanisms (docs/prove.md)")
+    listing = sub.add_parser(
+        "properties",
+        help="list the property names and their aliases",
+        epilog=PROPERTIES_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(run=_list)
+    prove = sub.add_parser(
+        "prove",
+        help="decide a statement about all mechanisms (docs/prove.md)",
+        epilog=PROVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     prove.add_argument("statement", help="statement file (format verified/statement/1)")
     prove.add_argument("--certificate-dir", "-c", help="write the certificate here")
     prove.add_argument("--json", action="store_true", help="machine-readable output")
@@ -466,12 +534,15 @@ def build_parser() -> argparse.ArgumentParser:
     hunt = sub.add_parser(
         "hunt",
         help="hunt counterexamples on problems too large to enumerate (docs/hunt.md)",
-        epilog=EPILOG,
+        epilog=HUNT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     hunt.add_argument("file", help="mechanism file (.json/.toml); the domain is never enumerated")
     hunt.add_argument(
-        "--property", "-p", required=True, help="comma-separated: sp,ir,nonwasteful,ete,ex-post-efficient,..."
+        "--property",
+        "-p",
+        required=True,
+        help="comma-separated, among sp,ir,nonwasteful,ete,ex-post-efficient,sd-efficient,ex-post-stable",
     )
     hunt.add_argument("--budget", type=_count("--budget"), help="profiles drawn per property (default 300)")
     hunt.add_argument("--time", type=_seconds("--time"), help="seconds for the whole hunt")
@@ -484,7 +555,12 @@ def build_parser() -> argparse.ArgumentParser:
     hunt.set_defaults(run=_hunt)
     from verified.search.options import configure as configure_search
 
-    search = sub.add_parser("search", help="find a strategy-proof mechanism dominating a given one")
+    search = sub.add_parser(
+        "search",
+        help="find a strategy-proof mechanism dominating a given one",
+        epilog=SEARCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     configure_search(search)
     search.set_defaults(run=_search)
     from verified.compare.options import EPILOG as COMPARE_EPILOG
@@ -583,8 +659,9 @@ def _hunt(args: argparse.Namespace) -> int:
     from verified.hunt.api import property_names
     from verified.run.hunt import hunt_file
     from verified.run.limits import default_max_memory
+    from verified.vocabulary import canonical
 
-    names = list(property_names(args.property))
+    names = list(property_names([canonical(p.strip()) for p in args.property.split(",") if p.strip()]))
     out = hunt_file(
         str(args.file),
         names,
@@ -620,7 +697,10 @@ def _hunt(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     """Exit 0: the ``--require`` requirement holds; 1: it fails; 3: unknown (docs/compare.md)."""
     from verified.compare.cli import run
+    from verified.vocabulary import canonical
 
+    if args.property:  # the vocabulary's spellings (docs/cli.md), as registry names
+        args.property = ",".join(canonical(p.strip()) for p in args.property.split(","))
     return run(args)
 
 
@@ -631,12 +711,9 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from verified.registry import PROPERTIES
+    from verified.cli_reports import properties_report
 
-    for spec in PROPERTIES:
-        state = "available" if spec.resolve() is not None else "not installed"
-        print(f"{spec.name:18} {spec.family:11} {state:14} {spec.description}")
-    return EXIT_HOLDS
+    return properties_report(getattr(args, "json", False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

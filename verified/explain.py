@@ -1,7 +1,11 @@
 """Evidence in words a market designer reads: which agent, which misreport, which prefix, the numbers.
 
 `explain(doc)` takes a certificate document (or a `CheckResult.to_json()`) and
-returns plain text. Unknown evidence kinds fall back to listing the fields.
+returns plain text: the property and verdict first (``sp: HOLDS``), with ``claim=True`` what the
+property means (`meaning`: the registry's description; for an old name such as
+``improving-trade``, also what the verdict reads as under the current name,
+`verified.vocabulary`), then the evidence.
+Unknown evidence kinds fall back to listing the fields.
 """
 
 from __future__ import annotations
@@ -110,12 +114,8 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
             f"while choosing set {ev.get('deviation')} gets her {ev.get('better_bundle')} at cost "
             f"{ev.get('better_cost')} when the others choose {ev.get('best_profile')}."
         )
-    elif ev.get("kind") == "no_bilateral_trade":
-        cases = sum(len(p.get("cases", [])) for p in ev.get("pairs", []))
-        lines.append(
-            f"no bilateral trade improves on the status quo: {len(ev.get('pairs', []))} pair(s) of agents, "
-            f"{cases} case(s), each refuted by exact Motzkin multipliers."
-        )
+    elif ev.get("kind") in ("no_bilateral_trade", "bilateral_trade"):
+        lines.append(_trade(ev))
     elif "permutation" in ev:
         lines.append(f"renaming the agents by {ev['permutation']} does not rename the lotteries accordingly.")
     elif "agents" in ev:
@@ -126,16 +126,51 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
     return lines
 
 
-def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
+def _trade(ev: dict[str, Any]) -> str:
+    """An improving bilateral trade (``bilateral_trade``) or the proof that none exists
+    (``no_bilateral_trade``), in words; which verdict that is depends on the property's name."""
+    if ev.get("kind") == "bilateral_trade":
+        return (
+            f"an improving bilateral trade exists: agent {ev.get('agent_prime')} takes gamma = "
+            f"{ev.get('gamma')} from agent {ev.get('agent_double_prime')}: feasible, lowers the "
+            "designer's cost, and both agents have types that want it (Lemma 2 (i)-(iv))."
+        )
+    cases = sum(len(p.get("cases", [])) for p in ev.get("pairs", []))
+    return (
+        f"no bilateral trade improves on the status quo: {len(ev.get('pairs', []))} pair(s) of agents, "
+        f"{cases} case(s), each refuted by exact Motzkin multipliers."
+    )
+
+
+def meaning(prop: str, verdict: str) -> list[str]:
+    """What ``prop`` claims (the registry's description), and for an old name claiming a
+    negation (`verified.vocabulary`), what ``verdict`` reads as under the current name."""
+    from verified.registry import BY_NAME
+    from verified.vocabulary import canonical, negation_of, reading
+
+    entry = BY_NAME.get(canonical(prop))  # a Python result's name (``strategyproof``) too
+    if entry is None:
+        return []
+    lines = [f"The claim: {entry.description}."]
+    if negation_of(prop) is not None and verdict in ("holds", "fails"):
+        name, now = reading(prop, verdict)
+        lines.append(f"Under the current name this certificate reads {name}: {now.upper()}.")
+    return lines
+
+
+def explain(doc: dict[str, Any], agents: list[str] | None = None, *, claim: bool = False) -> str:
     """Plain-language account of a certificate (or of ``CheckResult.to_json()``; then pass
-    the problem's ``agents`` to name them)."""
+    the problem's ``agents`` to name them). The first line is ``PROPERTY: VERDICT``; with
+    ``claim`` (``verified explain``) the next say what the property claims (`meaning`), then
+    the evidence follows (the lines after the first are what ``verified check`` prints under a
+    verdict, so there ``claim`` is off: the table already gives the property's description)."""
     prop = doc.get("property", "?")
     verdict = doc.get("verdict", "?")
     ev = doc.get("evidence", {}) if isinstance(doc.get("evidence"), dict) else {}
     agents = agents or _agents(doc)
     name = doc.get("subject", {}).get("encoding", {}).get("mechanism", {}).get("name")
     head = f"{prop}: {verdict.upper()}" + (f" for mechanism {name!r}" if name else "")
-    lines = [head]
+    lines = [head, *(meaning(str(prop), str(verdict)) if claim else [])]
     encoding = doc.get("subject", {}).get("encoding", {})
     if isinstance(encoding, dict) and encoding.get("family") == "statement" and verdict != "unknown":
         from verified.prove.words import explain_statement
@@ -148,12 +183,8 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None) -> str:
         lines.extend(body or [f"counterexample ({ev.get('kind')}): {_fields(ev)}"])
     else:
         kind = ev.get("kind")
-        if kind == "bilateral_trade":
-            lines.append(
-                f"agent {ev.get('agent_prime')} takes gamma = {ev.get('gamma')} from agent "
-                f"{ev.get('agent_double_prime')}: feasible, lowers the designer's cost, and both agents "
-                "have types that want it (Lemma 2 (i)-(iv))."
-            )
+        if kind in ("bilateral_trade", "no_bilateral_trade"):
+            lines.append(_trade(ev))
         elif kind == "eopr_robust":
             lines.append(
                 f"At all {ev.get('profiles')} profiles of menu choices the ex-post-optimal rule costs "

@@ -15,7 +15,7 @@ outside option, so an assignment of n agents and m objects gives n * (m + 1) row
 * `assignment_frame`: agent, object, share, share_float;
 * `lottery_frame`: outcome, weight, weight_float, agent, object (None: the outside option);
 * `table_frame`: profile_index, profile (its text, `verified.display.profile_text`), agent,
-  ranking, object, share, share_float -- |domain| * n * (m + 1) rows, or fewer with ``profiles``;
+  ranking, object, share, share_float -- ``|domain| * n * (m + 1)`` rows, or fewer with ``profiles``;
 * `result_frame`: one row per result: property, verdict, reason, evidence_kind;
 * `certificate_frame`: as `result_frame`, plus mechanism, sha256 and file;
 * `violations_frame`: one row per violation (any iterable of mappings, dataclasses or named

@@ -5,10 +5,17 @@ it on a subject; modules are imported lazily, so a property whose module is
 not installed is reported as unavailable, never as a traceback. A check that
 takes a time limit (``timeout_ms``, ``time_limit`` or ``timeout``) gets the
 caller's.
+
+Names follow `verified.vocabulary`: a property is named for the good thing and HOLDS when it
+holds. `spec` and `run_check` also accept the vocabulary's spellings (``strategyproof`` for
+``sp``, ...), and the results they return carry the registry name. ``improving-trade`` is the
+old name whose claim is the negation of ``no-improving-trade``: it keeps its old reading (HOLDS
+when an improving trade exists), is marked ``negates``, and is left out of `available` (``--all``).
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 import inspect
 from collections.abc import Callable
@@ -29,6 +36,7 @@ class PropertySpec:
     functions: tuple[str, ...]
     description: str
     requires: str | None = None
+    negates: str | None = None  # an old name claiming the negation of this registry property
 
     def resolve(self) -> Callable[..., CheckResult] | None:
         """The check function, or None when its module/function is not available."""
@@ -56,21 +64,21 @@ def _check_valid(table: Any, domain: Any) -> CheckResult:
     )
 
 
-def _check_ex_post_efficient(table: Any, domain: Any) -> CheckResult:
+def _check_ex_post_efficient(table: Any, domain: Any, **counting: Any) -> CheckResult:
     """Ex post efficient at every profile (Erdil, section 2), one exact decomposition or Farkas
     certificate per profile, computed for the whole domain at once where it can be
     (`check_ex_post_efficient_per_profile`: the same evidence as one profile at a time)."""
     from verified.assignment.properties.efficiency import check_ex_post_efficient_per_profile
 
-    return check_ex_post_efficient_per_profile(table, domain)
+    return check_ex_post_efficient_per_profile(table, domain, **counting)
 
 
-def _check_sd_efficient(table: Any, domain: Any) -> CheckResult:
+def _check_sd_efficient(table: Any, domain: Any, **counting: Any) -> CheckResult:
     """SD-efficient at every profile (Erdil, section 2; Bogomolnaia-Moulin 2001), one exact LP
     optimum or dominating assignment per profile (`check_sd_efficient_per_profile`)."""
     from verified.assignment.properties.efficiency import check_sd_efficient_per_profile
 
-    return check_sd_efficient_per_profile(table, domain)
+    return check_sd_efficient_per_profile(table, domain, **counting)
 
 
 def _ms(timeout: float | None) -> dict[str, Any]:
@@ -126,8 +134,17 @@ def _check_osp(subject: Any, timeout: float | None = None) -> CheckResult:
     return direct if not direct.unknown else check_mechanism_osp(subject.mechanism, **_ms(timeout))
 
 
+def _check_no_improving_trade(subject: Any, timeout: float | None = None) -> CheckResult:
+    """No bilateral trade improves on the status quo (Valenzuela-Stookey, Lemma 2): HOLDS with
+    exact Motzkin certificates, FAILS with the improving trade."""
+    from verified.trading.bilateral import check_no_improving_trade
+
+    return check_no_improving_trade(subject.economy, time_limit=timeout)
+
+
 def _check_improving_trade(subject: Any, timeout: float | None = None) -> CheckResult:
-    """Some bilateral trade improves on the status quo (Valenzuela-Stookey, Lemma 2)."""
+    """The old reading: some bilateral trade improves on the status quo (HOLDS with the trade,
+    FAILS with the Motzkin certificates); the negation of ``no-improving-trade``."""
     from verified.trading.bilateral import check_bilateral_improvement
 
     return check_bilateral_improvement(subject.economy, time_limit=timeout)
@@ -166,7 +183,7 @@ def _check_sp_anonymous(subject: Any, timeout: float | None = None) -> CheckResu
     return check_strategyproof_anonymous(orbit_table(subject))
 
 
-def _check_ex_post_stable(subject: Any, timeout: float | None = None) -> CheckResult:
+def _check_ex_post_stable(subject: Any, timeout: float | None = None, **counting: Any) -> CheckResult:
     """Ex post stable for the file's priorities at every profile (Erdil, section 3), one exact
     decomposition over stable matchings or Farkas certificate per profile."""
     from verified.assignment.properties.stability import check_ex_post_stable_per_profile
@@ -175,7 +192,7 @@ def _check_ex_post_stable(subject: Any, timeout: float | None = None) -> CheckRe
         raise InvalidInput(
             "ex post stability needs priorities: add a [priorities] table to the file", "priorities"
         )
-    return check_ex_post_stable_per_profile(subject.table, subject.domain, subject.priorities)
+    return check_ex_post_stable_per_profile(subject.table, subject.domain, subject.priorities, **counting)
 
 
 def subject_for(name: str, subject: Any) -> dict[str, Any]:
@@ -184,6 +201,7 @@ def subject_for(name: str, subject: Any) -> dict[str, Any]:
     from verified.io import subject_encoding
     from verified.io.canonical import orbit_subject
 
+    name = spec(name).name
     if name == "sp-anonymous":
         return orbit_subject(orbit_table(subject))
     if name == "ex-post-stable":
@@ -261,12 +279,21 @@ PROPERTIES += (
         _TRADING,
     ),
     PropertySpec(
+        "no-improving-trade",
+        "trading",
+        __name__,
+        ("_check_no_improving_trade",),
+        "no bilateral trade improves on the status quo (Lemma 2)",
+        _TRADING,
+    ),
+    PropertySpec(
         "improving-trade",
         "trading",
         __name__,
         ("_check_improving_trade",),
-        "an improving bilateral trade exists",
+        "old name: an improving bilateral trade exists (the negation of no-improving-trade)",
         _TRADING,
+        negates="no-improving-trade",
     ),
     PropertySpec(
         "eopr-robust",
@@ -299,14 +326,29 @@ BY_NAME = {spec.name: spec for spec in PROPERTIES}
 
 
 def available(family: str = "assignment") -> list[str]:
-    """Names of the properties of ``family`` whose check is installed, in registry order."""
-    return [s.name for s in PROPERTIES if s.family == family and s.resolve() is not None]
+    """Names of the properties of ``family`` whose check is installed, in registry order (an
+    old name claiming a negation, ``negates``, is left out: ``--all`` checks each claim once)."""
+    return [
+        s.name for s in PROPERTIES if s.family == family and s.negates is None and s.resolve() is not None
+    ]
 
 
 def spec(name: str) -> PropertySpec:
-    if name not in BY_NAME:
+    """The registry entry of ``name`` or of one of its spellings (`verified.vocabulary.canonical`);
+    an unknown name is `InvalidInput` listing the known ones."""
+    from verified.vocabulary import canonical
+
+    if not isinstance(name, str) or canonical(name) not in BY_NAME:
         raise InvalidInput(f"unknown property {name!r}; known: {', '.join(BY_NAME)}", "--property")
-    return BY_NAME[name]
+    return BY_NAME[canonical(name)]
+
+
+def canonical_names(names: Any) -> list[str]:
+    """``names`` (a list, or ``"sp,ir"``) as registry names, each checked (`spec`), in order,
+    without repeats."""
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",")]
+    return list(dict.fromkeys(spec(n).name for n in names if n))
 
 
 def _time_arguments(function: Callable[..., Any], timeout: float | None) -> dict[str, Any]:
@@ -340,6 +382,7 @@ def run_check(
     """
     from verified.run.child import in_child
 
+    name = spec(name).name
     if (timeout is None and max_memory is None) or in_child():
         return check_here(name, subject, timeout=timeout)
     from verified.run.api import run_limited_check
@@ -359,19 +402,41 @@ def applicable(name: str, subject: Any) -> PropertySpec:
     return entry
 
 
-def check_here(name: str, subject: Any, *, timeout: float | None = None) -> CheckResult:
-    """`run_check` in this process: ``timeout`` reaches only the checks that take one (z3)."""
+def check_here(
+    name: str, subject: Any, *, timeout: float | None = None, count: int | None = None
+) -> CheckResult:
+    """`run_check` in this process: ``timeout`` reaches only the checks that take one (z3). The
+    result carries the registry name (``sp``, not the Python check's ``strategyproof``).
+    ``count`` (a limit): count every violation of a property that can, listing the first
+    ``count`` (`verified.assignment.properties.violations_count`; the report is in the
+    result's ``stats["violations"]``); a property that cannot count is checked as usual."""
     entry = applicable(name, subject)
-    family = entry.family
+    result = _check_entry(entry, subject, timeout, count)
+    if result.property == entry.name:
+        return result
+    renamed = copy.copy(result)  # not `replace`: re-walking large evidence costs more than the check
+    object.__setattr__(renamed, "property", entry.name)
+    return renamed
+
+
+def _check_entry(
+    entry: PropertySpec, subject: Any, timeout: float | None, count: int | None = None
+) -> CheckResult:
+    name, family = entry.name, entry.family
     function = entry.resolve()
     if function is None:
         raise InvalidInput(f"property {name!r} is not available in this installation", "--property")
+    counting: dict[str, Any] = {}
+    if count is not None and family == "assignment":
+        from verified.assignment.properties.violations_count import counting_arguments
+
+        counting = counting_arguments(name, count)
     if family == "trading" or name in ("sp-anonymous", "ex-post-stable"):
-        return function(subject, timeout=timeout)
+        return function(subject, timeout=timeout, **counting)
     if name in COMPACT_PROPERTIES:
         table = subject.table_for_widening_checks()
-        return function(table, subject.domain, **_time_arguments(function, timeout))
-    return function(subject.table, subject.domain, **_time_arguments(function, timeout))
+        return function(table, subject.domain, **_time_arguments(function, timeout), **counting)
+    return function(subject.table, subject.domain, **_time_arguments(function, timeout), **counting)
 
 
 # Whole-domain checks that read a `verified.assignment.compact.CompactTable` (they widen before

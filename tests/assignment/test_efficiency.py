@@ -79,7 +79,8 @@ def _recheck_farkas(evidence, gamma, profile):
     assert sum(y.get((a, c), 0) * gamma.prob(a, c) for a in p.agents for c in p.columns) > 0
     # Every efficient deterministic assignment inside supp(gamma) must have price <= 0 (found by brute force).
     for cols in _all_deterministic(p):
-        if all(gamma.prob(i, c) > 0 for i, c in enumerate(cols)) and _brute_force_efficient(p, profile, cols):
+        in_support = all(gamma.prob(a, c) > 0 for a, c in zip(p.agents, cols, strict=True))
+        if in_support and _brute_force_efficient(p, profile, cols):
             assert sum(y.get((a, c), 0) for a, c in zip(p.agents, cols, strict=True)) <= 0
 
 
@@ -91,11 +92,11 @@ def _recheck_dominating(evidence, gamma, profile):
     for i, pref in enumerate(profile):
         for k in range(1, len(pref) + 2):
             cols = [*pref, OUTSIDE][:k]
-            new = sum(better.prob(i, c) for c in cols)
-            old = sum(gamma.prob(i, c) for c in cols)
+            new = sum(better.prob(p.agents[i], c) for c in cols)
+            old = sum(gamma.prob(p.agents[i], c) for c in cols)
             assert new >= old
             strict = strict or new > old
-        assert all(better.prob(i, x) == 0 for x in p.objects if x not in pref)
+        assert all(better.prob(p.agents[i], x) == 0 for x in p.objects if x not in pref)
     assert strict
 
 
@@ -162,10 +163,10 @@ def _bm_characterisation(gamma, prof):
     for j, pref in enumerate(prof):
         order = [*pref, OUTSIDE]
         for a, z in enumerate(order):
-            used = gamma.prob(j, OUTSIDE) if z == OUTSIDE else gamma.column_sum(z)
+            used = gamma.prob(p.agents[j], OUTSIDE) if z == OUTSIDE else gamma.column_sum(z)
             cap = 1 if z == OUTSIDE else p.capacity(z)
             below = order[a + 1 :] + [x for x in p.objects if x not in pref]
-            if used < cap and any(gamma.prob(j, y) > 0 for y in below):
+            if used < cap and any(gamma.prob(p.agents[j], y) > 0 for y in below):
                 return False
     edges = {(x, y) for x, y, _ in trading_relation(gamma, prof)}
     reach = set(edges)

@@ -100,7 +100,7 @@ def test_ten_agents_rows_are_a_valid_lottery():
     result = random_priority(problem)(profile)
     # Distinct tops: in any order, by induction every earlier agent took her own (distinct) top,
     # so each agent's top is still free when she picks. Everyone gets her top with probability 1.
-    assert all(result.row(i)[i] == 1 for i in range(10))
+    assert all(result.matrix[i][i] == 1 for i in range(10))
 
 
 def test_invalid_inputs():

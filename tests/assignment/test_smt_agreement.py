@@ -62,8 +62,8 @@ def _recheck_waste(evidence: dict, assignment) -> None:
     pref = list(evidence["preference"]) + [OUTSIDE]
     # z is ranked above y: both listed with z first, or y is unacceptable (below the outside option).
     assert z in pref and (y not in pref or pref.index(z) < pref.index(y))
-    assert assignment.prob(j, y) > 0
-    used = assignment.prob(j, OUTSIDE) if z == OUTSIDE else assignment.column_sum(z)
+    assert assignment.prob(p.agents[j], y) > 0
+    used = assignment.prob(p.agents[j], OUTSIDE) if z == OUTSIDE else assignment.column_sum(z)
     cap = 1 if z == OUTSIDE else p.capacity(z)
     assert used < cap
 

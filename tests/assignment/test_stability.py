@@ -116,7 +116,7 @@ def _recheck(result, gamma, profile, priorities):
         y = {(a, c): Fraction(v) for a, row in e["prices"].items() for c, v in row.items()}
         assert sum(y.get((a, c), 0) * gamma.prob(a, c) for a in p.agents for c in p.columns) > 0
         for cols in itertools.product(p.columns, repeat=p.n):
-            in_support = all(gamma.prob(i, c) > 0 for i, c in enumerate(cols))
+            in_support = all(gamma.prob(p.agents[i], c) > 0 for i, c in enumerate(cols))
             fits = all(sum(1 for c in cols if c == x) <= p.capacity(x) for x in p.objects)
             if in_support and fits and _stable(p, profile, classes, cols):
                 assert sum(y.get((a, c), 0) for a, c in zip(p.agents, cols, strict=True)) <= 0

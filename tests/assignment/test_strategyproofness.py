@@ -152,7 +152,7 @@ def test_vectorised_agrees_with_profile_by_profile(data):
     domain = data.draw(small_domains(problem))
     table = data.draw(tabulated_mechanisms(domain))
     res = check_strategyproof(table)
-    brute = all(check_strategyproof_at(table, prof, i).holds for prof in domain for i in range(problem.n))
+    brute = all(check_strategyproof_at(table, prof, a).holds for prof in domain for a in problem.agents)
     assert res.holds == brute
     if res.fails:
         recheck_manipulation(table, res.evidence)

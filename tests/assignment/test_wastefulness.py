@@ -32,8 +32,8 @@ def recheck_waste(problem, profile, gamma, ev):
     assert z in order
     # y ranks below z: later in the list, or unacceptable (below the outside option)
     assert y not in order or order.index(y) > order.index(z)
-    assert gamma.prob(j, y) == F(ev["gamma_jy"]) > 0
-    used = gamma.prob(j, OUTSIDE) if z == OUTSIDE else gamma.column_sum(z)
+    assert gamma.prob(problem.agents[j], y) == F(ev["gamma_jy"]) > 0
+    used = gamma.prob(problem.agents[j], OUTSIDE) if z == OUTSIDE else gamma.column_sum(z)
     cap = 1 if z == OUTSIDE else problem.capacity(z)
     assert used == F(ev["z_column_sum"]) < cap
 
@@ -46,7 +46,7 @@ def test_remark2_rp_wastes_b():
     problem = Problem.make(4, "abc")
     profile = problem.profile(["ab", "cb", "a", "c"])
     rp = random_priority(problem, profile)
-    assert rp.prob(0, "b") == F(3, 8) and rp.prob(1, "b") == F(3, 8)
+    assert rp.prob(0, "b") == F(3, 8) and rp.prob("2", "b") == F(3, 8)
     res = check_wastefulness(rp, profile)
     assert res.fails
     ev = res.evidence

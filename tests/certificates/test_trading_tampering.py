@@ -30,7 +30,7 @@ from verified.recheck import RecheckError, recheck
 from verified.recheck.core import read_certificate
 from verified.recheck.trading import recheck_trading
 
-PROPS = ("polarized", "menu-osp", "eopr-robust", "improving-trade", "osp")
+PROPS = ("polarized", "menu-osp", "eopr-robust", "no-improving-trade", "improving-trade", "osp")
 EXAMPLE_FILES = (
     "binary_classification_polarized.toml",
     "binary_classification_crossed.toml",

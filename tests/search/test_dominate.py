@@ -30,8 +30,8 @@ def _assert_sp_at(g, profile):
             other = list(profile)
             other[i] = lie
             for t_prof, l_prof in ((profile, tuple(other)), (tuple(other), profile)):
-                t_row = g(t_prof).row(i)
-                l_row = g(l_prof).row(i)
+                t_row = g(t_prof).matrix[i]
+                l_row = g(l_prof).matrix[i]
                 true_pref = t_prof[i]
                 for k in range(1, len(true_pref) + 1):
                     assert _prefix(t_row, true_pref, k) >= _prefix(l_row, true_pref, k)

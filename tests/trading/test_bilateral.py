@@ -12,7 +12,6 @@ from itertools import combinations, product
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.trading.exact import dot
 from verified.errors import InvalidInput
@@ -230,7 +229,6 @@ def test_common_support_rank() -> None:
 
 
 # --- hypothesis: Proposition 1 and Theorem 1 on random economies -----------------------------------------
-
 
 
 @settings(max_examples=40)

@@ -29,7 +29,7 @@ import numpy as np
 
 from verified.assignment.domain import Domain
 from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulate
-from verified.assignment.model import Problem
+from verified.assignment.model import Problem, names_as_text
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
 from verified.io.builtins import builtin_mechanism, subject_fast_table
@@ -307,7 +307,7 @@ def read_domain(problem: Problem, spec: Any) -> Domain:
         if not isinstance(prefs, list):
             raise InvalidInput("must be a list (one list of rankings per agent)", "domain.preferences")
         try:
-            return Domain.restricted(problem, prefs)
+            return Domain.restricted(problem, names_as_text(prefs))
         except InvalidInput as exc:
             raise InvalidInput(str(exc), "domain.preferences") from None
     raise InvalidInput(f"unknown domain kind {show(kind)}; use 'full' or 'restricted'", "domain.kind")
@@ -351,7 +351,7 @@ def _table_from_entries(domain: Domain, entries: Any, name: str, allow_float: bo
         where = f"mechanism.table[{k}]"
         entry = fields(entry, where, ("profile", "assignment"))
         try:
-            profile = problem.profile(entry["profile"])
+            profile = problem.profile(names_as_text(entry["profile"]))  # a file holds names
         except InvalidInput as exc:
             raise InvalidInput(str(exc), f"{where}.profile") from None
         if profile not in domain:

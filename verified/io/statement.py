@@ -1,36 +1,36 @@
 """Reading a statement file (``format = "verified/statement/1"``, TOML or JSON) for ``verified prove``.
 
-```toml
-format = "verified/statement/1"
-question = "impossible"                 # or "exists"
+A statement file::
 
-[problem]
-agents = 2
-objects = ["a", "b"]
-# priorities = { a = ["1", "2"], b = [["1", "2"]] }   # object -> tie classes, highest first
+    format = "verified/statement/1"
+    question = "impossible"                 # or "exists"
 
-[profiles]
-kind = "full"                           # or "list" (with list = [profile, ...]),
-                                        # or "grown" (with seed = profile, depth = k),
-                                        # or "product" (with rankings = [ranking, ...]:
-                                        # every agent reports any of them)
+    [problem]
+    agents = 2
+    objects = ["a", "b"]
+    # priorities = { a = ["1", "2"], b = [["1", "2"]] }   # object -> tie classes, highest first
 
-[[unknowns]]
-name = "f"
-properties = ["sp", "nonwasteful"]      # ir, sp, ete, nonwasteful, sd-efficient, anonymous,
-                                        # ex-post-efficient, ex-post-stable
-# builtin = "random_priority"           # a known mechanism this unknown must equal
+    [profiles]
+    kind = "full"                           # or "list" (with list = [profile, ...]),
+                                            # or "grown" (with seed = profile, depth = k),
+                                            # or "product" (with rankings = [ranking, ...]:
+                                            # every agent reports any of them)
 
-[[unknowns]]
-name = "g"
-properties = ["sp"]
+    [[unknowns]]
+    name = "f"
+    properties = ["sp", "nonwasteful"]      # ir, sp, ete, nonwasteful, sd-efficient, anonymous,
+                                            # ex-post-efficient, ex-post-stable
+    # builtin = "random_priority"           # a known mechanism this unknown must equal
 
-[[relations]]
-kind = "dominates"                      # dominates, weakly-dominates, same-size, share-differs,
-                                        # size-at-least, size-larger
-left = "g"
-right = "f"
-```
+    [[unknowns]]
+    name = "g"
+    properties = ["sp"]
+
+    [[relations]]
+    kind = "dominates"                      # dominates, weakly-dominates, same-size, share-differs,
+                                            # size-at-least, size-larger
+    left = "g"
+    right = "f"
 
 A profile is one ranking per agent, each a list of object names (best first) or a string of
 one-letter names (``"ab"``). Every problem is an `InvalidInput` naming the file and the field.
@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from verified.assignment.domain import Domain
+from verified.assignment.model import names_as_text
 from verified.errors import InvalidInput
 from verified.io.builtins import read_priorities
 from verified.io.reader import located, read_problem
@@ -125,7 +126,7 @@ def _profiles(problem: Any, spec: Any) -> tuple:
         out = []
         for k, p in enumerate(items):
             try:
-                out.append(problem.profile(p))
+                out.append(problem.profile(names_as_text(p)))  # a file holds names
             except InvalidInput as exc:
                 raise InvalidInput(str(exc), f"profiles.list[{k}]") from None
         return tuple(out)
@@ -135,7 +136,7 @@ def _profiles(problem: Any, spec: Any) -> tuple:
         if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 3:
             raise InvalidInput(f"expected an integer from 0 to 3, got {show(depth)}", "profiles.depth")
         try:
-            return grown_profiles(problem, spec["seed"], depth, MAX_PROFILES)
+            return grown_profiles(problem, names_as_text(spec["seed"]), depth, MAX_PROFILES)
         except InvalidInput as exc:
             raise InvalidInput(str(exc).split(": ", 1)[-1], "profiles") from None
     if kind == "product":

@@ -1,5 +1,7 @@
 """Trading-protocol files (format ``"verified/trading/1"``, Valenzuela-Stookey's model).
 
+A file::
+
     format = "verified/trading/1"
     tasks = ["A", "B"]
     [[agents]]
@@ -17,7 +19,7 @@ The menu always gets the status quo {eta_j} (added first when not listed).
 
 Format ``"verified/trading/2"`` (a superset: every /1 file is a /2 file once its format line
 changes, except that /2 menus are taken exactly as written, so menu indices are stable)
-adds trading mechanisms (Valenzuela-Stookey, section 1.1):
+adds trading mechanisms (Valenzuela-Stookey, section 1.1)::
 
     menu = [{ point = [1, 1] }, { points = [[2, 0], [1, 1]] }]   # finite point sets; the
                                               # endowment alone, {eta_j}, must be listed

@@ -13,7 +13,12 @@ subject. The subject (family ``"search"``) is the whole question::
            | {"mechanism": "table", "rows": [[cell, row], ...]},
      "mode": "explicit" | "anonymous", "objective": "strict" | "total-gain" | "max-min",
      "neighbourhood": null | [profile, ...], "nonwasteful_at": [profile, ...],
-     "relaxed": bool, "equal_treatment": bool, "ex_post_efficient": bool}
+     "relaxed": bool, "equal_treatment": bool, "ex_post_efficient": bool,
+     ["ex_post_stable": per object, tiers of agent indices]}
+
+With a neighbourhood, a found g is the base elsewhere: ``evidence.base_checked`` is then
+required and the base is re-derived at every profile and checked SD-strategy-proof (and ex post
+stable with ``ex_post_stable``) by `verified.recheck.search_base`.
 
 The free cells (where g may differ from f) are derived here from the subject, never
 read: explicit mode, every (profile, agent with an acceptable object) of the
@@ -46,6 +51,7 @@ from verified.recheck.core import (
     text,
     text_list,
 )
+from verified.recheck.search_base import check_base_everywhere, parse_tiers, stable_matchings
 
 PROPERTY = "sp-dominator"
 KINDS = {"holds": "sp_dominator", "fails": "no_sp_dominator"}
@@ -152,7 +158,7 @@ class Subject:
     def __init__(self, enc: dict) -> None:
         keys = ("family", "problem", "domain", "base", "mode", "objective", "neighbourhood")
         keys += ("nonwasteful_at", "relaxed", "equal_treatment", "ex_post_efficient")
-        enc = exact_keys(enc, keys, (), "subject")
+        enc = exact_keys(enc, keys, ("ex_post_stable",), "subject")
         ensure(enc["family"] == "search", "subject.family: expected 'search'")
         self._problem(enc["problem"])
         self._domain(enc["domain"])
@@ -162,16 +168,23 @@ class Subject:
         ensure(self.objective in OBJECTIVES, f"subject.objective: unknown objective {self.objective!r}")
         for flag in ("relaxed", "equal_treatment", "ex_post_efficient"):
             ensure(isinstance(enc[flag], bool), f"subject.{flag}: expected true or false")
-        self.relaxed, self.ett, self.ex_post = (
+        self.relaxed, self.ett, self.ex_post_efficient = (
             enc["relaxed"],
             enc["equal_treatment"],
             enc["ex_post_efficient"],
         )
+        # ex post stability (verified.recheck.search_base): lotteries over stable matchings
+        self.stable_tiers = None
+        if "ex_post_stable" in enc:
+            where = "subject.ex_post_stable"
+            self.stable_tiers = parse_tiers(enc["ex_post_stable"], self.n, self.m, where)
+        self.ex_post = self.ex_post_efficient or self.stable_tiers is not None
+        self._admissible: dict[tuple, list[tuple[str, ...]]] = {}
         nbhd = enc["neighbourhood"]
         self.nbhd = None if nbhd is None else self._profiles(nbhd, "subject.neighbourhood", nonempty=True)
         self.nonwaste = self._profiles(enc["nonwasteful_at"], "subject.nonwasteful_at")
         ensure(not self.relaxed or self.nbhd is not None, "subject.relaxed: needs a neighbourhood")
-        ensure(not self.ex_post or self.nbhd is not None, "subject.ex_post_efficient: needs a neighbourhood")
+        ensure(not self.ex_post or self.nbhd is not None, "subject: ex post options need a neighbourhood")
         if self.ex_post:
             ensure((self.m + 1) ** self.n <= 100_000, "subject: too many assignments to enumerate ex post")
         if self.mode == "anonymous":
@@ -183,6 +196,23 @@ class Subject:
         self.free = self._free_cells()
         self.free_set = set(self.free)
         self._base(enc["base"])
+        ensure(
+            self.stable_tiers is None or self.table is None,
+            "subject.ex_post_stable: needs a named base the checker can rebuild",
+        )
+
+    def admissible(self, profile: tuple) -> list[tuple[str, ...]]:
+        """The deterministic matchings g may mix at a changed profile: Pareto-efficient (with
+        ``ex_post_efficient``) and stable for ``ex_post_stable`` (when given), enumerated here."""
+        found = self._admissible.get(profile)
+        if found is None:
+            sets = []
+            if self.ex_post_efficient:
+                sets.append(set(_efficient(self.objects, self.caps, profile)))
+            if self.stable_tiers is not None:
+                sets.append(set(stable_matchings(self.objects, self.caps, profile, self.stable_tiers)))
+            found = self._admissible[profile] = sorted(set.intersection(*sets)) if sets else []
+        return found
 
     # problem and domain
 
@@ -613,7 +643,7 @@ class _Forms:
             ensure(any(k in s.free_set for k, _ in s.members(group)), f"{where}: not a changed profile")
             sign = name[2]
             ensure(sign in (1, -1) and not isinstance(sign, bool), f"{where}[2]: 1 or -1")
-            for a in _efficient(s.objects, s.caps, group[1]):
+            for a in s.admissible(group[1]):
                 terms[("lottery", group[1], a)] = sign
             return terms, Fraction(sign)
         if head == "expost":
@@ -623,7 +653,7 @@ class _Forms:
             ensure(sign in (1, -1) and not isinstance(sign, bool), f"{where}[3]: 1 or -1")
             ensure(x in s.pref(key), f"{where}: {x} is not acceptable")
             c = self.value(key, (x,), terms, sign)
-            for a in _efficient(s.objects, s.caps, key[1]):
+            for a in s.admissible(key[1]):
                 if a[key[2]] == x:
                     terms[("lottery", key[1], a)] = terms.get(("lottery", key[1], a), 0) - sign
             return terms, -c
@@ -695,8 +725,14 @@ def _check_dominator(subj: Subject, ev: dict) -> None:
     dominates f at every free cell, strictly exactly at the listed cells (first prefix),
     treats equals equally / is non-wasteful / is the stated lottery when asked, and has the
     stated objective value; a ``dual`` proves that value is the optimum."""
-    ev = exact_keys(ev, ("kind", "g", "strict", "value", "base_value"), ("dual", "lotteries"), "evidence")
+    optional = ("dual", "lotteries", "base_checked")
+    ev = exact_keys(ev, ("kind", "g", "strict", "value", "base_value"), optional, "evidence")
     ensure(not subj.relaxed, "a relaxed search never certifies a dominator")
+    # g is the base outside the neighbourhood: its SP (and ex post stability) is checked everywhere
+    fixed_outside = subj.mode == "explicit" and subj.nbhd is not None
+    ensure(
+        ("base_checked" in ev) == fixed_outside, "evidence.base_checked: present exactly with a neighbourhood"
+    )
     ensure(isinstance(ev["g"], list), "evidence.g: a list of [cell, row]")
     g: dict[Cell, Row] = {}
     for k, item in enumerate(ev["g"]):
@@ -746,6 +782,8 @@ def _check_dominator(subj: Subject, ev: dict) -> None:
     _check_lotteries(subj, ev, at)
     _check_value(subj, ev, g, at)
     _check_mechanism(subj, at, list(dict.fromkeys([*_base_cells(subj), *subj.free])))  # the costly part last
+    if fixed_outside:
+        check_base_everywhere(subj, ev["base_checked"], subj.stable_tiers)
 
 
 def _check_lotteries(subj: Subject, ev: dict, at: Callable[[Cell], Row]) -> None:
@@ -764,14 +802,17 @@ def _check_lotteries(subj: Subject, ev: dict, at: Callable[[Cell], Row]) -> None
     changed = list(dict.fromkeys(key[1] for key in subj.free))
     ensure(set(lotteries) == set(changed), "evidence.lotteries: not one lottery per changed profile")
     for prof in changed:
-        efficient = set(_efficient(subj.objects, subj.caps, prof))
+        efficient = set(subj.admissible(prof))
         mix = [dict.fromkeys([*subj.objects, OUT], Fraction(0)) for _ in range(subj.n)]
         seen: set[tuple] = set()
         for k, item in enumerate(lotteries[prof]):
             where = f"evidence.lotteries[{prof}][{k}]"
             ensure(isinstance(item, list) and len(item) == 2 and isinstance(item[0], list), f"{where}: bad")
             a = tuple(text(x, f"{where}[0]") for x in item[0])
-            ensure(a in efficient and a not in seen, f"{where}: not a new Pareto-efficient assignment")
+            ensure(
+                a in efficient and a not in seen,
+                f"{where}: not a new admissible (efficient / stable) matching",
+            )
             seen.add(a)
             w = rational(item[1], f"{where}[1]")
             ensure(w > 0, f"{where}[1]: weights are positive")

@@ -18,8 +18,11 @@ every evidence field through `exact_keys`: each is re-derived and compared, or r
   (``menu_osp_counterexample``): c in C_j; for every choice k (in order) a deviation
   k' != k, points x in T^k and x' in T^k' with c . x > c . x' (costs recomputed), and the
   stated sup over T^k / inf over T^k' (value, attaining point, or the unbounded direction).
-* ``improving-trade``, ``eopr-robust``: `verified.recheck.trading_trade`,
+* ``no-improving-trade``, ``eopr-robust``: `verified.recheck.trading_trade`,
   `verified.recheck.trading_eopr`; ``osp`` (mechanism level): `verified.recheck.trading_osp`.
+  ``improving-trade`` (the old name, claiming the negation: HOLDS when a trade exists) is
+  re-derived by the same code with the verdict read the other way: holds needs the trade,
+  fails the Motzkin certificates.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ KINDS = {
     ("menu-osp", "fails"): ("menu_osp_counterexample",),
     ("eopr-robust", "holds"): ("eopr_robust",),
     ("eopr-robust", "fails"): ("eopr_not_robust",),
+    ("no-improving-trade", "holds"): ("no_bilateral_trade",),
+    ("no-improving-trade", "fails"): ("bilateral_trade",),
     ("improving-trade", "holds"): ("bilateral_trade",),
     ("improving-trade", "fails"): ("no_bilateral_trade",),
     ("osp", "holds"): ("mechanism_osp_refutations",),
@@ -302,10 +307,11 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
         check_polarized_fails(subject, evidence)
     elif prop == "menu-osp":
         check_menu_osp_counterexample(subject, evidence)
-    elif prop == "improving-trade":
+    elif prop in ("improving-trade", "no-improving-trade"):
         from verified.recheck.trading_trade import check_improving_trade
 
-        check_improving_trade(subject, verdict, evidence)
+        exists = verdict == "holds" if prop == "improving-trade" else verdict == "fails"
+        check_improving_trade(subject, "holds" if exists else "fails", evidence)
     elif prop == "eopr-robust":
         from verified.recheck.trading_eopr import check_eopr_robust
 

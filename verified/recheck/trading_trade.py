@@ -1,4 +1,8 @@
-"""``improving-trade`` certificates (Valenzuela-Stookey, Lemma 2), re-verified (stdlib only).
+"""``no-improving-trade`` certificates (Valenzuela-Stookey, Lemma 2), re-verified (stdlib only).
+
+Below, "holds" and "fails" are the verdicts of the existence claim (the old name
+``improving-trade``); ``no-improving-trade`` claims the negation, so its fails is the first
+case and its holds the second (`verified.recheck.trading.recheck_trading` maps the verdict).
 
 * holds (``bilateral_trade``): two distinct agents j', j'' and gamma satisfy Lemma 2:
   (i) eta_j' + gamma >= 0 and eta_j'' - gamma >= 0, (ii) (pi_j' - pi_j'') . gamma < 0,
@@ -179,6 +183,7 @@ def check_no_trade(subject: Subject, ev: dict) -> None:
 
 
 def check_improving_trade(subject: Subject, verdict: str, evidence: dict) -> None:
+    """``verdict`` is the existence claim's: "holds" = a trade exists (the old ``improving-trade``)."""
     if verdict == "holds":
         check_bilateral_trade(subject, evidence)
     else:

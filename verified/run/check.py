@@ -8,6 +8,8 @@ messages to the parent as it goes:
 ``("header", info)``        the subject's name, size and the property names to check
 ``("encoding", key, enc)``  a subject encoding that certificates refer to (only when written)
 ``("start", name)``         property ``name`` starts
+``("count", name, doc)``    with ``--count``: the property's count of violations (sent before its result;
+                            `violations_count.count_document`)
 ``("result", name, doc, lines, key)``  its certificate (its subject's encoding left out: it is the
                             one sent under ``key``) and the explanation lines to print
 
@@ -97,12 +99,15 @@ def raise_failure(outcome: Outcome, python: str | None, source: str | None = Non
         raise ChildFailed(f"the checking process {outcome.describe_death()}")
 
 
-def property_worker(send: Any, source: Any, name: str, timeout: float | None, allow_float: bool) -> None:
-    """Child entry: check one property of ``source`` (a subject, under fork, or a file path)."""
+def property_worker(
+    send: Any, source: Any, name: str, timeout: float | None, allow_float: bool, count: int | None = None
+) -> None:
+    """Child entry: check one property of ``source`` (a subject, under fork, or a file path);
+    ``count``: count its violations too, listing that many (`verified.registry.check_here`)."""
     from verified.registry import check_here
 
     subject = load_reporting(source, allow_float, send) if isinstance(source, str) else source
-    send(("checked", name, check_here(name, subject, timeout=timeout)))
+    send(("checked", name, check_here(name, subject, timeout=timeout, count=count)))
 
 
 def check_one(
@@ -112,7 +117,7 @@ def check_one(
     from verified.registry import check_here
 
     if property_timeout is None:
-        return check_here(name, subject, timeout=timeout)
+        return check_here(name, subject, timeout=timeout, count=options.get("count"))
     limit = property_timeout if timeout is None else min(property_timeout, timeout)
     box: dict[str, CheckResult] = {}
 
@@ -123,7 +128,7 @@ def check_one(
     worker_source = subject if start_method() == "fork" else source
     outcome = run_in_child(
         property_worker,
-        (worker_source, name, limit, options.get("allow_float", False)),
+        (worker_source, name, limit, options.get("allow_float", False), options.get("count")),
         timeout=limit,
         on_message=receive,
         new_group=False,
@@ -311,6 +316,10 @@ def _check_all(
             lines = body[:-2] if "subject" in doc else body
         if note:
             lines.append(note)
+        if options.get("count") is not None:  # --count: before the result, so the parent has both
+            from verified.assignment.properties.violations_count import count_document
+
+            send(("count", name, count_document(name, result)))
         doc["subject"] = {"sha256": doc["subject"]["sha256"]}
         send(("result", name, doc, lines, key))
 
@@ -377,6 +386,7 @@ class FileReport:
     stage: str = "loading the file"
     progress: tuple[int, int, str] | None = None  # (done, total, label) of the engine's current work
     part: dict[str, Any] | None = None  # with --shard: the part document
+    counts: dict[str, dict[str, Any]] = field(default_factory=dict)  # with --count: per property
 
     def receive(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -389,6 +399,8 @@ class FileReport:
             self.encodings[message[1]] = message[2]
         elif kind == "part":
             self.part = message[1]
+        elif kind == "count":
+            self.counts[message[1]] = message[2]
         elif kind == "progress":
             self.progress = (message[1], message[2], message[3])
         elif kind == "start":
@@ -439,6 +451,7 @@ def check_file(
     jobs: int = 1,
     scheduler: str | None = None,
     shard: tuple[int, int] | None = None,
+    count: int | None = None,
 ) -> FileReport:
     """Run ``verified check`` on ``path`` in a child process bounded by ``limits``. Raises
     `InvalidInput` for bad input (including a user mechanism that kills its process) and
@@ -452,6 +465,7 @@ def check_file(
         "jobs": jobs,
         "scheduler": scheduler,
         "shard": shard,
+        "count": count,
     }
     outcome = run_in_child(
         check_worker,

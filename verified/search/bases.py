@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from verified.assignment.domain import Domain
-from verified.assignment.mechanism import Mechanism
+from verified.assignment.mechanism import Mechanism, TabulatedMechanism
 from verified.assignment.mechanisms.random_deferred_acceptance import random_deferred_acceptance
 from verified.assignment.mechanisms.random_priority import tabulate_random_priority
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
@@ -68,7 +68,7 @@ def weak_priorities(
         raise InvalidInput(str(exc), where) from None
 
 
-def base_mechanism(domain: Domain, spec: Mapping[str, Any]) -> Mechanism:
+def base_mechanism(domain: Domain, spec: Mapping[str, Any]) -> Mechanism | TabulatedMechanism:
     """The base named by ``spec`` (module docstring); random priority as a table over ``domain``."""
     problem = domain.problem
     if not isinstance(spec, Mapping):
@@ -77,9 +77,21 @@ def base_mechanism(domain: Domain, spec: Mapping[str, Any]) -> Mechanism:
     if name == "random_priority":
         return tabulate_random_priority(domain)
     if name == "serial_dictatorship":
-        return serial_dictatorship(problem, agent_names(problem, spec.get("order")))
+        order = agent_names(problem, spec.get("order"))
+        table = _table(name, domain, order=order)
+        return serial_dictatorship(problem, order) if table is None else table
     if name == "random_deferred_acceptance":
         if "priorities" not in spec:
             raise InvalidInput("random_deferred_acceptance needs priorities", "base.priorities")
-        return random_deferred_acceptance(problem, weak_priorities(problem, spec["priorities"]))
+        priorities = weak_priorities(problem, spec["priorities"])
+        table = _table(name, domain, priorities=priorities)
+        return random_deferred_acceptance(problem, priorities) if table is None else table
     raise InvalidInput(f"unknown base mechanism {name!r}; known: {', '.join(BASE_NAMES)}", "base.mechanism")
+
+
+def _table(name: str, domain: Domain, **params: Any) -> TabulatedMechanism | None:
+    """The built-in's exact table over ``domain`` (`tabulate_builtin`: RDA on the 65,536 profiles
+    of 4 agents and 3 objects in about half a second), or None where it has no fast table."""
+    from verified.assignment.mechanisms.tables import tabulate_builtin
+
+    return tabulate_builtin(name, domain, **params)

@@ -4,16 +4,24 @@ FILE is JSON: ``{"agents": 4, "objects": "abc", "capacities": [1, 1, 1] (optiona
 "base": {"mechanism": "random_priority" | "serial_dictatorship" (+ "order") |
 "random_deferred_acceptance" (+ "priorities": per object, tiers of agent indices)},
 "neighbourhood": [profiles] (optional), "nonwasteful_at": [profiles], "relaxed": false,
-"equal_treatment": false, "ex_post_efficient": false}``; a profile is a list of rankings
-such as ``["ab", "ca", "cb", "c"]``. Every field is validated before use: bad input raises
-`InvalidInput` naming the file and the field (exit 2), never a traceback.
-Exit codes: 0 found / optimum, 1 none exists, 2 bad input, 3 unknown.
+"equal_treatment": false, "ex_post_efficient": false, "ex_post_stable": null | per object, tiers
+of agent indices (highest first)}``; a profile is a list of rankings such as
+``["ab", "ca", "cb", "c"]``. ``ex_post_stable`` (with a neighbourhood): g must be a lottery over
+stable matchings for these priorities at every changed profile, and the base ex post stable
+everywhere (`verified.search.stability`); the base's strategy-proofness is always checked on
+the whole domain, and a manipulable base is refused with the manipulation (exit 2). Every
+field is validated before use: bad input raises `InvalidInput` naming the file and the field
+(exit 2), never a traceback.
+Exit codes: 0 found / optimum, 1 none exists, 2 bad input, 3 unknown. ``--json`` prints
+`verified.cli_reports.search_json` (docs/cli.md) instead of the words, with the same exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +36,7 @@ from verified.search.dominate import find_dominating_mechanism
 from verified.search.options import configure
 from verified.search.report import describe, write_certificate
 
-FIELDS = ("agents", "objects", "capacities", "base", "neighbourhood", "nonwasteful_at")
+FIELDS = ("agents", "objects", "capacities", "base", "neighbourhood", "nonwasteful_at", "ex_post_stable")
 FLAGS = ("relaxed", "equal_treatment", "ex_post_efficient")
 BASE_FIELDS = {
     "random_priority": ("mechanism",),
@@ -135,8 +143,11 @@ def read_spec(data: object) -> SearchSpec:
         "neighbourhood": None if nbhd is None else _profiles(problem, nbhd, "neighbourhood"),
         "nonwasteful_at": _profiles(problem, data.get("nonwasteful_at", []), "nonwasteful_at"),
         **{flag: data.get(flag, False) for flag in FLAGS},
-        "check_base": spec["mechanism"] != "random_deferred_acceptance" or len(domain) <= 5000,
     }
+    if data.get("ex_post_stable") is not None:
+        from verified.search.stability import read_priorities
+
+        options["ex_post_stable"] = read_priorities(problem, data["ex_post_stable"], "ex_post_stable")
     return SearchSpec(base_mechanism(domain, spec), domain, spec, options)
 
 
@@ -166,14 +177,21 @@ def run(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
             **spec.options,
         )
-    except VerifiedError as exc:
-        print(f"error: {exc}")
+    except VerifiedError as exc:  # --json: stdout holds JSON only, the message goes to stderr
+        print(f"error: {exc}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
         return 2
     doc = out.certificate
-    print(describe(doc))
-    if args.certificate:
-        write_certificate(args.certificate, doc)
-        print(f"certificate written to {args.certificate}")
+    if getattr(args, "json", False):
+        from verified.cli_reports import search_json
+
+        if args.certificate:
+            write_certificate(args.certificate, doc)
+        print(json.dumps(search_json(args.file, doc, args.certificate or None), indent=1))
+    else:
+        print(describe(doc))
+        if args.certificate:
+            write_certificate(args.certificate, doc)
+            print(f"certificate written to {args.certificate}")
     if out.result.unknown:
         return 3
     return 0 if out.result.holds else 1

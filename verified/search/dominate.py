@@ -47,6 +47,8 @@ from verified.search.symmetry import check_anonymous
 PROPERTY = "sp-dominator"
 #: Largest number of (profile, agent, report) triples the explicit (unreduced) formulation takes on.
 EXPLICIT_LIMIT = 2_000_000
+#: Most cells a base without a name may have when the certificate must carry all of them.
+TABLE_CELLS = 50_000
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def find_dominating_mechanism(
     nonwasteful_at: Sequence[Profile] = (),
     relaxed: bool = False,
     ex_post_efficient: bool = False,
+    ex_post_stable: Any = None,
     base_spec: Mapping[str, Any] | None = None,
     check_base: bool = True,
     time_limit: float = 600.0,
@@ -210,16 +213,23 @@ def find_dominating_mechanism(
     profiles; a "none exists" answer then holds on the whole domain, while a candidate
     found for the relaxation proves nothing (UNKNOWN). ``ex_post_efficient`` (with a
     neighbourhood): at every changed profile g must be a lottery over Pareto-efficient
-    deterministic assignments (the certificate lists the lottery). Without a neighbourhood, on a
+    deterministic assignments (the certificate lists the lottery). ``ex_post_stable`` (with a
+    neighbourhood and a named ``base_spec``): weak priorities (`Priorities`, or per object its
+    tiers of agent indices); at every changed profile g must be a lottery over matchings stable
+    for them (and Pareto-efficient too with ``ex_post_efficient``), and the base must be ex post
+    stable at every profile, since g is the base elsewhere (`verified.search.stability`).
+    Without a neighbourhood, on a
     symmetric domain with an anonymous base (certified exhaustively), the search runs
     over anonymity orbits (Erdil's symmetrisation h in the proof of Proposition 3(i)),
     which also gives equal treatment of equals. ``base_spec`` names the base for the
     independent re-checker (e.g. ``{"mechanism": "random_priority"}``). ``check_base``:
-    verify exhaustively that the base is SD-strategy-proof and valid (needed because g
-    equals f outside the changed cells). ``solver``: "auto" (HiGHS proposes and exact
-    integer arithmetic confirms, when highspy is installed; else z3), "highs" or "z3"
-    (exact throughout, for small problems). ``time_limit``: seconds per LP; beyond it the
-    answer is UNKNOWN.
+    verify exhaustively that the base is SD-strategy-proof (and ex post stable when asked),
+    and refuse it with the manipulation otherwise (needed because g equals f outside the
+    changed cells); a found g's certificate records the check (``base_checked``) and the
+    checker repeats it on the base it re-derives, whatever ``check_base`` says. ``solver``:
+    "auto" (HiGHS proposes and exact integer arithmetic confirms, when highspy is installed;
+    else z3), "highs" or "z3" (exact throughout, for small problems). ``time_limit``: seconds
+    per LP; beyond it the answer is UNKNOWN.
     """
     if objective not in OBJECTIVES:
         raise InvalidInput(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}", "objective")
@@ -231,13 +241,32 @@ def find_dominating_mechanism(
         if not nbhd:
             raise InvalidInput("the neighbourhood is empty", "neighbourhood")
     nonwaste = sorted({domain.index(problem.profile(r)) for r in nonwasteful_at})
+    stable_pr = None
+    if ex_post_stable is not None:
+        from verified.search.stability import read_priorities
+
+        stable_pr = read_priorities(problem, ex_post_stable)
+        if nbhd is None:
+            raise InvalidInput(
+                "ex post stability is supported with a neighbourhood of profiles", "ex_post_stable"
+            )
+        if not base_spec:
+            raise InvalidInput(
+                "ex post stability needs a base the checker can rebuild: give base_spec naming a built-in",
+                "base_spec",
+            )
     table = None
     if check_base or (nbhd is None and not nonwaste):
         table = _base_table(base, domain)
     if check_base and table is not None:
-        bad = _sp_violation(table)
-        if bad is not None:
-            raise InvalidInput(f"the base mechanism is not SD-strategy-proof: {bad}", "base")
+        from verified.search.stability import check_base as check_the_base
+
+        check_the_base(table, stable_pr)
+    base_checked = None
+    if nbhd is not None:  # g is the base elsewhere: the certificate says so and the checker checks it
+        from verified.search.stability import base_checked_json
+
+        base_checked = base_checked_json(domain, stable_pr is not None)
     anonymous = False
     if nbhd is None and not nonwaste and domain.is_symmetric and table is not None:
         # the orbit LP packs f into int64 arrays: only when every product with a capacity fits
@@ -255,6 +284,10 @@ def find_dominating_mechanism(
         "equal_treatment": bool(equal_treatment),
         "ex_post_efficient": bool(ex_post_efficient),
     }
+    if stable_pr is not None:  # only when asked: earlier certificates keep their bytes
+        from verified.search.stability import priorities_json
+
+        options["ex_post_stable"] = priorities_json(stable_pr)
     if anonymous:
         space = anonymous_space(domain, lambda digits: _row0(table, _index(domain, digits)))
         free = [c for c in _orbit_free(domain, space)]
@@ -284,16 +317,27 @@ def find_dominating_mechanism(
                         ett.append(((p, i), (p, j)))
     cases = _nonwaste_cases(domain, space, nonwaste)
     lotteries = []
-    if ex_post_efficient:
-        from verified.search.expost import efficient_assignments
+    if ex_post_efficient or stable_pr is not None:
+        from verified.search.stability import admissible_assignments
 
         for group, members in space.groups:
-            lotteries.append((group, members, efficient_assignments(problem, domain.profile(group[1]))))
+            prof = domain.profile(group[1])
+            mix = admissible_assignments(problem, prof, efficient=ex_post_efficient, priorities=stable_pr)
+            lotteries.append((group, members, mix))
     base_json = dict(base_spec) if base_spec else None
     if base_json is None:  # no name the checker can rebuild: the base is carried in full
-        rows = [
-            [cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in _touched(space, free)
-        ]
+        cells = _touched(space, free)
+        if nbhd is not None:  # g is the base elsewhere: its SP is checked on every cell of the domain
+            if len(domain) * problem.n > TABLE_CELLS:
+                reason = (
+                    f"a base without a name is carried in the certificate at every cell of the domain "
+                    f"({len(domain) * problem.n:,} cells, limit {TABLE_CELLS:,}); "
+                    "give base_spec naming a built-in"
+                )
+                subject = _subject(domain, {"mechanism": "table", "rows": []}, mode, objective, options)
+                return SearchOutcome(unknown(PROPERTY, reason, {"kind": "unknown"}), None, subject)
+            cells = [(p, i) for p in range(len(domain)) for i in range(problem.n)]
+        rows = [[cell_json(domain, mode, c), _row_json(problem, space.base_row(c))] for c in cells]
         base_json = {"mechanism": "table", "rows": rows}
     subject = _subject(domain, base_json, mode, objective, options)
 
@@ -362,6 +406,8 @@ def find_dominating_mechanism(
             evidence["lotteries"] = _lotteries_json(domain, form, sol.primal)
         if goal_used != "strict" and not nonwaste:  # an optimum within one non-waste case proves nothing
             evidence["dual"] = multipliers_json(domain, mode, form.lp, sol.dual)
+        if base_checked is not None:  # g is the base outside the neighbourhood
+            evidence["base_checked"] = base_checked
         stats["seconds"] = round(time.perf_counter() - started, 3)
         make = functools.partial(_g_table, domain, table, mode, rows) if table is not None else None
         return outcome(holds(PROPERTY, evidence, **stats), make)

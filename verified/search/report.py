@@ -62,6 +62,21 @@ def describe(doc: dict[str, Any], limit: int = 20) -> str:
     lines.extend(changed[:limit])
     if len(changed) > limit:
         lines.append(f"  ... and {len(changed) - limit} more")
+    if "lotteries" in ev:
+        kinds = [
+            w for w, on in (("Pareto-efficient", subj.ex_post_efficient), ("stable", subj.stable_tiers)) if on
+        ]
+        lines.append(
+            f"at each of the {len(ev['lotteries'])} changed profiles: a lottery over "
+            f"{' and '.join(kinds)} deterministic matchings (listed in the certificate)"
+        )
+    if "base_checked" in ev:
+        checked = ev["base_checked"]
+        what = " and ex post stable" if "ex-post-stable" in checked["properties"] else ""
+        lines.append(
+            f"g is the base elsewhere; the base is SD-strategy-proof{what} on all {checked['profiles']:,} "
+            f"profiles ({checked['misreports']:,} misreports compared)"
+        )
     return "\n".join(lines)
 
 

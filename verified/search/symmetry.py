@@ -52,7 +52,7 @@ def representative(cell: OrbitCell) -> tuple[tuple[int, ...], int]:
 
 def check_anonymous(table: TabulatedMechanism) -> CheckResult:
     """Exhaustive check that ``table`` is anonymous: at every profile, agent i's row equals
-    the row of agent 0 at the profile (R_i, sorted R_-i). Evidence: digest of the
+    the row of agent 0 at the profile (``R_i``, sorted ``R_-i``). Evidence: digest of the
     canonical rows checked, or the first profile and agent that break it."""
     domain = table.domain
     if not domain.is_symmetric:

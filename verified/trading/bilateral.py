@@ -27,8 +27,10 @@ bilateral trade exists, exactly:
 * (iii)/(iv) are finite disjunctions of linear strict inequalities: a box
   attains its min/max at a vertex; the orthants contain a type with
   gamma . c < 0 iff some gamma_i < 0, i.e. iff gamma . e_i < 0. A *case* is a
-  pair (g_low, g_high) with the strict system
+  pair (g_low, g_high) with the strict system::
+
       g_low . gamma < 0,  g_high . gamma > 0,  delta . gamma < 0
+
   (delta = pi_j' - pi_j'') plus the sign constraints. When both domains are
   boxes the cases are indexed by the sign patterns s of gamma (s_i = + for
   gamma_i >= 0): g_low = the vertex of C_j' minimising (lo' where +, hi'
@@ -384,6 +386,25 @@ def check_bilateral_improvement(economy: Economy, *, time_limit: float | None = 
 
 def is_bilaterally_improvable(economy: Economy) -> bool:
     return check_bilateral_improvement(economy).holds
+
+
+NO_IMPROVEMENT = "no-improving-trade"
+
+
+def check_no_improving_trade(economy: Economy, *, time_limit: float | None = None) -> CheckResult:
+    """Is the status quo safe from every bilateral trade, i.e. does NO trade satisfy Lemma 2
+    (i)-(iv)? The property the command line certifies as ``no-improving-trade``: the negation
+    of `check_bilateral_improvement` (an existence question), with the same evidence.
+
+    HOLDS: kind ``"no_bilateral_trade"`` (the Motzkin certificates, one per pair and case).
+    FAILS: kind ``"bilateral_trade"``, the improving trade as the counterexample. UNKNOWN
+    when the search is (time limit)."""
+    found = check_bilateral_improvement(economy, time_limit=time_limit)
+    if found.unknown:
+        return unknown(NO_IMPROVEMENT, found.reason or "bilateral search unknown")
+    if found.holds:
+        return fails(NO_IMPROVEMENT, found.evidence)
+    return holds(NO_IMPROVEMENT, found.evidence)
 
 
 # --- Proposition 1 and Theorem 1 -------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Mechanism-level properties of a trading mechanism (protocol + strategies), Valenzuela-Stookey, section 3.
 
 - OSP (Definition of obviously dominant actions): for every agent j and type
-  c in C_j, with k = s_j(c),
+  c in C_j, with k = s_j(c)::
+
       sup_{k_-j} c . P_j(k, k_-j)  <=  inf_{k_-j} c . P_j(k', k_-j)   for every k' != k.
+
 - Myopic optimality (Lemma 4: OSP implies it): s_j(c) in
   argmin_k min {c . x : x in T~_j^k}.
 - Domination: same endowments, menu sizes and strategies (equal as functions
@@ -172,8 +174,8 @@ def check_mechanism_osp(
 
     FAILS evidence (kind ``"mechanism_osp_counterexample"``): ``agent``, ``cost`` c in C_j,
     ``chosen`` k = s_j(c), ``deviation`` k', ``worst_profile`` (the others' actions realising
-    the bundle ``worse_bundle`` = P_j(k, k_-j)), ``best_profile`` (with ``better_bundle`` =
-    P_j(k', k'_-j)), and their costs, ``worse_cost`` > ``better_cost``.
+    the bundle ``worse_bundle`` = ``P_j(k, k_-j)``), ``best_profile`` (with ``better_bundle`` =
+    ``P_j(k', k'_-j)``), and their costs, ``worse_cost`` > ``better_cost``.
     HOLDS: kind ``"exhaustive_smt"`` with, per agent, the query digest.
     """
     if method == "direct":

@@ -1,7 +1,7 @@
 """Menu-level obvious strategy-proofness (Valenzuela-Stookey, section 3, Theorem 2).
 
 A menu T^1..T^m (one agent's trading sets) is OSP at the menu level, for the
-cost domain C, when every type c in C has an obviously dominant choice k:
+cost domain C, when every type c in C has an obviously dominant choice k::
 
     sup {c . x : x in T^k}  <=  inf {c . x : x in T^k'}   for every k' != k,
 
@@ -16,11 +16,13 @@ a = d (d in D_k), a = -d (d in D_k'), or a = v - w (v in V_k, w in V_k')
 violation is  c in C  and  AND_k OR_{atoms a of k} a . c > 0.
 
 Two exact procedures:
+
 - ``method="smt"``: that formula in linear real arithmetic for z3 (via
   `verified.smt`); unsat -> HOLDS with the query's digest, time-out -> UNKNOWN.
 - ``method="direct"``: depth-first choice of one atom per k, pruned by exact
   Fourier-Motzkin; every pruned branch carries a Motzkin certificate, so HOLDS
   comes with a refutation tree that a re-checker verifies with Fractions only.
+
 A FAILS verdict from either is re-verified exactly with the sets' own
 ``maximize``/``minimize`` and reported with concrete crossing points.
 """

@@ -12,13 +12,13 @@ orders (`random_deferred_acceptance_counts`):
   object over capacity must reject one of several held agents in its lowest tie class.
 * The search keeps the exact relative order of the agents revealed so far. Given the
   history, sigma restricted to the revealed set V is one fixed order, and sigma is uniform
-  among the n! / |V|! orders with that restriction, so a newly revealed agent's position
-  relative to V is uniform over the |V| + 1 slots. When a rejection involves unrevealed
+  among the ``n! / |V|!`` orders with that restriction, so a newly revealed agent's position
+  relative to V is uniform over the ``|V| + 1`` slots. When a rejection involves unrevealed
   agents, the first of them is inserted into every slot (each branch weighs the parent's
-  weight / (|V| + 1), an exact division: a node with |V| revealed agents weighs n! / |V|!),
+  weight / ``(|V| + 1)``, an exact division: a node with ``|V|`` revealed agents weighs ``n! / |V|!``),
   and the run resumes in each branch from the same point. Every order consistent with a
   leaf's revealed order makes the same comparisons, hence the same matching, which is
-  counted with weight n! / |V|!. Agents never compared are never revealed, so with strict
+  counted with weight ``n! / |V|!``. Agents never compared are never revealed, so with strict
   priorities this is one DA run.
 * With every object tying all agents (`Priorities.uniform`), sigma is one common strict
   priority, and DA with a common priority is serial dictatorship in that order (the first

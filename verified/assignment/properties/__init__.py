@@ -53,6 +53,7 @@ from verified.assignment.properties.strategyproofness import (
 )
 from verified.assignment.properties.wastefulness import (
     check_nonwasteful,
+    check_nonwasteful_assignment,
     check_wastefulness,
     is_nonwasteful,
     is_nonwasteful_assignment,
@@ -74,6 +75,7 @@ __all__ = [
     "check_individually_rational_assignment",
     "check_mechanism_dominance",
     "check_nonwasteful",
+    "check_nonwasteful_assignment",
     "check_sd_efficient",
     "check_sd_efficient_assignment",
     "check_strategyproof",

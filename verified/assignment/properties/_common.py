@@ -85,21 +85,28 @@ def over_domain(
     domain: Domain,
     check: Callable[[StochasticAssignment, Profile], CheckResult],
     extra: dict[str, Any] | None = None,
+    *,
+    sink: Any = None,
 ) -> CheckResult:
     """``check(gamma, profile)`` at every profile of ``domain``. FAILS/UNKNOWN: the first
     profile's evidence plus ``mechanism``. HOLDS evidence ``exhaustive``: mechanism, domain,
     ``extra`` (if any), ``profiles_checked`` and ``certificates_digest`` =
-    `verified.results.digest` of the per-profile HOLDS evidences in domain order."""
+    `verified.results.digest` of the per-profile HOLDS evidences in domain order. With a
+    ``sink`` (a `violations_count.Tally`): every profile is checked, each one that does not
+    hold goes to ``sink.add_result``, and the result is the same."""
     certificates = []
     for index, profile in enumerate(domain):
         gamma = mechanism.at_index(index) if isinstance(mechanism, TabulatedMechanism) else mechanism(profile)
         found = check(gamma, profile)
         if not found.holds:
-            evidence = {**found.evidence, "mechanism": mechanism.name}
-            if found.unknown:
-                return unknown(prop, f"at profile {[list(r) for r in profile]}: {found.reason}", evidence)
-            return fails(prop, evidence)
+            if sink is None:
+                return _first_not_holding(prop, mechanism, profile, found)
+            sink.add_result(index, profile, found)
+            continue
         certificates.append(found.evidence)
+    if sink is not None and sink.first is not None:
+        index, found = sink.first
+        return _first_not_holding(prop, mechanism, domain.profile(index), found)
     return holds(
         prop,
         {
@@ -111,6 +118,14 @@ def over_domain(
             "certificates_digest": digest(certificates),
         },
     )
+
+
+def _first_not_holding(prop: str, mechanism: Any, profile: Profile, found: CheckResult) -> CheckResult:
+    """`over_domain`'s answer at the first profile that does not hold."""
+    evidence = {**found.evidence, "mechanism": mechanism.name}
+    if found.unknown:
+        return unknown(prop, f"at profile {[list(r) for r in profile]}: {found.reason}", evidence)
+    return fails(prop, evidence)
 
 
 _DIGESTS: weakref.WeakKeyDictionary[TabulatedMechanism, str | Future[str]] = weakref.WeakKeyDictionary()

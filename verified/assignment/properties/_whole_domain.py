@@ -223,6 +223,7 @@ def decompositions(
     kind: str,
     extra: dict[str, Any],
     one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
+    sink: Any = None,
 ) -> list[dict[str, Any]] | tuple[int, CheckResult] | None:
     """Per-profile HOLDS evidence (``{"kind": kind, "profile", "assignment", **extra,
     "lottery"}``, as ``one_profile`` would give it) in domain order, or the first profile that
@@ -234,7 +235,11 @@ def decompositions(
     ranges of profiles run in other processes (``admissible`` and ``one_profile`` must then
     be picklable: module-level functions or `functools.partial` of them) and are folded in
     range order: the first range that does not hold gives the first such profile, so the
-    result is the serial one (each profile's lottery depends only on its own program)."""
+    result is the serial one (each profile's lottery depends only on its own program).
+
+    With a ``sink`` (a `violations_count.Tally`) every profile is decided: each one that does
+    not hold goes to ``sink.add_result`` (ranges tallied apart and merged in range order), and
+    the first of them is returned as without a sink."""
     assignments = deterministic_assignments(table.problem) if fits(table) else None
     if assignments is None:
         return None
@@ -243,10 +248,20 @@ def decompositions(
     job = (admissible, kind, extra, one_profile, assignments)
     ranges = parallel_ranges(len(table.domain), smallest=PARALLEL_MIN)
     if ranges is None:
-        return decompose_range(table, *job, 0, len(table.domain))
+        found = decompose_range(table, *job, 0, len(table.domain), sink=sink)
+        return found if sink is None or sink.first is None else sink.first
     from verified.engine.checks import run_check_ranges
 
     out: list[dict[str, Any]] = []
+    if sink is not None:
+
+        def counted_for(r: Any) -> tuple[Any, ...]:
+            return (TableRange.of(table, r.start, r.stop), *job, sink.fresh())
+
+        for part, tally in run_check_ranges(decompose_counted, counted_for, ranges, f"counting {kind}"):
+            sink.merge(tally)
+            out.extend(part)
+        return out if sink.first is None else sink.first
 
     def arguments_for(r: Any) -> tuple[Any, ...]:
         return (TableRange.of(table, r.start, r.stop), *job)
@@ -300,9 +315,11 @@ def decompose_range(
     assignments: np.ndarray,
     begin: int,
     end: int,
+    sink: Any = None,
 ) -> list[dict[str, Any]] | tuple[int, CheckResult]:
     """`decompositions` of the profiles ``begin .. end - 1`` (a worker's range): their HOLDS
-    evidence in order, or the first one that does not hold. ``assignments``: the problem's
+    evidence in order, or the first one that does not hold (with a ``sink``: the evidence of
+    those that hold, the others tallied). ``assignments``: the problem's
     `deterministic_assignments`. Chunks grow from `FIRST_CHUNK`, so a property that fails
     early is refuted early."""
     test = admissible()
@@ -312,7 +329,7 @@ def decompose_range(
     start, size = begin, FIRST_CHUNK
     while start < end:
         stop = min(end, start + size)
-        found = _chunk(table, test, kind, extra, one_profile, assignments, text, start, stop, out)
+        found = _chunk(table, test, kind, extra, one_profile, assignments, text, start, stop, out, sink)
         if found is not None:
             return found
         start, size = stop, min(largest, 4 * size)
@@ -330,6 +347,7 @@ def _chunk(
     start: int,
     stop: int,
     out: list[dict[str, Any]],
+    sink: Any = None,
 ) -> tuple[int, CheckResult] | None:
     p = table.problem
     nums = _rows(table, start, stop)
@@ -351,13 +369,33 @@ def _chunk(
         if lottery is None:
             found = one_profile(table.at_index(start + k), table.domain.profile(start + k))
             if not found.holds:
-                return start + k, found
+                if sink is None:
+                    return start + k, found
+                sink.add_result(start + k, table.domain.profile(start + k), found)
+                continue
             out.append(found.evidence)
         else:
             out.append(
                 {"kind": kind, "profile": profile, "assignment": gammas[g], **extra, "lottery": lottery}
             )
     return None
+
+
+def decompose_counted(
+    table: TabulatedMechanism,
+    admissible: Callable[[], Admissible],
+    kind: str,
+    extra: dict[str, Any],
+    one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
+    assignments: np.ndarray,
+    sink: Any,
+    begin: int,
+    end: int,
+) -> tuple[list[dict[str, Any]], Any]:
+    """A worker's range of `decompositions` with a sink: the evidence of the profiles that hold
+    and the range's own tally (``sink``, filled here and sent back)."""
+    out = decompose_range(table, admissible, kind, extra, one_profile, assignments, begin, end, sink=sink)
+    return out, sink  # type: ignore[return-value]  # with a sink, a list
 
 
 def _lottery_json(
@@ -389,19 +427,24 @@ def per_profile(
     kind: str,
     extra: dict[str, Any],
     one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
+    sink: Any = None,
 ) -> CheckResult:
     """Exactly what ``verified.registry._per_profile(prop, one_profile, table, table.domain)``
     returns (HOLDS ``per_profile`` with every profile's certificate, else the first failing
-    profile's own result), computed through `decompositions`."""
-    found = decompositions(table, admissible, kind, jsonable(extra), one_profile)
+    profile's own result), computed through `decompositions` (with a ``sink``: every profile
+    that does not hold tallied there, the same result)."""
+    found = decompositions(table, admissible, kind, jsonable(extra), one_profile, sink)
     if found is None:
         certificates = []
         for index, profile in enumerate(table.domain):
             result = one_profile(table.at_index(index), profile)
             if not result.holds:
-                return result
+                if sink is None:
+                    return result
+                sink.add_result(index, profile, result)
+                continue
             certificates.append(result.evidence)
-        found = certificates
+        found = certificates if sink is None or sink.first is None else sink.first
     if isinstance(found, tuple):
         return found[1]
     return plain_holds(prop, {"kind": "per_profile", "profiles": len(table.domain), "certificates": found})
@@ -415,14 +458,15 @@ def exhaustive(
     extra: dict[str, Any],
     one_profile: Callable[[StochasticAssignment, Profile], CheckResult],
     top: dict[str, Any] | None = None,
+    sink: Any = None,
 ) -> CheckResult:
     """Exactly what ``_common.over_domain(prop, table, table.domain, one_profile, top)`` returns
     (HOLDS ``exhaustive`` with the digest of the per-profile certificates), through
-    `decompositions`."""
+    `decompositions` (with a ``sink``: every profile that does not hold tallied there)."""
     domain = table.domain
-    found = decompositions(table, admissible, kind, jsonable(extra), one_profile)
+    found = decompositions(table, admissible, kind, jsonable(extra), one_profile, sink)
     if found is None:
-        return over_domain(prop, table, domain, one_profile, top)
+        return over_domain(prop, table, domain, one_profile, top, sink=sink)
     if isinstance(found, tuple):
         index, result = found
         evidence = {**result.evidence, "mechanism": table.name}

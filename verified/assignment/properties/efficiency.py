@@ -292,51 +292,101 @@ def is_sd_efficient_assignment(gamma: StochasticAssignment, profile: Sequence[Se
     return check_sd_efficient_assignment(gamma, profile).holds
 
 
-def check_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
+def check_ex_post_efficient(
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
+) -> CheckResult:
     """`check_ex_post_efficient_assignment` at every profile of ``domain``. FAILS/UNKNOWN: the
     first profile's evidence (plus ``mechanism``). HOLDS evidence ``exhaustive``: domain,
     number of profiles and ``certificates_digest`` = `verified.results.digest` of the list of
     per-profile HOLDS evidences in domain order. A table over ``domain`` goes through
-    `_whole_domain` (the same evidence, computed for all profiles at once)."""
+    `_whole_domain` (the same evidence, computed for all profiles at once). With
+    ``all_violations=True``: every profile is decided, the same result, and
+    ``stats["violations"]`` counts the profiles where it fails (`violations_count`)."""
+    tally = _tally("ex_post_efficient", domain, limit) if all_violations else None
     if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
-        return exhaustive(
+        result = exhaustive(
             "ex_post_efficient",
             mechanism,
             partial(efficient, domain),
             "efficient_lottery",
             {},
             check_ex_post_efficient_assignment,
+            sink=tally,
         )
-    return over_domain("ex_post_efficient", mechanism, domain, check_ex_post_efficient_assignment)
+    else:
+        result = over_domain(
+            "ex_post_efficient", mechanism, domain, check_ex_post_efficient_assignment, sink=tally
+        )
+    return _reported(result, tally)
 
 
-def check_ex_post_efficient_per_profile(table: TabulatedMechanism, domain: Domain) -> CheckResult:
+def _tally(prop: str, domain: Domain, limit: int | None) -> Any:
+    """A `violations_count.Tally` of the profiles where ``prop`` fails."""
+    from verified.assignment.properties.violations_count import per_profile_tally
+
+    return per_profile_tally(prop, domain, limit)
+
+
+def _reported(result: CheckResult, tally: Any) -> CheckResult:
+    """``result`` with the tally's report in its stats (unchanged without a tally)."""
+    if tally is None:
+        return result
+    from verified.assignment.properties.violations_count import with_report
+
+    return with_report(result, tally)
+
+
+def check_ex_post_efficient_per_profile(
+    table: TabulatedMechanism, domain: Domain, *, all_violations: bool = False, limit: int | None = None
+) -> CheckResult:
     """Ex post efficiency at every profile with every profile's certificate kept: exactly
     the one-profile loop ``_per_profile("ex_post_efficient", check_ex_post_efficient_assignment,
     table, domain)`` (HOLDS ``per_profile`` with the list of per-profile evidences; else the
-    first failing profile's own result), computed by `_whole_domain` for all profiles at once."""
+    first failing profile's own result), computed by `_whole_domain` for all profiles at once
+    (``all_violations``: as for `check_ex_post_efficient`)."""
     table = as_table(table, domain)
-    return per_profile(
+    tally = _tally("ex_post_efficient", domain, limit) if all_violations else None
+    result = per_profile(
         "ex_post_efficient",
         table,
         partial(efficient, domain),
         "efficient_lottery",
         {},
         check_ex_post_efficient_assignment,
+        sink=tally,
     )
+    return _reported(result, tally)
 
 
 def is_ex_post_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> bool:
     return check_ex_post_efficient(mechanism, domain).holds
 
 
-def check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
+def check_sd_efficient(
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
+) -> CheckResult:
     """`check_sd_efficient_assignment` at every profile of ``domain`` (evidence as for
     `check_ex_post_efficient`). On a table over ``domain``, profiles that `_sd_scan` proves
     efficient are not solved while the first failing profile is looked for (if there is none,
-    every profile's LP certificate is computed for the digest, as before)."""
+    every profile's LP certificate is computed for the digest, as before). With
+    ``all_violations=True``: every profile is decided, the same result, and
+    ``stats["violations"]`` counts the profiles where it fails (`violations_count`)."""
+    tally = _tally("sd_efficient", domain, limit) if all_violations else None
+    return _reported(_check_sd_efficient(mechanism, domain, tally), tally)
+
+
+def _check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain, sink: Any) -> CheckResult:
+    """`check_sd_efficient`, every failing profile tallied in ``sink`` when there is one."""
     if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
-        found = _sd_everywhere(mechanism)
+        found = _sd_everywhere(mechanism, sink)
         if isinstance(found, tuple):
             index, result = found
             evidence = {**result.evidence, "mechanism": mechanism.name}
@@ -354,23 +404,29 @@ def check_sd_efficient(mechanism: Mechanism | TabulatedMechanism, domain: Domain
                 "certificates_digest": plain_digest(found),
             },
         )
-    return over_domain("sd_efficient", mechanism, domain, check_sd_efficient_assignment)
+    return over_domain("sd_efficient", mechanism, domain, check_sd_efficient_assignment, sink=sink)
 
 
-def check_sd_efficient_per_profile(table: TabulatedMechanism, domain: Domain) -> CheckResult:
+def check_sd_efficient_per_profile(
+    table: TabulatedMechanism, domain: Domain, *, all_violations: bool = False, limit: int | None = None
+) -> CheckResult:
     """SD-efficiency at every profile with every profile's certificate kept: exactly
     the one-profile loop ``_per_profile("sd_efficient", check_sd_efficient_assignment, table,
     domain)``; profiles that `_sd_scan` proves efficient are solved only when every profile
-    holds (their LP certificates are then needed)."""
+    holds (their LP certificates are then needed). ``all_violations``: as for
+    `check_sd_efficient`."""
     table = as_table(table, domain)
-    found = _sd_everywhere(table)
+    tally = _tally("sd_efficient", domain, limit) if all_violations else None
+    found = _sd_everywhere(table, tally)
     if isinstance(found, tuple):
-        return found[1]
+        return _reported(found[1], tally)
     evidence = {"kind": "per_profile", "profiles": len(domain), "certificates": found}
-    return plain_holds("sd_efficient", evidence)
+    return _reported(plain_holds("sd_efficient", evidence), tally)
 
 
-def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[int, CheckResult]:
+def _sd_everywhere(
+    table: TabulatedMechanism, sink: Any = None
+) -> list[dict[str, Any]] | tuple[int, CheckResult]:
     """Every profile's HOLDS evidence, or the first profile that does not hold (its number and
     result). The profiles `_sd_scan` cannot prove efficient are checked first, in domain order;
     when all hold, every profile's LP certificate is computed, over ranges of profiles in other
@@ -384,8 +440,13 @@ def _sd_everywhere(table: TabulatedMechanism) -> list[dict[str, Any]] | tuple[in
     for index in np.nonzero(~sure)[0].tolist():
         found = check_sd_efficient_assignment(table.at_index(index), domain.profile(index))
         if not found.holds:
-            return index, found
+            if sink is None:
+                return index, found
+            sink.add_result(index, domain.profile(index), found)  # every one, in domain order
+            continue
         known[index] = found.evidence
+    if sink is not None and sink.first is not None:
+        return sink.first
     ranges = parallel_ranges(len(domain), smallest=PARALLEL_MIN)
     if ranges is None:
         return sd_certificates(table, known, 0, len(domain))

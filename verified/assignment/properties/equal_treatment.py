@@ -74,11 +74,23 @@ def _digits(domain: Domain) -> np.ndarray:
     return np.indices(domain.sizes).reshape(len(domain.sizes), -1).T
 
 
-def check_equal_treatment(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
+def check_equal_treatment(
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
+) -> CheckResult:
     """Equal treatment of equals at every profile of ``domain`` (vectorised over the table).
 
     FAILS evidence as `check_equal_treatment_assignment`; HOLDS evidence ``exhaustive``:
-    domain, table digest and the number of (profile, pair of equal agents) comparisons."""
+    domain, table digest and the number of (profile, pair of equal agents) comparisons. With
+    ``all_violations=True``: the same result, and ``stats["violations"]`` counts every such
+    comparison with unequal rows (`violations_count`)."""
+    if all_violations:
+        from verified.assignment.properties.violations_count import counted
+
+        return counted("equal_treatment", check_equal_treatment, mechanism, domain, limit)
     table = as_table(mechanism, domain)
     problem = domain.problem
     digits = _digits(domain)

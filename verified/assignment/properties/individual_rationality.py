@@ -69,12 +69,24 @@ def is_individually_rational_assignment(
     return check_individually_rational_assignment(assignment, profile).holds
 
 
-def check_individually_rational(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
+def check_individually_rational(
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
+) -> CheckResult:
     """Is the mechanism individually rational at every profile of ``domain``?
 
     Vectorised over the table (a `FunctionMechanism` is tabulated first). FAILS
     evidence as for `check_individually_rational_assignment`; HOLDS evidence
-    ``exhaustive``: domain description, table digest, entries checked."""
+    ``exhaustive``: domain description, table digest, entries checked. With
+    ``all_violations=True``: the same result, and ``stats["violations"]`` counts every
+    violating (profile, agent) pair (`violations_count`)."""
+    if all_violations:
+        from verified.assignment.properties.violations_count import counted
+
+        return counted("individually_rational", check_individually_rational, mechanism, domain, limit)
     table = as_table(mechanism, domain)
     problem = domain.problem
     checked = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 
 from verified.assignment.domain import Domain
 from verified.assignment.lottery import DeterministicAssignment
@@ -68,40 +69,77 @@ def is_ex_post_stable_assignment(
 
 
 def check_ex_post_stable(
-    mechanism: Mechanism | TabulatedMechanism, domain: Domain, priorities: Priorities
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    priorities: Priorities,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
 ) -> CheckResult:
     """`check_ex_post_stable_assignment` at every profile of ``domain``. FAILS/UNKNOWN: the
     first profile's evidence (plus ``mechanism``). HOLDS evidence ``exhaustive``: domain,
     priorities, number of profiles and ``certificates_digest`` = `verified.results.digest`
     of the list of per-profile HOLDS evidences in domain order. A table over ``domain`` goes
-    through `_whole_domain` (the same evidence, computed for all profiles at once)."""
+    through `_whole_domain` (the same evidence, computed for all profiles at once). With
+    ``all_violations=True``: every profile is decided, the same result, and
+    ``stats["violations"]`` counts the profiles where it fails (`violations_count`)."""
     stable_at = _one_profile(priorities)
     extra = {"priorities": priorities.to_json()}
+    tally = _tally(domain, limit) if all_violations else None
     if isinstance(mechanism, TabulatedMechanism) and mechanism.domain == domain:
         _same_problem(priorities, domain)
         admissible = partial(stable, domain, priorities)
-        return exhaustive("ex_post_stable", mechanism, admissible, "stable_lottery", extra, stable_at, extra)
-    return over_domain("ex_post_stable", mechanism, domain, stable_at, extra)
+        result = exhaustive(
+            "ex_post_stable", mechanism, admissible, "stable_lottery", extra, stable_at, extra, sink=tally
+        )
+    else:
+        result = over_domain("ex_post_stable", mechanism, domain, stable_at, extra, sink=tally)
+    return _reported(result, tally)
 
 
 def check_ex_post_stable_per_profile(
-    table: TabulatedMechanism, domain: Domain, priorities: Priorities
+    table: TabulatedMechanism,
+    domain: Domain,
+    priorities: Priorities,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
 ) -> CheckResult:
     """Ex post stability at every profile with every profile's certificate kept: exactly
     the one-profile loop ``_per_profile("ex_post_stable", check, table, domain)`` with ``check``
     = `check_ex_post_stable_assignment` for ``priorities`` (HOLDS ``per_profile`` with the list
     of per-profile evidences; else the first failing profile's own result), computed by
-    `_whole_domain` for all profiles at once."""
+    `_whole_domain` for all profiles at once (``all_violations``: as for
+    `check_ex_post_stable`)."""
     table = as_table(table, domain)
     _same_problem(priorities, domain)
-    return per_profile(
+    tally = _tally(domain, limit) if all_violations else None
+    result = per_profile(
         "ex_post_stable",
         table,
         partial(stable, domain, priorities),
         "stable_lottery",
         {"priorities": priorities.to_json()},
         _one_profile(priorities),
+        sink=tally,
     )
+    return _reported(result, tally)
+
+
+def _tally(domain: Domain, limit: int | None) -> Any:
+    """A `violations_count.Tally` of the profiles where ex post stability fails."""
+    from verified.assignment.properties.violations_count import per_profile_tally
+
+    return per_profile_tally("ex_post_stable", domain, limit)
+
+
+def _reported(result: CheckResult, tally: Any) -> CheckResult:
+    """``result`` with the tally's report in its stats (unchanged without a tally)."""
+    if tally is None:
+        return result
+    from verified.assignment.properties.violations_count import with_report
+
+    return with_report(result, tally)
 
 
 def _one_profile(priorities: Priorities) -> Callable[[StochasticAssignment, Profile], CheckResult]:

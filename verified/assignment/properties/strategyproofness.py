@@ -1,5 +1,5 @@
 """SD-strategy-proofness (Erdil, section 2): f is strategy-proof if
-f_i(R) R~_i f_i(R'_i, R_-i) for every profile R, agent i and report R'_i, where R~_i is
+``f_i(R) R~_i f_i(R'_i, R_-i)`` for every profile R, agent i and report R'_i, where R~_i is
 first-order stochastic dominance judged with the TRUE ranking R_i (see `fosd` for the
 prefix convention). Both the true ranking and the report range over the agent's
 domain.
@@ -95,7 +95,11 @@ def manipulation_evidence(
 
 
 def check_strategyproof(
-    mechanism: Mechanism | TabulatedMechanism, domain: Domain | None = None
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain | None = None,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
 ) -> CheckResult:
     """Is the mechanism SD-strategy-proof on ``domain`` (Erdil, section 2)?
 
@@ -104,7 +108,12 @@ def check_strategyproof(
     profile (truthful), agent, true preference, misreport, the prefix where the truthful
     cumulative probability falls short, both cumulatives and both rows. HOLDS evidence
     ``exhaustive``: domain description, table digest (see `_common.table_digest`),
-    denominator, and the number of (profile, agent, misreport) comparisons."""
+    denominator, and the number of (profile, agent, misreport) comparisons.
+
+    With ``all_violations=True`` the same vectorised pass also counts every violating
+    (profile, agent, misreport) triple and lists the first ``limit`` (default 1,000):
+    ``stats["violations"]`` is a `violations_count.ViolationReport`; verdict and evidence are
+    unchanged."""
     if domain is None:
         if not isinstance(mechanism, TabulatedMechanism):
             raise InvalidInput("a domain is needed to check a mechanism that is not a table", "domain")
@@ -113,24 +122,42 @@ def check_strategyproof(
     table = as_table(mechanism, domain)
     problem = domain.problem
     den = table.denominator
+    tally = None
+    stats: dict[str, Any] = {}
+    if all_violations:
+        from verified.assignment.properties.violations_count import Tally, count_manipulations
+
+        tally = Tally("strategyproof", limit, problem.agents)
+    first = None
     for i in range(problem.n):
-        found = find_manipulation(agent_block(table, i), i, den, problem, domain.preferences[i])
-        if found is not None:
-            t, cols, rest, r = found
-            index, prof = profile_at(domain, i, t, rest)
-            lying_index, _ = profile_at(domain, i, r, rest)
-            return fails(
-                "strategyproof",
-                manipulation_evidence(
-                    problem,
-                    prof,
-                    i,
-                    domain.preferences[i][r],
-                    cols,
-                    table.at_index(index).matrix[i],
-                    table.at_index(lying_index).matrix[i],
-                ),
-            )
+        if tally is None:
+            found = find_manipulation(agent_block(table, i), i, den, problem, domain.preferences[i])
+        else:
+            found = count_manipulations(table, i, tally)
+        if found is not None and first is None:
+            first = (i, found)
+            if tally is None:
+                break
+    if tally is not None:
+        tally.examined = sum(len(domain) * (k - 1) for k in domain.sizes)
+        stats = {"violations": tally.report()}
+    if first is not None:
+        i, (t, cols, rest, r) = first
+        index, prof = profile_at(domain, i, t, rest)
+        lying_index, _ = profile_at(domain, i, r, rest)
+        return fails(
+            "strategyproof",
+            manipulation_evidence(
+                problem,
+                prof,
+                i,
+                domain.preferences[i][r],
+                cols,
+                table.at_index(index).matrix[i],
+                table.at_index(lying_index).matrix[i],
+            ),
+            **stats,
+        )
     comparisons = sum(len(domain) * (k - 1) for k in domain.sizes)
     return holds(
         "strategyproof",
@@ -143,6 +170,7 @@ def check_strategyproof(
             "comparisons": comparisons,
         },
         seconds=round(time.perf_counter() - start, 3),
+        **stats,
     )
 
 

@@ -36,7 +36,7 @@ from verified.results import CheckResult, fails, holds
 
 
 def size(assignment: StochasticAssignment) -> Fraction:
-    """|gamma| = sum over agents i and objects x (not the outside option) of gamma_ix."""
+    """``|gamma|`` = sum over agents i and objects x (not the outside option) of gamma_ix."""
     return assignment.size()
 
 
@@ -81,10 +81,12 @@ def _witness(assignment: StochasticAssignment, prof: tuple[Preference, ...]) -> 
     return None
 
 
-def check_wastefulness(
+def check_nonwasteful_assignment(
     assignment: StochasticAssignment, profile: Sequence[Sequence[str] | str]
 ) -> CheckResult:
     """Is ``assignment`` NON-wasteful at ``profile`` (Erdil, section 2; see module docstring)?
+    The one-profile form of `check_nonwasteful`, reported under the same name
+    (``"nonwasteful"``); `check_wastefulness` is its older name, kept as an alias.
 
     HOLDS when no waste exists; evidence ``no_waste`` gives every object's column sum
     and capacity (the only numbers the definition needs besides the rows). FAILS
@@ -106,25 +108,42 @@ def check_wastefulness(
     )
 
 
+#: The older name of `check_nonwasteful_assignment` (the same function): it reports under
+#: ``"nonwasteful"`` and HOLDS when the assignment is NOT wasteful (`verified.vocabulary`).
+check_wastefulness = check_nonwasteful_assignment
+
+
 def is_nonwasteful_assignment(
     assignment: StochasticAssignment, profile: Sequence[Sequence[str] | str]
 ) -> bool:
-    return check_wastefulness(assignment, profile).holds
+    return check_nonwasteful_assignment(assignment, profile).holds
 
 
 def is_wasteful(assignment: StochasticAssignment, profile: Sequence[Sequence[str] | str]) -> bool:
-    """Erdil's "wasteful" (the negation of `check_wastefulness` holding)."""
-    return check_wastefulness(assignment, profile).fails
+    """Erdil's "wasteful" (the negation of `check_nonwasteful_assignment` holding)."""
+    return check_nonwasteful_assignment(assignment, profile).fails
 
 
-def check_nonwasteful(mechanism: Mechanism | TabulatedMechanism, domain: Domain) -> CheckResult:
+def check_nonwasteful(
+    mechanism: Mechanism | TabulatedMechanism,
+    domain: Domain,
+    *,
+    all_violations: bool = False,
+    limit: int | None = None,
+) -> CheckResult:
     """Is the mechanism non-wasteful at every profile of ``domain``?
 
     Vectorised: waste at (j, z) exists iff z has spare capacity and j's probability
     strictly below z is positive, i.e. the prefix sum through z is < 1. The first
     such profile (agent-major, then ranking, then z) is re-examined exactly and
-    reported as in `check_wastefulness`. HOLDS evidence ``exhaustive``: domain, table
-    digest and the number of (profile, agent) pairs checked."""
+    reported as in `check_nonwasteful_assignment`. HOLDS evidence ``exhaustive``: domain, table
+    digest and the number of (profile, agent) pairs checked. With ``all_violations=True``:
+    the same result, and ``stats["violations"]`` counts every (profile, agent) pair with a
+    waste witness (`violations_count`)."""
+    if all_violations:
+        from verified.assignment.properties.violations_count import counted
+
+        return counted("nonwasteful", check_nonwasteful, mechanism, domain, limit)
     table = as_table(mechanism, domain)
     problem = domain.problem
     den = table.denominator
@@ -149,7 +168,7 @@ def check_nonwasteful(mechanism: Mechanism | TabulatedMechanism, domain: Domain)
                 if bad.any():
                     r = int(np.argmax(bad.reshape(-1)))
                     index, prof = profile_at(domain, j, t, r)
-                    return check_wastefulness(table.at_index(index), prof)
+                    return check_nonwasteful_assignment(table.at_index(index), prof)
     return holds(
         "nonwasteful",
         {

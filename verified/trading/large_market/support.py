@@ -52,7 +52,7 @@ remedial menu with selection eta_j + d. If that realised value equals U, S_j(w) 
 packings are tried (best first, up to `MAX_PACKINGS_TRIED`) when the best one is not polarized.
 Otherwise the answer is UNKNOWN with the bracket [lower, upper] and the reason: the relaxation
 dropped the polarization constraint, which couples the rays bilinearly (for a pair with negative
-tasks i of d and l of d', it reads d_l d'_i >= |d_i| |d'_l|), and an optimum on that curved
+tasks i of d and l of d', it reads ``d_l d'_i >= |d_i| |d'_l|``), and an optimum on that curved
 boundary can be irrational. In the two-task case (Remark 1) the bracket always closes when w
 has a positive entry (tests: brute force over threshold prices); with w <= 0, S_j(w) = 0 exactly
 (remedial x = 0 and E >= 0 bound each other).
