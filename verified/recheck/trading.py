@@ -295,6 +295,10 @@ def check_per_agent(subject: Subject, prop: str, evidence: dict) -> None:
 
 def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
     """Re-verify a trading certificate (see the module docstring); raise `RecheckError`."""
+    if encoding.get("kind") == "sq_mc_economy":  # Lemma 1 / Corollary 1: `verified.recheck.trading_lemma1`
+        from verified.recheck.trading_lemma1 import recheck_lemma1
+
+        return recheck_lemma1(prop, verdict, evidence, encoding)
     kind = evidence.get("kind")
     allowed = KINDS.get((prop, verdict))
     if allowed is None:
