@@ -26,20 +26,20 @@ from itertools import product
 
 from verified.errors import InvalidInput
 from verified.lp import Constraint, LinearProgram, LPResult, solve_exact
-from verified.numbers import to_fraction
-from verified.trading.model import CostDomain, Economy, Vector, dot, vector
+from verified.trading.large_market.model import TypeDistribution
+from verified.trading.model import Economy, Vector, dot
 
 ZERO, ONE = Fraction(0), Fraction(1)
 MAX_VARIABLES = 20_000
 """Programs with more variables than this (profiles x agents x tasks) are refused as UNKNOWN."""
 
 
-@dataclass(frozen=True, slots=True)
-class FiniteTypes:
-    """A finite type distribution: ``types[t]`` (>= 0) with probability ``probabilities[t]`` (> 0)."""
+class FiniteTypes(TypeDistribution):
+    """A finite type distribution as in `verified.trading.large_market.model.TypeDistribution`
+    (distinct types of one dimension, probabilities > 0 summing to 1, uniform when omitted), but
+    costs need only be >= 0: Theorem 1's counterexamples need a task nobody minds."""
 
-    types: tuple[Vector, ...]
-    probabilities: tuple[Fraction, ...]
+    __slots__ = ()
 
     @classmethod
     def make(
@@ -47,44 +47,10 @@ class FiniteTypes:
         types: Sequence[Sequence[object]],
         probabilities: Sequence[object] | None = None,
         where: str = "types",
+        *,
+        positive: bool = False,
     ) -> FiniteTypes:
-        """Validate: distinct types of one dimension, costs >= 0, probabilities > 0 summing to 1
-        (uniform when omitted)."""
-        if isinstance(types, (str, bytes)) or not isinstance(types, Sequence) or not types:
-            raise InvalidInput("expected a non-empty list of cost types", where)
-        vecs = tuple(vector(c, f"{where}[{t}]") for t, c in enumerate(types))
-        for t, c in enumerate(vecs):
-            if len(c) != len(vecs[0]) or not c:
-                raise InvalidInput(f"expected {len(vecs[0])} entries like {where}[0]", f"{where}[{t}]")
-            if any(x < 0 for x in c):
-                raise InvalidInput("costs must be >= 0", f"{where}[{t}]")
-            if c in vecs[:t]:
-                raise InvalidInput("the type is listed twice", f"{where}[{t}]")
-        if probabilities is None:
-            probs = tuple(Fraction(1, len(vecs)) for _ in vecs)
-        else:
-            if isinstance(probabilities, (str, bytes)) or not isinstance(probabilities, Sequence):
-                raise InvalidInput("expected a list of probabilities", f"{where} probabilities")
-            if len(probabilities) != len(vecs):
-                raise InvalidInput(f"expected {len(vecs)} probabilities", f"{where} probabilities")
-            probs = tuple(to_fraction(p, f"{where} probabilities[{t}]") for t, p in enumerate(probabilities))
-        if any(p <= 0 for p in probs) or sum(probs, ZERO) != 1:
-            raise InvalidInput("probabilities must be > 0 and sum to 1", f"{where} probabilities")
-        return cls(vecs, probs)
-
-    @property
-    def size(self) -> int:
-        return len(self.types)
-
-    def bounding_box(self) -> CostDomain:
-        n = len(self.types[0])
-        return CostDomain.box(
-            [min(c[i] for c in self.types) for i in range(n)],
-            [max(c[i] for c in self.types) for i in range(n)],
-        )
-
-    def describe(self) -> dict[str, object]:
-        return {"types": [list(c) for c in self.types], "probabilities": list(self.probabilities)}
+        return super().make(types, probabilities, where, positive=positive)
 
 
 @dataclass(frozen=True, slots=True)

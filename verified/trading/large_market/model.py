@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from verified.errors import InvalidInput
 from verified.numbers import to_fraction
-from verified.trading.model import Economy, Vector, dot, vector
+from verified.trading.model import CostDomain, Economy, Vector, dot, vector
 
 MAX_SUPPORT = 10
 """Support size (number of types of one agent) past which `support_function` answers UNKNOWN:
@@ -41,8 +41,12 @@ class TypeDistribution:
         types: Sequence[Sequence[object]],
         probabilities: Sequence[object] | None = None,
         where: str = "type distribution",
+        *,
+        positive: bool = True,
     ) -> TypeDistribution:
-        """Validate and build. ``probabilities`` defaults to uniform over the types."""
+        """Validate and build. ``probabilities`` defaults to uniform over the types. Costs must be
+        > 0 (the paper's c_j(i) > 0), or only >= 0 with ``positive=False`` (`verified.trading.bic`,
+        whose counterexamples need a task nobody minds)."""
         if isinstance(types, (str, bytes)) or not isinstance(types, Sequence) or not types:
             raise InvalidInput("expected a non-empty list of cost types", f"{where}.types")
         vecs = tuple(vector(c, f"{where}.types[{t}]") for t, c in enumerate(types))
@@ -55,11 +59,9 @@ class TypeDistribution:
                     f"expected {dim} entries like types[0], got {len(c)}", f"{where}.types[{t}]"
                 )
             for i, x in enumerate(c):
-                if x <= 0:
-                    raise InvalidInput(
-                        f"costs must be strictly positive (the paper's c_j(i) > 0), got {x}",
-                        f"{where}.types[{t}][{i}]",
-                    )
+                if x < 0 or (positive and x == 0):
+                    bound = "strictly positive (the paper's c_j(i) > 0)" if positive else ">= 0"
+                    raise InvalidInput(f"costs must be {bound}, got {x}", f"{where}.types[{t}][{i}]")
         seen: dict[Vector, int] = {}
         for t, c in enumerate(vecs):
             if c in seen:
@@ -99,6 +101,14 @@ class TypeDistribution:
         return tuple(
             sum((p * c[i] for p, c in zip(self.probabilities, self.types, strict=True)), Fraction(0))
             for i in range(self.dimension)
+        )
+
+    def bounding_box(self) -> CostDomain:
+        """The smallest box holding the support."""
+        n = self.dimension
+        return CostDomain.box(
+            [min(c[i] for c in self.types) for i in range(n)],
+            [max(c[i] for c in self.types) for i in range(n)],
         )
 
     def describe(self) -> dict[str, object]:
