@@ -142,6 +142,39 @@ def _trade(ev: dict[str, Any]) -> str:
     )
 
 
+def _tuple(v: Any) -> str:
+    return "(" + ", ".join(str(x) for x in v) + ")" if isinstance(v, list) else str(v)
+
+
+def _large_market(ev: dict[str, Any], verdict: str) -> list[str]:
+    """The large-market program's certified optimum (`verified.trading.large_market.certify`)."""
+    value, status_quo = ev.get("value"), ev.get("status_quo_cost")
+    prices = ", ".join(str(x) for x in ev.get("prices", []))
+    lines = [
+        f"The large-market program's optimum is {value}"
+        + (
+            f", below the status-quo cost {status_quo}."
+            if verdict == "holds"
+            else f": the status quo ({status_quo}) is optimal."
+        ),
+        f"The optimal mechanism attains it; the dual at prices ({prices}) proves nothing does better.",
+    ]
+    for item in ev.get("agents", []):
+        menus = "; ".join(
+            f"weight {m.get('weight')}: {m.get('kind')}"
+            + (
+                f", selections eta + {', '.join(_tuple(d) for d in m['displacements'])}"
+                if m.get("displacements")
+                else ""
+            )
+            for m in item.get("menus", [])
+        )
+        lines.append(
+            f"  agent {item.get('agent')}: expected bundle {_tuple(item.get('allocation', []))}; {menus}"
+        )
+    return lines
+
+
 def meaning(prop: str, verdict: str) -> list[str]:
     """What ``prop`` claims (the registry's description), and for an old name claiming a
     negation (`verified.vocabulary`), what ``verdict`` reads as under the current name."""
@@ -178,6 +211,8 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None, *, claim: bool
         return "\n".join([head, *explain_statement(doc)])
     if verdict == "unknown":
         lines.append(f"No verdict: {doc.get('reason', 'no reason given')}.")
+    elif ev.get("kind") == "large_market_optimum":
+        lines.extend(_large_market(ev, verdict))
     elif verdict == "fails":
         body = _counterexample(ev, agents)
         lines.extend(body or [f"counterexample ({ev.get('kind')}): {_fields(ev)}"])

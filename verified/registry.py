@@ -37,6 +37,7 @@ class PropertySpec:
     description: str
     requires: str | None = None
     negates: str | None = None  # an old name claiming the negation of this registry property
+    subject: str | None = None  # "module:function" encoding a certificate's subject, when not the default
 
     def resolve(self) -> Callable[..., CheckResult] | None:
         """The check function, or None when its module/function is not available."""
@@ -201,7 +202,11 @@ def subject_for(name: str, subject: Any) -> dict[str, Any]:
     from verified.io import subject_encoding
     from verified.io.canonical import orbit_subject
 
-    name = spec(name).name
+    entry = spec(name)
+    name = entry.name
+    if entry.subject is not None:
+        module, function = entry.subject.split(":")
+        return getattr(importlib.import_module(module), function)(subject)
     if name == "sp-anonymous":
         return orbit_subject(orbit_table(subject))
     if name == "ex-post-stable":
@@ -302,6 +307,15 @@ PROPERTIES += (
         ("_check_eopr_robust",),
         "EOPR never costs more than the status quo (section 3.1)",
         _TRADING,
+    ),
+    PropertySpec(
+        "large-market-improves",
+        "trading",
+        "verified.trading.large_market.certify",
+        ("check_large_market_improves",),
+        "the large-market program (section 4, eq. 5) beats the status quo; its optimum certified by the dual",
+        _TRADING,
+        subject="verified.trading.large_market.certify:subject_of",
     ),
 )
 PROPERTIES += (

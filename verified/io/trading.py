@@ -30,6 +30,17 @@ adds trading mechanisms (Valenzuela-Stookey, section 1.1)::
     [[selection.table]]                       # an explicit selection rule P: one row for
     profile = [1, 1]                          # every profile of menu indices (the product
     allocation = [[2, 0], [0, 2]]             # of the menus), one bundle per agent
+
+Format ``"verified/trading/3"`` (a superset of /2; an agent without ``menu`` gets the menu
+{eta_j}) adds what the paper's Bayesian results need, per agent (all agents or none)::
+
+    types = [[1, 1], [1, 2], [3, 1]]          # the support of F_j: distinct cost types >= 0,
+                                              # each in the agent's cost domain
+    probabilities = ["1/3", "1/3", "1/3"]     # optional: uniform when omitted; > 0, summing to 1
+    beta = 1                                  # optional slack parameter beta_j >= 1 (Lemma 1)
+
+They feed the large-market program (section 4, ``large-market-improves``), Lemma 1 /
+Corollary 1 (``status-quo-unique``) and Theorem 1 over BIC mechanisms.
 """
 
 from __future__ import annotations
@@ -45,7 +56,8 @@ from verified.numbers import fraction_text
 
 FORMAT_TRADING = "verified/trading/1"
 FORMAT_TRADING_2 = "verified/trading/2"
-TRADING_FORMATS = (FORMAT_TRADING, FORMAT_TRADING_2)
+FORMAT_TRADING_3 = "verified/trading/3"
+TRADING_FORMATS = (FORMAT_TRADING, FORMAT_TRADING_2, FORMAT_TRADING_3)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +70,8 @@ class TradingSubject:
     status_quo: tuple[tuple, ...] | None = None  # sigma_j, when it differs from the endowment
     selection: Any = "eopr"  # "eopr" or {profile tuple: allocation} (format /2)
     strategies: tuple[Any, ...] | None = None  # verified.trading.protocol strategies (format /2)
+    distributions: tuple[Any, ...] | None = None  # one FiniteTypes F_j per agent (format /3)
+    beta: tuple[Any, ...] | None = None  # slack parameters beta_j >= 1 (format /3; None: all 1)
 
     @property
     def mechanism(self) -> Any:
@@ -140,14 +154,14 @@ def _set(spec: Any, eta: tuple, where: str, allow_float: bool, version: int = 1)
     if not isinstance(spec, Mapping) or len(spec) != 1:
         items = (
             "{point}, {points}, {ray}, {polytope}, {remedial}"
-            if version == 2
+            if version >= 2
             else "{point}, {ray}, {polytope}, {remedial}"
         )
         raise InvalidInput(f"each menu item is one of {items}, got {show(spec)}", where)
     ((key, value),) = spec.items()
     if key == "point":
         return PointSet((_vec(value, f"{where}.point", allow_float, n),))
-    if key == "points" and version == 2:
+    if key == "points" and version >= 2:
         if not isinstance(value, list) or not value:
             raise InvalidInput("a finite set needs a non-empty list of points", f"{where}.points")
         return PointSet(tuple(_vec(v, f"{where}.points[{k}]", allow_float, n) for k, v in enumerate(value)))
@@ -167,6 +181,70 @@ def _set(spec: Any, eta: tuple, where: str, allow_float: bool, version: int = 1)
 _TOP = ("format", "tasks", "agents")
 _TOP_OPTIONAL = ("allow_float", "selection")
 _AGENT_OPTIONAL = ("name", "performance", "status_quo", "costs", "menu")
+_BAYESIAN = ("types", "probabilities", "beta")
+
+
+def _bayesian(agents: list, economy: Any, allow_float: bool) -> tuple[tuple | None, tuple | None]:
+    """Format /3: one finite type distribution per agent (all or none), each type in the agent's
+    cost domain, and the slack parameters beta_j >= 1 (all or none)."""
+    from verified.numbers import to_fraction
+    from verified.trading.bic import FiniteTypes
+
+    with_types = [j for j, a in enumerate(agents) if "types" in a]
+    for j, a in enumerate(agents):
+        if "probabilities" in a and "types" not in a:
+            raise InvalidInput("probabilities need the types they weigh", f"agents[{j}].probabilities")
+    if with_types and len(with_types) != len(agents):
+        missing = next(j for j in range(len(agents)) if j not in with_types)
+        raise InvalidInput("give types for every agent or for none", f"agents[{missing}].types")
+    distributions = None
+    if with_types:
+        found = []
+        for j, a in enumerate(agents):
+            where = f"agents[{j}]"
+            types = a["types"]
+            if not isinstance(types, list) or not types:
+                raise InvalidInput(
+                    f"expected a non-empty list of cost types, got {show(types)}", f"{where}.types"
+                )
+            vecs = [_vec(c, f"{where}.types[{t}]", allow_float, economy.n_tasks) for t, c in enumerate(types)]
+            probs = a.get("probabilities")
+            if probs is not None:
+                if not isinstance(probs, list):
+                    raise InvalidInput(
+                        f"expected a list of probabilities, got {show(probs)}", f"{where}.probabilities"
+                    )
+                probs = [
+                    to_fraction(p, f"{where}.probabilities[{t}]", allow_float=allow_float)
+                    for t, p in enumerate(probs)
+                ]
+            dist = FiniteTypes.make(vecs, probs, where)
+            domain = economy.cost_domains[j]
+            for t, c in enumerate(dist.types):
+                if not domain.contains(c):
+                    raise InvalidInput(
+                        f"the type {[fraction_text(x) for x in c]} lies outside the agent's cost domain "
+                        f"{domain.describe()}",
+                        f"{where}.types[{t}]",
+                    )
+            found.append(dist)
+        distributions = tuple(found)
+    with_beta = [j for j, a in enumerate(agents) if "beta" in a]
+    beta = None
+    if with_beta:
+        if len(with_beta) != len(agents):
+            missing = next(j for j in range(len(agents)) if j not in with_beta)
+            raise InvalidInput("give beta for every agent or for none", f"agents[{missing}].beta")
+        values = []
+        for j, a in enumerate(agents):
+            b = to_fraction(a["beta"], f"agents[{j}].beta", allow_float=allow_float)
+            if b < 1:
+                raise InvalidInput(
+                    f"a slack parameter must be >= 1, got {fraction_text(b)}", f"agents[{j}].beta"
+                )
+            values.append(b)
+        beta = tuple(values)
+    return distributions, beta
 
 
 def parse_trading(
@@ -181,7 +259,7 @@ def parse_trading(
     if not isinstance(flag, bool):
         raise InvalidInput(f"must be true or false, got {show(flag)}", "allow_float")
     allow_float = allow_float or flag
-    version = 2 if doc.get("format") == FORMAT_TRADING_2 else 1
+    version = {FORMAT_TRADING_2: 2, FORMAT_TRADING_3: 3}.get(doc.get("format"), 1)  # type: ignore[arg-type]
     if version == 1 and doc.get("selection", "eopr") != "eopr":
         raise InvalidInput(
             f"unknown selection rule {show(doc.get('selection'))}; format verified/trading/1 supports the "
@@ -197,17 +275,22 @@ def parse_trading(
     tasks = list(validated_names(tasks, "tasks"))
     n = len(tasks)
     names, endowments, performance, costs, raw_menus, sigma = [], [], [], [], [], []
-    allowed = _AGENT_OPTIONAL + (("strategy",) if version == 2 else ())
+    allowed = _AGENT_OPTIONAL + (("strategy",) if version >= 2 else ()) + (_BAYESIAN if version >= 3 else ())
     for j, agent in enumerate(agents):
         where = f"agents[{j}]"
         if version == 1 and isinstance(agent, Mapping) and "strategy" in agent:
             raise InvalidInput("strategies need format verified/trading/2", f"{where}.strategy")
+        if version < 3 and isinstance(agent, Mapping):
+            for key in _BAYESIAN:
+                if key in agent:
+                    raise InvalidInput(f"{key} needs format verified/trading/3", f"{where}.{key}")
         fields(agent, where, ("endowment",), allowed)
         names.append(validated_name(agent.get("name", j + 1), f"{where}.name"))
         endowments.append(_vec(agent["endowment"], f"{where}.endowment", allow_float, n))
         performance.append(_vec(agent.get("performance", [0] * n), f"{where}.performance", allow_float, n))
         costs.append(_costs(agent.get("costs", {"kind": "orthant"}), n, f"{where}.costs", allow_float))
-        raw_menus.append(agent.get("menu", []))
+        default_menu = [{"point": list(endowments[-1])}] if version >= 3 else []
+        raw_menus.append(agent.get("menu", default_menu))
         if "status_quo" in agent:
             sigma.append(_vec(agent["status_quo"], f"{where}.status_quo", allow_float, n))
     economy = Economy.make(tasks, names, endowments, performance, costs)
@@ -219,7 +302,7 @@ def parse_trading(
         where = f"agents[{j}].menu"
         menu = [_set(item, eta, f"{where}[{k}]", allow_float, version) for k, item in enumerate(items)]
         if not any(isinstance(t, PointSet) and t.points == (eta,) for t in menu):
-            if version == 2:
+            if version >= 2:
                 raise InvalidInput(
                     f"list the endowment alone, {{ point = {[fraction_text(x) for x in eta]} }}", where
                 )
@@ -229,15 +312,23 @@ def parse_trading(
         raise InvalidInput("give a status_quo for every agent or for none", "agents")
     selection: Any = "eopr"
     strategies = None
-    if version == 2:
+    if version >= 2:
         from verified.io.trading_mechanism import parse_selection, parse_strategies
 
         if isinstance(doc.get("selection"), Mapping):
             require_selection_table(economy, tuple(menus))  # bounds the coverage check of a table
         selection = parse_selection(doc.get("selection", "eopr"), economy, menus, allow_float)
         strategies = parse_strategies(agents, economy, menus, allow_float)
+    distributions, beta = _bayesian(agents, economy, allow_float) if version >= 3 else (None, None)
     subject = TradingSubject(
-        economy, tuple(menus), source, tuple(sigma) if sigma else None, selection, strategies
+        economy,
+        tuple(menus),
+        source,
+        tuple(sigma) if sigma else None,
+        selection,
+        strategies,
+        distributions,
+        beta,
     )
     if isinstance(selection, dict):
         subject.mechanism  # noqa: B018 - validates the table (chosen sets, market clearing, coverage)

@@ -299,6 +299,10 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
         from verified.recheck.trading_lemma1 import recheck_lemma1
 
         return recheck_lemma1(prop, verdict, evidence, encoding)
+    if encoding.get("kind") == "large_market":  # section 4: `verified.recheck.trading_large_market`
+        from verified.recheck.trading_large_market import recheck_large_market
+
+        return recheck_large_market(prop, verdict, evidence, encoding)
     kind = evidence.get("kind")
     allowed = KINDS.get((prop, verdict))
     if allowed is None:

@@ -32,6 +32,16 @@ from verified.run.child import ChildFailed, Outcome, run_in_child, start_method
 from verified.run.limits import Limits
 
 OWN_SUBJECT = ("sp-anonymous", "ex-post-stable", "osp")  # certificates about more than the file
+
+
+def own_subject(name: str) -> bool:
+    """A certificate of ``name`` is about its own subject (more than the file's, or another
+    encoding, `verified.registry.PropertySpec.subject`), not the file's main encoding."""
+    from verified.registry import BY_NAME
+
+    return name in OWN_SUBJECT or (name in BY_NAME and BY_NAME[name].subject is not None)
+
+
 MAIN = "main"
 
 
@@ -281,7 +291,7 @@ def _check_all(
     local = certificates and _past_the_table_limit(subject, names)
     light = (not certificates or local) and isinstance(subject, AssignmentSubject)
     encoding = None
-    if any(n not in OWN_SUBJECT for n in names):
+    if any(not own_subject(n) for n in names):
         if light:
             _tabulate_once(subject, names)  # before any property (and any per-property child)
             encoding = _stand_in(subject)
@@ -291,7 +301,7 @@ def _check_all(
         send(("encoding", MAIN, encoding))
     inner = {**options, "python": python[0] if python else None}
     for name in names:
-        key = MAIN if name not in OWN_SUBJECT else name
+        key = MAIN if not own_subject(name) else name
         about = encoding if key == MAIN else None
         if key != MAIN and light and not certificates:
             about = _stand_in(subject)
@@ -329,7 +339,7 @@ def _reads_compact_only(names: list[str]) -> bool:
     (`verified.registry.COMPACT_PROPERTIES`); true of none."""
     from verified.registry import COMPACT_PROPERTIES
 
-    return all(n in COMPACT_PROPERTIES for n in names if n not in OWN_SUBJECT)
+    return all(n in COMPACT_PROPERTIES for n in names if not own_subject(n))
 
 
 def _past_the_table_limit(subject: Any, names: list[str]) -> bool:
@@ -340,7 +350,7 @@ def _past_the_table_limit(subject: Any, names: list[str]) -> bool:
 
     return (
         isinstance(subject, AssignmentSubject)
-        and any(n not in OWN_SUBJECT for n in names)
+        and any(not own_subject(n) for n in names)
         and _reads_compact_only(names)
         and beyond_table_limit(subject)
     )
@@ -432,7 +442,7 @@ class FileReport:
             else:
                 why = f"{reason} before {name} started (while {self.stage})"
             result = unknown(name, why)
-            key = "main" if name not in OWN_SUBJECT else name
+            key = "main" if not own_subject(name) else name
             if key in self.encodings:
                 doc = build_certificate(name, result, self.encodings[key])
             else:
