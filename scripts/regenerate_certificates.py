@@ -208,6 +208,38 @@ ENTRIES = (
         "... refuted at one profile: agent 2 (a > b) gets b under DA and nothing under Boston",
         new="examples/boston_priorities_3x3.toml",
     ),
+    Entry(
+        "large_market.large-market-improves.cert.json",
+        "examples/large_market.toml",
+        "large-market-improves",
+        "Valenzuela-Stookey, section 4: the large-market program's optimum on issue 12's instance is 32/3 "
+        "against a status quo of 16 (primal menus and the dual at lambda* = (3, 1), Proposition 2)",
+    ),
+    Entry(
+        "large_market_3tasks.large-market-improves.cert.json",
+        "examples/large_market_3tasks.toml",
+        "large-market-improves",
+        "... with three tasks (the unit costs as virtual types): optimum 9 against 13",
+    ),
+    Entry(
+        "large_market_identical.large-market-improves.cert.json",
+        "examples/large_market_identical.toml",
+        "large-market-improves",
+        "... and with identical performance no large-market mechanism beats the status quo (12)",
+    ),
+    Entry(
+        "corollary1_unique.status-quo-unique.cert.json",
+        "examples/corollary1_unique.toml",
+        "status-quo-unique",
+        "Valenzuela-Stookey, Corollary 1: beta = 1 and a full-dimensional common cost domain leave only "
+        "the status quo (every load pinned by an exact LP pair)",
+    ),
+    Entry(
+        "lemma1_slack.status-quo-unique.cert.json",
+        "examples/lemma1_slack.toml",
+        "status-quo-unique",
+        "... with beta = 2 another non-choice allocation satisfies (SQ) and (MC) (Lemma 1's slack)",
+    ),
 )
 
 

@@ -45,6 +45,14 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
             f"When the agents choose the sets {ev.get('profile')} of their menus, the ex-post-optimal rule "
             f"{outcome}, more than the status quo cost {ev.get('status_quo_cost')} (exact price bounds)."
         ]
+    if ev.get("kind") == "sq_mc_allocation":
+        at = ev.get("at") or ["?", "?"]
+        bundles = "; ".join(_tuple(x) for x in ev.get("allocation", []))
+        return [
+            f"The non-choice allocation {bundles} (one bundle per agent) clears the market (MC) and "
+            f"satisfies (SQ) with slack {_tuple(ev.get('sq_mc', {}).get('beta', []))}, yet it is not the "
+            f"status quo: agent {at[0]}'s load of task {at[1]} moves by {ev.get('departure')}."
+        ]
     if "profile" in ev:
         lines.append(f"At the profile  {_profile(ev['profile'], agents)}")
     if "misreport" in ev:

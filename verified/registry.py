@@ -317,6 +317,15 @@ PROPERTIES += (
         _TRADING,
         subject="verified.trading.large_market.certify:subject_of",
     ),
+    PropertySpec(
+        "status-quo-unique",
+        "trading",
+        "verified.trading.lemma1",
+        ("check_file_status_quo_unique",),
+        "the status quo is the only non-choice mechanism satisfying (SQ) and (MC) (Lemma 1, Corollary 1)",
+        _TRADING,
+        subject="verified.trading.lemma1:file_subject",
+    ),
 )
 PROPERTIES += (
     PropertySpec(

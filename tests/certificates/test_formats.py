@@ -35,6 +35,7 @@ def test_example_files_validate_against_the_shipped_schema():
     schemas = {
         "verified/assignment/1": load_schema("assignment"),
         "verified/trading/1": load_schema("trading"),
+        "verified/trading/3": load_schema("trading"),
     }
     seen = set()
     for path in sorted(EXAMPLES.glob("*.toml")) + sorted(EXAMPLES.glob("*.json")):

@@ -229,21 +229,19 @@ def _bayesian(agents: list, economy: Any, allow_float: bool) -> tuple[tuple | No
                     )
             found.append(dist)
         distributions = tuple(found)
-    with_beta = [j for j, a in enumerate(agents) if "beta" in a]
-    beta = None
-    if with_beta:
-        if len(with_beta) != len(agents):
-            missing = next(j for j in range(len(agents)) if j not in with_beta)
-            raise InvalidInput("give beta for every agent or for none", f"agents[{missing}].beta")
-        values = []
-        for j, a in enumerate(agents):
+    values = {}
+    for j, a in enumerate(agents):
+        if "beta" in a:
             b = to_fraction(a["beta"], f"agents[{j}].beta", allow_float=allow_float)
             if b < 1:
                 raise InvalidInput(
                     f"a slack parameter must be >= 1, got {fraction_text(b)}", f"agents[{j}].beta"
                 )
-            values.append(b)
-        beta = tuple(values)
+            values[j] = b
+    if values and len(values) != len(agents):
+        missing = next(j for j in range(len(agents)) if j not in values)
+        raise InvalidInput("give beta for every agent or for none", f"agents[{missing}].beta")
+    beta = tuple(values[j] for j in range(len(agents))) if values else None
     return distributions, beta
 
 

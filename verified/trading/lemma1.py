@@ -417,3 +417,26 @@ def lemma1_subject(economy: Economy, beta: object = None) -> dict[str, Any]:
     return jsonable(
         {"family": "trading", "kind": "sq_mc_economy", "tasks": list(economy.tasks), "agents": agents}
     )
+
+
+def _file_economy(subject: Any) -> tuple[Economy, Vector | None]:
+    """The economy and slack parameters of a loaded trading file (the status quo is the endowment)."""
+    if getattr(subject, "status_quo", None) is not None:
+        raise InvalidInput(
+            f"{getattr(subject, 'source', '<memory>')}: Lemma 1 takes the status quo to be the endowment "
+            "(the supplies are its sums); drop status_quo",
+            "agents",
+        )
+    return subject.economy, getattr(subject, "beta", None)
+
+
+def check_file_status_quo_unique(subject: Any, timeout: float | None = None) -> CheckResult:
+    """`check_status_quo_unique` on a trading file: beta from format /3's ``beta`` (default 1)."""
+    economy, beta = _file_economy(subject)
+    return check_status_quo_unique(economy, beta, time_limit=timeout)
+
+
+def file_subject(subject: Any) -> dict[str, Any]:
+    """`lemma1_subject` of a trading file (the registry's subject encoder)."""
+    economy, beta = _file_economy(subject)
+    return lemma1_subject(economy, beta)
