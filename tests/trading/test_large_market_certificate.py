@@ -27,7 +27,11 @@ from verified.io import load_subject
 from verified.io.trading import parse_trading
 from verified.recheck import RecheckError, recheck
 from verified.registry import run_check, subject_for
-from verified.trading.large_market.certify import check_large_market_improves, large_market_subject
+from verified.trading.large_market.certify import (
+    check_large_market_improves,
+    large_market_of,
+    large_market_subject,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -271,3 +275,17 @@ def test_cli_exit_codes_and_recheck(tmp_path):
     assert out.returncode == 2 and "strictly positive" in out.stderr and "Traceback" not in out.stderr
     out = cli("check", "examples/binary_classification_polarized.toml", "--property", PROP)
     assert out.returncode == 2 and "verified/trading/3" in out.stderr
+
+
+def test_a_failing_master_lp_gives_unknown_not_a_traceback(monkeypatch):
+    """The master LP is always feasible (the status-quo columns); if the solver ever said otherwise
+    the answer is UNKNOWN with the reason, and the mechanism is the status quo."""
+    from verified.lp import LPResult
+    from verified.trading.large_market import program
+
+    monkeypatch.setattr(program, "solve_exact", lambda lp: LPResult("unknown", reason="planted"))
+    market = large_market_of(load_subject(EXAMPLES / "large_market.toml"))
+    solution = program.solve_large_market(market)
+    assert not solution.optimal and "planted" in solution.reason
+    assert solution.primal_value == solution.status_quo_cost == 16
+    assert check_large_market_improves(market).unknown

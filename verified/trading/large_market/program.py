@@ -144,6 +144,26 @@ def _master(market: LargeMarket, columns: list[list[AgentMenu]]):
     return LinearProgram(variables, tuple(rows), objective, "min"), names
 
 
+def _master_failed(market: LargeMarket, reason: str, rounds: int) -> LargeMarketSolution:
+    """UNKNOWN with the status quo as the mechanism (every agent keeps eta_j)."""
+    e = market.economy
+    zero = tuple(ZERO for _ in range(e.n_tasks))
+    menus = tuple(status_quo_menu(market.distributions[j], e.endowment[j]) for j in range(e.n_agents))
+    return LargeMarketSolution(
+        "unknown",
+        market.status_quo_cost(),
+        None,
+        zero,
+        tuple(e.endowment),
+        tuple(((Fraction(1), menu),) for menu in menus),
+        DualValue(zero, None, None, ()),
+        market.status_quo_cost(),
+        reason,
+        {"rounds": rounds},
+        tuple((menu,) for menu in menus),
+    )
+
+
 def solve_large_market(
     market: LargeMarket, *, max_support: int = MAX_SUPPORT, max_rounds: int = MAX_ROUNDS
 ) -> LargeMarketSolution:
@@ -162,9 +182,8 @@ def solve_large_market(
     for rounds in range(1, max_rounds + 1):  # noqa: B007 - reported in stats
         lp, names = _master(market, columns)
         result = solve_exact(lp)
-        if result.status != "optimal":
-            reason = f"the master LP ended {result.status}: {result.reason}"
-            break
+        if result.status != "optimal":  # cannot happen (the status-quo columns are feasible); kept honest
+            return _master_failed(market, f"the master LP ended {result.status}: {result.reason}", rounds)
         lam = tuple(result.dual.get(f"clear[{i}]", ZERO) for i in range(n))
         nu = [result.dual.get(f"convex[{j}]", ZERO) for j in range(J)]
         dual = dual_value(market, lam, max_support=max_support)
