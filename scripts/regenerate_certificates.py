@@ -209,6 +209,13 @@ ENTRIES = (
         new="examples/boston_priorities_3x3.toml",
     ),
     Entry(
+        "erdil_h_4x3.ex-post-efficient.cert.json.gz",
+        "examples/erdil_h_4x3.toml",
+        "ex-post-efficient",
+        "Erdil, Proposition 3(i): h (g symmetrised over the 24 renamings of the agents) is ex post "
+        "efficient, n = 4, m = 3 (a lottery over Pareto-efficient matchings at each of 65,536 profiles)",
+    ),
+    Entry(
         "large_market.large-market-improves.cert.json",
         "examples/large_market.toml",
         "large-market-improves",

@@ -11,9 +11,10 @@ import pytest
 from tests.certificates.helpers import ROOT
 from verified.recheck import recheck_file
 
-# The search module's full-domain optimum takes about half a minute to re-check: it has
-# its own test file (test_stored_search_full.py) so that each file stays short.
-HEAVY = {"search_full_n4_m3.json"}
+# The search module's full-domain optimum and h's ex post efficiency take about half a minute
+# each to re-check: they have their own test files (test_stored_search_full.py,
+# test_stored_erdil_h.py) so that each file stays short.
+HEAVY = {"search_full_n4_m3.json", "erdil_h_4x3.ex-post-efficient.cert.json.gz"}
 STORED = sorted(
     p
     for p in (ROOT / "certificates").iterdir()
