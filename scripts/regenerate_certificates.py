@@ -209,6 +209,13 @@ ENTRIES = (
         new="examples/boston_priorities_3x3.toml",
     ),
     Entry(
+        "da_cyclic_3x3.sp.cert.json",
+        "examples/da_cyclic_3x3.toml",
+        "sp",
+        "Erdil, section 3: DA with strict priorities is SD-strategy-proof (cyclic priorities, n = 3, m = 3, "
+        "full domain; every strict structure on n = 3, m = 2: `examples/erdil_da_sp_all_priorities.py`)",
+    ),
+    Entry(
         "erdil_h_4x3.ex-post-efficient.cert.json.gz",
         "examples/erdil_h_4x3.toml",
         "ex-post-efficient",
