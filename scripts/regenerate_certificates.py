@@ -254,6 +254,53 @@ ENTRIES = (
         "status-quo-unique",
         "... with beta = 2 another non-choice allocation satisfies (SQ) and (MC) (Lemma 1's slack)",
     ),
+    Entry(
+        "binary_classification_polarized.one-improving-set.cert.json",
+        "examples/binary_classification_polarized.toml",
+        "one-improving-set",
+        "Valenzuela-Stookey, Claim 2 (proof of Theorem 2): with p1 = 1 <= p2 = 2 no type in [1, 3]^2 finds "
+        "both rays cheaper than eta (one LP per agent, optimum -1/2 with dual (1/2, 1/2))",
+    ),
+    Entry(
+        "binary_classification_crossed.one-improving-set.cert.json",
+        "examples/binary_classification_crossed.toml",
+        "one-improving-set",
+        "... with p1 = 2 > p2 = 1 the type c = (3, 9/4) finds both rays cheaper than eta (Claim 2 fails)",
+    ),
+    Entry(
+        "theorem1_bic_improves.choice-improves-bic.cert.json",
+        "examples/theorem1_bic_improves.toml",
+        "choice-improves-bic",
+        "Valenzuela-Stookey, Theorem 1 (iii): with types (1, 2), (2, 1) and pi_A = (1, 2), pi_B = (2, 1) a "
+        "report-dependent BIC mechanism costs 24/5 < 6, the status quo's cost (program (1)'s exact dual)",
+    ),
+    Entry(
+        "theorem1_bic_identical.choice-improves-bic.cert.json",
+        "examples/theorem1_bic_identical.toml",
+        "choice-improves-bic",
+        "... with identical performance program (1)'s optimum is the status quo's cost 6: no improvement",
+    ),
+    Entry(
+        "theorem1_bic_all_constant.choice-improves-bic.cert.json",
+        "examples/theorem1_bic_all_constant.toml",
+        "choice-improves-bic",
+        "... with one type per agent every mechanism is constant: choice cannot improve, although at "
+        "beta = 2 the constant optimum 4 beats the status quo's 6",
+    ),
+    Entry(
+        "theorem1_bic_optimal.choice-optimal-bic.cert.json",
+        "examples/theorem1_bic_optimal.toml",
+        "choice-optimal-bic",
+        "Valenzuela-Stookey, Theorem 1 (iv): on the corners of [1, 2]^2 with beta = 1 every optimum of "
+        "program (1) (113/24) is non-constant: the best constant mechanism (the status quo) costs 6",
+    ),
+    Entry(
+        "theorem1_bic_constant_optimal.choice-optimal-bic.cert.json",
+        "examples/theorem1_bic_constant_optimal.toml",
+        "choice-optimal-bic",
+        "... with beta = 2 on the (iii) example the constant allocation A: (2, 0), B: (0, 2) attains "
+        "program (1)'s optimum 4: choice is not optimal",
+    ),
 )
 
 

@@ -114,6 +114,17 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
                 f"  choosing set {r.get('choice')} can cost {r.get('worse_cost')} (at {worse}) "
                 f"while set {r.get('deviation')} can cost only {r.get('better_cost')} (at {better})"
             )
+    elif ev.get("kind") == "two_improving_sets":
+        sets, points, costs = ev.get("sets") or [], ev.get("points") or [], ev.get("point_costs") or []
+        offers = " and ".join(
+            f"set {k} offers {_tuple(x)} at cost {v}" for k, x, v in zip(sets, points, costs, strict=False)
+        )
+        lines.append(
+            f"agent {ev.get('agent')} with cost type {_tuple(ev.get('cost'))}: {offers}, both below her "
+            f"endowment's cost {ev.get('eta_cost')}. Two sets improve on eta at one type (Claim 2 of "
+            "Theorem 2's proof): "
+            "when every set contains eta (Claim 1), no choice is obviously dominant there."
+        )
     elif ev.get("kind") == "mechanism_osp_counterexample":
         lines.append(
             f"agent {ev.get('agent')} with cost type {ev.get('cost')} is told to choose set "
@@ -183,6 +194,57 @@ def _large_market(ev: dict[str, Any], verdict: str) -> list[str]:
     return lines
 
 
+_BIC_KINDS = (
+    "bic_improvement",
+    "bic_no_improvement",
+    "bic_all_constant",
+    "bic_choice_optimal",
+    "bic_constant_optimal",
+)
+
+
+def _bic(ev: dict[str, Any]) -> list[str]:
+    """Program (1) over BIC mechanisms (`verified.trading.theorem1_certify`, Theorem 1 (iii), (iv))."""
+    kind, value, status_quo = ev.get("kind"), ev.get("optimum"), ev.get("status_quo_cost")
+    head = (
+        f"Program (1)'s optimum over BIC mechanisms is {value} (exact dual); "
+        f"the status quo costs {status_quo}."
+    )
+    if kind == "bic_improvement":
+        return [
+            head,
+            f"The witness mechanism depends on the reports, satisfies (IC), (SQ) and (MC), and costs "
+            f"{ev.get('cost')} < {status_quo}: choice improves upon the status quo.",
+        ]
+    if kind == "bic_no_improvement":
+        return [head, "No mechanism satisfying (IC), (SQ) and (MC) costs less: choice cannot improve on it."]
+    if kind == "bic_all_constant":
+        count = len(ev.get("certificates") or [])
+        why = (
+            f"{count} exact LP(s) pin every m_j(i|p) - m_j(i|p_0) at 0"
+            if count
+            else "there is a single type profile"
+        )
+        return [
+            head,
+            f"Yet every mechanism satisfying (IC), (SQ) and (MC) is constant in the profile: {why}, "
+            "so no non-constant mechanism improves upon the status quo.",
+        ]
+    if kind == "bic_choice_optimal":
+        return [
+            head,
+            f"An optimal mechanism depends on the reports; the best constant mechanism costs "
+            f"{ev.get('constant_optimum')} > {value} (exact dual), so every optimum is non-constant: "
+            "choice is optimal.",
+        ]
+    bundles = "; ".join(_tuple(x) for x in ev.get("allocation") or [])
+    return [
+        head,
+        f"The constant allocation {bundles} (one bundle per agent) satisfies (SQ) and (MC) and costs "
+        f"{ev.get('cost')}, the optimum: an optimal mechanism ignores the reports, so choice is not optimal.",
+    ]
+
+
 def meaning(prop: str, verdict: str) -> list[str]:
     """What ``prop`` claims (the registry's description), and for an old name claiming a
     negation (`verified.vocabulary`), what ``verdict`` reads as under the current name."""
@@ -221,6 +283,8 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None, *, claim: bool
         lines.append(f"No verdict: {doc.get('reason', 'no reason given')}.")
     elif ev.get("kind") == "large_market_optimum":
         lines.extend(_large_market(ev, verdict))
+    elif ev.get("kind") in _BIC_KINDS:
+        lines.extend(_bic(ev))
     elif verdict == "fails":
         body = _counterexample(ev, agents)
         lines.extend(body or [f"counterexample ({ev.get('kind')}): {_fields(ev)}"])
@@ -242,6 +306,18 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None, *, claim: bool
                 f"{count} linear system(s) (type in the domain, in a piece of the region where the "
                 "strategy picks k, and some outcome of k worse than some outcome of a deviation k') "
                 "are each refuted by exact Motzkin multipliers."
+            )
+        elif kind == "per_agent" and all(
+            isinstance(i, dict)
+            and isinstance(i.get("evidence"), dict)
+            and i["evidence"].get("kind") == "improving_set_programs"
+            for i in ev.get("agents", [])
+        ):
+            count = sum(len(i["evidence"].get("pairs", [])) for i in ev.get("agents", []))
+            lines.append(
+                "For every agent, no cost type in her domain makes two different sets of her menu offer a "
+                f"point cheaper than her endowment: {count} exact LP(s), one per pair of sets and pair of "
+                "improving directions, each with a dual certificate that the best type's margin is <= 0."
             )
         elif kind == "per_agent":
             names = ", ".join(str(item.get("agent")) for item in ev.get("agents", []))

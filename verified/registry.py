@@ -38,6 +38,7 @@ class PropertySpec:
     requires: str | None = None
     negates: str | None = None  # an old name claiming the negation of this registry property
     subject: str | None = None  # "module:function" encoding a certificate's subject, when not the default
+    needs: str | None = None  # a subject attribute that must be present (not None), e.g. "distributions"
 
     def resolve(self) -> Callable[..., CheckResult] | None:
         """The check function, or None when its module/function is not available."""
@@ -122,6 +123,19 @@ def _check_menu_osp(subject: Any, timeout: float | None = None) -> CheckResult:
         return direct if not direct.unknown else check_menu_osp(menu, domain, **_ms(timeout))
 
     return _per_agent("menu_osp", subject, one)
+
+
+def _check_one_improving_set(subject: Any, timeout: float | None = None) -> CheckResult:
+    """Claim 2's necessary condition for menu-level OSP for every agent (Valenzuela-Stookey,
+    proof of Theorem 2): at every type in C_j at most one set of the menu offers a point
+    strictly cheaper than eta_j (`verified.trading.claim2_certify`: one LP dual per pair)."""
+    from verified.trading.claim2_certify import check_one_improving_set
+
+    def one(j: int) -> CheckResult:
+        eta, domain = subject.economy.endowment[j], subject.economy.cost_domains[j]
+        return check_one_improving_set(subject.menus[j], eta, domain, time_limit=timeout)
+
+    return _per_agent("one_improving_set", subject, one)
 
 
 def _check_osp(subject: Any, timeout: float | None = None) -> CheckResult:
@@ -316,6 +330,38 @@ PROPERTIES += (
         "the large-market program (section 4, eq. 5) beats the status quo; its optimum certified by the dual",
         _TRADING,
         subject="verified.trading.large_market.certify:subject_of",
+        needs="distributions",
+    ),
+    PropertySpec(
+        "choice-improves-bic",
+        "trading",
+        "verified.trading.theorem1_certify",
+        ("check_choice_improves_bic",),
+        "some non-constant mechanism satisfying (IC), (SQ) and (MC) costs less than the status quo "
+        "(Theorem 1 (iii), program (1) at the file's beta)",
+        _TRADING,
+        subject="verified.trading.theorem1_certify:subject_of",
+        needs="distributions",
+    ),
+    PropertySpec(
+        "choice-optimal-bic",
+        "trading",
+        "verified.trading.theorem1_certify",
+        ("check_choice_optimal_bic",),
+        "every optimum of program (1) over BIC mechanisms is non-constant: the best constant mechanism "
+        "costs strictly more (Theorem 1 (iv))",
+        _TRADING,
+        subject="verified.trading.theorem1_certify:subject_of",
+        needs="distributions",
+    ),
+    PropertySpec(
+        "one-improving-set",
+        "trading",
+        __name__,
+        ("_check_one_improving_set",),
+        "at every type in C_j at most one set of the menu offers a point strictly cheaper than eta_j "
+        "(Claim 2 of Theorem 2's proof: necessary for menu-level OSP)",
+        _TRADING,
     ),
     PropertySpec(
         "status-quo-unique",

@@ -70,6 +70,13 @@ ALIASES: tuple[Alias, ...] = (
     Alias("menu_osp", "menu-osp", False, "Python result", "check_menu_osp (one agent's menu)"),
     Alias("mechanism_osp", "osp", False, "Python result", "check_mechanism_osp"),
     Alias("eopr_robust", "eopr-robust", False, "Python result", "check_eopr_robust"),
+    Alias(
+        "one_improving_set",
+        "one-improving-set",
+        False,
+        "Python result",
+        "check_one_improving_set (one agent's menu; Claim 2)",
+    ),
     Alias("no_improving_trade", "no-improving-trade", False, "Python result", "check_no_improving_trade"),
     Alias(
         "improving-trade",

@@ -38,7 +38,8 @@ SMALL = [p for p in STORED if p.stat().st_size < 300_000 and not p.name.endswith
 PROPERTIES = [
     "valid", "sp", "sp-anonymous", "ir", "nonwasteful", "ete", "anonymous", "ex-post-efficient",
     "ex-post-stable", "sd-efficient", "polarized", "menu-osp", "osp", "eopr-robust", "improving-trade",
-    "no-improving-trade", "large-market-improves", "status-quo-unique",
+    "no-improving-trade", "large-market-improves", "status-quo-unique", "one-improving-set",
+    "choice-improves-bic", "choice-optimal-bic",
     "sp-dominator", "search", "equal", "weakly-dominates", "dominates",
 ]  # fmt: skip
 MUTANTS_PER_FILE = 40

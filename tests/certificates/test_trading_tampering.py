@@ -30,10 +30,15 @@ from verified.recheck import RecheckError, recheck
 from verified.recheck.core import read_certificate
 from verified.recheck.trading import recheck_trading
 
-PROPS = ("polarized", "menu-osp", "eopr-robust", "no-improving-trade", "improving-trade", "osp")
+PROPS = (
+    "polarized", "menu-osp", "eopr-robust", "no-improving-trade", "improving-trade", "osp",
+    "one-improving-set",
+)  # fmt: skip
 # Properties whose certificates are about their own subject encoding (`PropertySpec.subject`):
 # their bases are the stored certificates (format /3 example files).
-OWN_SUBJECT_PROPS = ("large-market-improves", "status-quo-unique")
+OWN_SUBJECT_PROPS = (
+    "large-market-improves", "status-quo-unique", "choice-improves-bic", "choice-optimal-bic",
+)  # fmt: skip
 EXAMPLE_FILES = (
     "binary_classification_polarized.toml",
     "binary_classification_crossed.toml",
@@ -146,13 +151,17 @@ def mutants(doc: dict) -> Iterator[tuple[str, dict]]:
 
 
 def file_document(enc: dict) -> dict:
-    """The format /3 document whose subject (for its property) is ``enc``: a large market or a
-    Lemma 1 economy; fields the reconstruction does not carry make the re-encoding differ."""
+    """The format /3 document whose subject (for its property) is ``enc``: a large market, a
+    program (1) economy or a Lemma 1 economy; fields the reconstruction does not carry make the
+    re-encoding differ."""
     agents = []
     for a in enc["agents"]:
         if enc["kind"] == "large_market":
             keys = ("name", "endowment", "performance", "types", "probabilities")
             agents.append({k: a[k] for k in keys})
+        elif enc["kind"] == "bic_economy":
+            keys = ("name", "performance", "types", "probabilities", "beta")
+            agents.append({"endowment": a["status_quo"], **{k: a[k] for k in keys}})
         else:
             costs = {k: v for k, v in a["cost_domain"].items() if k != "dimension"}
             agents.append(
@@ -182,7 +191,7 @@ def claim_is_true(doc: dict) -> bool:
     from verified.registry import run_check
 
     enc = doc["subject"]["encoding"]
-    if enc.get("kind") in ("large_market", "sq_mc_economy"):
+    if enc.get("kind") in ("large_market", "sq_mc_economy", "bic_economy"):
         return own_subject_claim_is_true(doc)
     osp = doc["property"] == "osp"
     try:

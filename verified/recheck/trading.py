@@ -20,6 +20,7 @@ every evidence field through `exact_keys`: each is re-derived and compared, or r
   stated sup over T^k / inf over T^k' (value, attaining point, or the unbounded direction).
 * ``no-improving-trade``, ``eopr-robust``: `verified.recheck.trading_trade`,
   `verified.recheck.trading_eopr`; ``osp`` (mechanism level): `verified.recheck.trading_osp`.
+  ``one-improving-set`` (Claim 2 of Theorem 2's proof): `verified.recheck.trading_claim2`.
   ``improving-trade`` (the old name, claiming the negation: HOLDS when a trade exists) is
   re-derived by the same code with the verdict read the other way: holds needs the trade,
   fails the Motzkin certificates.
@@ -48,6 +49,8 @@ KINDS = {
     ("improving-trade", "fails"): ("no_bilateral_trade",),
     ("osp", "holds"): ("mechanism_osp_refutations",),
     ("osp", "fails"): ("mechanism_osp_counterexample",),
+    ("one-improving-set", "holds"): ("per_agent",),
+    ("one-improving-set", "fails"): ("two_improving_sets",),
 }
 TREE_STATEMENT = (
     "every way of picking one atom a_k per choice k (a_k . c > 0) is infeasible together "
@@ -303,6 +306,10 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
         from verified.recheck.trading_large_market import recheck_large_market
 
         return recheck_large_market(prop, verdict, evidence, encoding)
+    if encoding.get("kind") == "bic_economy":  # Theorem 1 (iii), (iv): `verified.recheck.trading_bic`
+        from verified.recheck.trading_bic import recheck_bic
+
+        return recheck_bic(prop, verdict, evidence, encoding)
     kind = evidence.get("kind")
     allowed = KINDS.get((prop, verdict))
     if allowed is None:
@@ -320,6 +327,10 @@ def recheck_trading(prop: str, verdict: str, evidence: dict, encoding: dict) -> 
 
         exists = verdict == "holds" if prop == "improving-trade" else verdict == "fails"
         check_improving_trade(subject, "holds" if exists else "fails", evidence)
+    elif prop == "one-improving-set":  # Claim 2: `verified.recheck.trading_claim2`
+        from verified.recheck.trading_claim2 import recheck_claim2
+
+        recheck_claim2(subject, verdict, evidence)
     elif prop == "eopr-robust":
         from verified.recheck.trading_eopr import check_eopr_robust
 

@@ -48,12 +48,16 @@ MAIN = "main"
 def property_names(subject: Any, requested: list[str] | None) -> list[str]:
     """The requested names, or (``None``) every property available for the subject."""
     from verified.io import TradingSubject
-    from verified.registry import available
+    from verified.registry import BY_NAME, available
 
     if requested is not None:
         return requested
     family = "trading" if isinstance(subject, TradingSubject) else "assignment"
     names = available(family)
+    # a property that reads what this file does not give (type distributions: format /3) is left out
+    names = [
+        n for n in names if BY_NAME[n].needs is None or getattr(subject, BY_NAME[n].needs, None) is not None
+    ]
     if getattr(subject, "priorities", True) is None:
         names = [n for n in names if n != "ex-post-stable"]
     names = [n for n in names if n != "sp-anonymous"]  # a faster route to "sp", for anonymous tables

@@ -420,14 +420,19 @@ def lemma1_subject(economy: Economy, beta: object = None) -> dict[str, Any]:
 
 
 def _file_economy(subject: Any) -> tuple[Economy, Vector | None]:
-    """The economy and slack parameters of a loaded trading file (the status quo is the endowment)."""
-    if getattr(subject, "status_quo", None) is not None:
-        raise InvalidInput(
-            f"{getattr(subject, 'source', '<memory>')}: Lemma 1 takes the status quo to be the endowment "
-            "(the supplies are its sums); drop status_quo",
-            "agents",
+    """The economy of a loaded trading file with its status quo sigma as the endowment (the
+    supplies are n = sum_j sigma_j, as Lemma 1's (MC) reads), and its slack parameters."""
+    economy = subject.economy
+    sigma = getattr(subject, "status_quo", None)
+    if sigma is not None:
+        economy = Economy.make(
+            list(economy.tasks),
+            list(economy.agents),
+            [list(v) for v in sigma],
+            [list(v) for v in economy.performance],
+            list(economy.cost_domains),
         )
-    return subject.economy, getattr(subject, "beta", None)
+    return economy, getattr(subject, "beta", None)
 
 
 def check_file_status_quo_unique(subject: Any, timeout: float | None = None) -> CheckResult:
