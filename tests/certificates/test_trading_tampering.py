@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from tests.certificates.helpers import ROOT, rehash
+from tests.certificates.mutations import replaced, walk
 from tests.certificates.test_trading_subject_validation import fresh, library_subject
 from verified.errors import InvalidInput
 from verified.recheck import RecheckError, recheck
@@ -90,25 +91,6 @@ def leaf_mutations(value: Any, names: list[str]) -> list[Any]:
     if isinstance(value, str):
         return [value + "x", ""] + [n for n in names if n != value][:2]
     return []
-
-
-def walk(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    yield path, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from walk(v, (*path, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from walk(v, (*path, i))
-
-
-def replaced(doc: dict, path: tuple, value: Any) -> dict:
-    out = copy.deepcopy(doc)
-    node = out
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return out
 
 
 def structural(node: Any) -> list[Any]:

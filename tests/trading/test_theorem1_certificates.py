@@ -50,6 +50,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.certificates.mutations import replaced, variants, walk
 from verified.certificates import build_certificate
 from verified.errors import InvalidInput
 from verified.explain import explain
@@ -562,51 +563,6 @@ def test_cli_refuses_an_assignment_file() -> None:
 
 
 # --- forgeries --------------------------------------------------------------------------------------
-
-
-def walk(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    yield path, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from walk(v, (*path, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from walk(v, (*path, i))
-
-
-def variants(value: Any) -> list[Any]:
-    """Numbers +1, -1, negated, 0, halved; integers also negative; names changed; lists with an item
-    duplicated or dropped; objects with a key dropped or added; values of another JSON type."""
-    out: list[Any] = []
-    if isinstance(value, bool):
-        out.append(not value)
-    elif isinstance(value, int):
-        out += [value + 1, value - 1, -value - 1, 0]
-    elif isinstance(value, str):
-        try:
-            x = F(value)
-        except (ValueError, ZeroDivisionError):
-            out += [value + "x", ""]
-        else:
-            out += [str(v) for v in {x + 1, x - 1, -x, F(0), x / 2}]
-    elif isinstance(value, list):
-        for i in range(len(value)):
-            out.append(value[: i + 1] + [copy.deepcopy(value[i])] + value[i + 1 :])
-            out.append(value[:i] + value[i + 1 :])
-    elif isinstance(value, dict):
-        out += [{k2: v for k2, v in value.items() if k2 != k} for k in value]
-        out.append({**value, "extra": 0})
-    out += [None, "x", [], {}]
-    return [v for v in out if v != value]
-
-
-def replaced(doc: dict, path: tuple, value: Any) -> dict:
-    out = copy.deepcopy(doc)
-    node = out
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return out
 
 
 def rehashed(doc: dict) -> dict:
