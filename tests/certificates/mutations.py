@@ -9,6 +9,10 @@ from collections.abc import Iterator
 from fractions import Fraction as F
 from typing import Any
 
+from tests.certificates.helpers import mutated as replaced  # a deep copy with one entry replaced
+
+__all__ = ["replaced", "variants", "walk"]
+
 
 def walk(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     yield path, node
@@ -45,12 +49,3 @@ def variants(value: Any) -> list[Any]:
         out.append({**value, "extra": 0})
     out += [None, "x", [], {}]  # wrong types: refused with a message, never a traceback
     return [v for v in out if v != value]
-
-
-def replaced(doc: dict, path: tuple, value: Any) -> dict:
-    out = copy.deepcopy(doc)
-    node = out
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return out

@@ -290,7 +290,11 @@ def check_per_agent(subject: Subject, prop: str, evidence: dict) -> None:
         at = f"evidence.agents[{j}]"
         item = exact_keys(item, ("agent", "evidence"), (), at)
         same(item["agent"], agent.name, f"{at}.agent")
-        if prop == "menu-osp":
+        if prop == "one-improving-set":
+            from verified.recheck.trading_claim2 import check_programs
+
+            check_programs(agent, item["evidence"], f"{at}.evidence")
+        elif prop == "menu-osp":
             check_refutation_tree(agent, item["evidence"], subject.n, f"{at}.evidence")
         else:
             check_polarized_holds(agent, item["evidence"], f"{at}.evidence")

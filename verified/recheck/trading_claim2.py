@@ -35,7 +35,7 @@ from fractions import Fraction
 
 from verified.recheck.core import dot, ensure, exact_keys, index
 from verified.recheck.lp import Program
-from verified.recheck.trading import same, same_number, same_vector
+from verified.recheck.trading import check_per_agent, same, same_number, same_vector
 from verified.recheck.trading_subject import (
     Agent,
     Subject,
@@ -181,13 +181,4 @@ def recheck_claim2(subject: Subject, verdict: str, evidence: dict) -> None:
     if verdict == "fails":
         check_two_improving_sets(subject, evidence)
         return
-    evidence = exact_keys(evidence, ("kind", "agents"), (), "evidence")
-    items = evidence["agents"]
-    ensure(
-        isinstance(items, list) and len(items) == len(subject.agents), "evidence.agents: one item per agent"
-    )
-    for j, (agent, item) in enumerate(zip(subject.agents, items, strict=True)):  # type: ignore[arg-type]
-        at = f"evidence.agents[{j}]"
-        item = exact_keys(item, ("agent", "evidence"), (), at)
-        same(item["agent"], agent.name, f"{at}.agent")
-        check_programs(agent, item["evidence"], f"{at}.evidence")
+    check_per_agent(subject, "one-improving-set", evidence)
