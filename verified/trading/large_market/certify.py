@@ -130,8 +130,11 @@ def check_large_market_improves(
     market = large_market_of(subject)
     solution = solve_large_market(market, max_support=max_support)
     if not solution.optimal:
-        bracket = f"[{solution.dual_lower}, {solution.primal_value}]"
-        return unknown(IMPROVES, f"the optimum lies in {bracket}, not certified: {solution.reason}")
+        low = "no certified lower bound" if solution.dual_lower is None else f">= {solution.dual_lower}"
+        return unknown(
+            IMPROVES,
+            f"the optimum is <= {solution.primal_value} ({low}), not certified: {solution.reason}",
+        )
     evidence = optimum_evidence(market, solution)
     if solution.primal_value < solution.status_quo_cost:
         return holds(IMPROVES, evidence)

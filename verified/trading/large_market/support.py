@@ -315,7 +315,7 @@ def support_function(
             None,
             remedial_menu,
             remedial_value,
-            reason=f"the support has {m} types (> {max_support}): {2**m - 1} LPs would be needed",
+            reason=f"the support has {m} types (> {max_support}): 2^{m} - 1 LPs would be needed",
         )
     virtual = virtual_types(n) if n >= 3 else ()
     costs = tuple(dist.types) + virtual
