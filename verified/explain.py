@@ -169,15 +169,22 @@ def _large_market(ev: dict[str, Any], verdict: str) -> list[str]:
     """The large-market program's certified optimum (`verified.trading.large_market.certify`)."""
     value, status_quo = ev.get("value"), ev.get("status_quo_cost")
     prices = ", ".join(str(x) for x in ev.get("prices", []))
-    lines = [
-        f"The large-market program's optimum is {value}"
-        + (
+    if ev.get("kind") == "large_market_mechanism":
+        lines = [
+            f"A mechanism of the large-market program costs {ev.get('mechanism_cost')}, below the "
+            f"status-quo cost {status_quo}, so the program beats the status quo (its optimum, at most "
+            "that, is not certified)."
+        ]
+    else:
+        verdict_line = (
             f", below the status-quo cost {status_quo}."
             if verdict == "holds"
             else f": the status quo ({status_quo}) is optimal."
-        ),
-        f"The optimal mechanism attains it; the dual at prices ({prices}) proves nothing does better.",
-    ]
+        )
+        lines = [
+            f"The large-market program's optimum is {value}{verdict_line}",
+            f"The optimal mechanism attains it; the dual at prices ({prices}) proves nothing does better.",
+        ]
     for item in ev.get("agents", []):
         menus = "; ".join(
             f"weight {m.get('weight')}: {m.get('kind')}"
@@ -281,7 +288,7 @@ def explain(doc: dict[str, Any], agents: list[str] | None = None, *, claim: bool
         return "\n".join([head, *explain_statement(doc)])
     if verdict == "unknown":
         lines.append(f"No verdict: {doc.get('reason', 'no reason given')}.")
-    elif ev.get("kind") == "large_market_optimum":
+    elif ev.get("kind") in ("large_market_optimum", "large_market_mechanism"):
         lines.extend(_large_market(ev, verdict))
     elif ev.get("kind") in _BIC_KINDS:
         lines.extend(_bic(ev))

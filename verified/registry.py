@@ -327,7 +327,8 @@ PROPERTIES += (
         "trading",
         "verified.trading.large_market.certify",
         ("check_large_market_improves",),
-        "the large-market program (section 4, eq. 5) beats the status quo; its optimum certified by the dual",
+        "the large-market program (section 4, eq. 5) beats the status quo (its optimum certified by the dual "
+        "where the bracket closes)",
         _TRADING,
         subject="verified.trading.large_market.certify:subject_of",
         needs="distributions",

@@ -289,3 +289,36 @@ def test_a_failing_master_lp_gives_unknown_not_a_traceback(monkeypatch):
     assert not solution.optimal and "planted" in solution.reason
     assert solution.primal_value == solution.status_quo_cost == 16
     assert check_large_market_improves(market).unknown
+
+
+def test_a_bracketed_optimum_still_shows_a_gain_with_the_mechanism_alone():
+    """examples/large_market_bracket.toml: S_2 is not exact at the final prices, so the optimum is
+    only bracketed; the mechanism found costs less than the status quo 46 = (4,3,3).(3,2,2) +
+    (5,1,3).(3,1,2) = 24 + 22, which the checker re-derives from the menus alone."""
+    subject = load_subject(EXAMPLES / "large_market_bracket.toml")
+    result = run_check(PROP, subject)
+    assert result.holds and result.evidence["kind"] == "large_market_mechanism"
+    low, high = result.stats["bracket"]
+    assert low < high == F(result.evidence["mechanism_cost"]) < 46
+    doc = json.loads(json.dumps(build_certificate(PROP, result, subject_for(PROP, subject))))
+    recheck(doc)
+    forged = copy.deepcopy(doc)
+    forged["evidence"]["mechanism_cost"] = "40"
+    rejected(forged, "mechanism_cost")
+    forged = copy.deepcopy(doc)
+    forged["verdict"] = "fails"
+    rejected(forged, "fails needs the optimum")
+    forged = copy.deepcopy(doc)
+    forged["evidence"]["status_quo_cost"] = "40"
+    rejected(forged, "status_quo_cost")
+    forged = copy.deepcopy(doc)
+    forged["evidence"]["agents"][0]["menus"][0]["weight"] = "1"
+    rejected(forged, "weights sum")
+
+
+def test_no_gain_and_no_certified_optimum_is_unknown():
+    """With every S_j forced past its support limit, the status-quo column is all the master has:
+    the mechanism costs the status quo and no lower bound is certified, so the answer is UNKNOWN."""
+    market = large_market_of(load_subject(EXAMPLES / "large_market.toml"))
+    result = check_large_market_improves(market, max_support=1)
+    assert result.unknown and "no certified lower bound" in result.reason

@@ -26,6 +26,10 @@ agent (in subject order) ``allocation``, ``menus`` and ``support``. The checker 
    argument of `verified.trading.large_market.support`: S_j(w) <= U_j). Weak duality gives
    every feasible cost >= lambda . n - sum_j U_j, which must equal V.
 3. The verdict: ``status_quo_cost`` = sum_j pi_j . eta_j; holds iff V < it, fails iff V equals it.
+
+Evidence ``large_market_mechanism`` (holds only: the optimum is not certified, yet a feasible
+mechanism gains): ``mechanism_cost``, ``status_quo_cost`` and per agent ``allocation`` and
+``menus``, re-derived as in 1.; the mechanism clears the market and costs less than the status quo.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ ZERO, ONE = Fraction(0), Fraction(1)
 MAX_MEMBERS = 13  # real plus virtual types per agent: at most 3^13 steps in the packing programme
 MAX_TASKS = 8
 KINDS = ("status_quo", "rays", "remedial")
+KIND_KEYS = {
+    "large_market_optimum": ("kind", "value", "status_quo_cost", "prices", "agents"),
+    "large_market_mechanism": ("kind", "mechanism_cost", "status_quo_cost", "agents"),
+}
 Vec = tuple[Fraction, ...]
 
 
@@ -204,51 +212,66 @@ def _support_bound(agent: Agent, w: Vec, spec: object, n: int, where: str) -> Fr
     return upper
 
 
+def _allocation(agent: Agent, item: dict, n: int, at: str) -> list[Fraction]:
+    """x_j = sum mu E over the agent's menus, each re-derived (`_menu`); ``allocation`` must equal it."""
+    ensure(item["agent"] == agent.name, f"{at}.agent: expected {agent.name!r}")
+    menus = item["menus"]
+    ensure(isinstance(menus, list) and len(menus) > 0, f"{at}.menus: expected a non-empty list")
+    x, weights = [ZERO] * n, ZERO
+    for s, menu in enumerate(menus):
+        mu, e = _menu(agent, menu, n, f"{at}.menus[{s}]")
+        weights += mu
+        x = [a + mu * b for a, b in zip(x, e, strict=True)]
+    ensure(weights == 1, f"{at}.menus: the weights sum to {weights}, not 1")
+    got = vec(item["allocation"], n, f"{at}.allocation")
+    ensure(list(got) == x, f"{at}.allocation: stated {texts(got)}, recomputed {texts(x)}")
+    return x
+
+
 def recheck_large_market(prop: str, verdict: str, evidence: dict, encoding: dict) -> None:
     """Re-verify a ``large-market-improves`` certificate (module docstring); raise `RecheckError`."""
     ensure(prop == "large-market-improves", f"no independent checker for {prop!r} on a large-market subject")
     ensure(verdict in ("holds", "fails"), f"verdict: {verdict!r}")
     tasks, agents = parse_large_market(encoding)
     n = len(tasks)
-    ev = exact_keys(evidence, ("kind", "value", "status_quo_cost", "prices", "agents"), (), "evidence")
-    ensure(ev["kind"] == "large_market_optimum", "evidence.kind: expected 'large_market_optimum'")
-    lam = vec(ev["prices"], n, "evidence.prices")
+    kind = evidence.get("kind") if isinstance(evidence, dict) else None
+    ensure(kind in KIND_KEYS, f"evidence.kind: expected one of {sorted(KIND_KEYS)}, got {kind!r}")
+    ev = exact_keys(evidence, KIND_KEYS[kind], (), "evidence")
+    ensure(kind == "large_market_optimum" or verdict == "holds", "evidence.kind: fails needs the optimum")
     items = ev["agents"]
     ensure(isinstance(items, list) and len(items) == len(agents), "evidence.agents: one item per agent")
     supplies = [sum((a.eta[i] for a in agents), ZERO) for i in range(n)]
+    lam = vec(ev["prices"], n, "evidence.prices") if kind == "large_market_optimum" else None
     total = [ZERO] * n
     primal = dual = ZERO
     for j, (agent, item) in enumerate(zip(agents, items, strict=True)):  # type: ignore[arg-type]
         at = f"evidence.agents[{j}]"
-        item = exact_keys(item, ("agent", "allocation", "menus", "support"), (), at)
-        ensure(item["agent"] == agent.name, f"{at}.agent: expected {agent.name!r}")
-        menus = item["menus"]
-        ensure(isinstance(menus, list) and len(menus) > 0, f"{at}.menus: expected a non-empty list")
-        x, weights = [ZERO] * n, ZERO
-        for s, menu in enumerate(menus):  # type: ignore[arg-type]
-            mu, e = _menu(agent, menu, n, f"{at}.menus[{s}]")
-            weights += mu
-            x = [a + mu * b for a, b in zip(x, e, strict=True)]
-        ensure(weights == 1, f"{at}.menus: the weights sum to {weights}, not 1")
-        got = vec(item["allocation"], n, f"{at}.allocation")
-        ensure(list(got) == x, f"{at}.allocation: stated {texts(got)}, recomputed {texts(x)}")
+        keys = ("agent", "allocation", "menus") + (("support",) if lam is not None else ())
+        item = exact_keys(item, keys, (), at)
+        x = _allocation(agent, item, n, at)
         total = [a + b for a, b in zip(total, x, strict=True)]
         primal += _dot(agent.pi, tuple(x))
-        w = tuple(a - b for a, b in zip(lam, agent.pi, strict=True))
-        dual -= _support_bound(agent, w, item["support"], n, f"{at}.support")
+        if lam is not None:
+            w = tuple(a - b for a, b in zip(lam, agent.pi, strict=True))
+            dual -= _support_bound(agent, w, item["support"], n, f"{at}.support")
     ensure(
         total == supplies,
         f"evidence: the allocations sum to {texts(total)}, not the supplies {texts(supplies)}",
     )
+    status_quo = sum((_dot(a.pi, a.eta) for a in agents), ZERO)
+    stated = rational(ev["status_quo_cost"], "evidence.status_quo_cost")
+    ensure(stated == status_quo, f"evidence.status_quo_cost: stated {stated}, recomputed {status_quo}")
+    if lam is None:  # a gain shown by a feasible mechanism alone
+        cost = rational(ev["mechanism_cost"], "evidence.mechanism_cost")
+        ensure(cost == primal, f"evidence.mechanism_cost: stated {cost}, the mechanism costs {primal}")
+        ensure(cost < status_quo, f"verdict: holds needs a cost below {status_quo}, got {cost}")
+        return
     dual += _dot(lam, tuple(supplies))
     value = rational(ev["value"], "evidence.value")
     ensure(value == primal, f"evidence.value: stated {value}, the mechanism costs {primal}")
     ensure(
         value == dual, f"evidence.value: stated {value}, the dual bound is {dual}: optimality is not shown"
     )
-    status_quo = sum((_dot(a.pi, a.eta) for a in agents), ZERO)
-    stated = rational(ev["status_quo_cost"], "evidence.status_quo_cost")
-    ensure(stated == status_quo, f"evidence.status_quo_cost: stated {stated}, recomputed {status_quo}")
     if verdict == "holds":
         ensure(value < status_quo, f"verdict: holds needs V < {status_quo}, got V = {value}")
     else:

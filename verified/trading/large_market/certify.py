@@ -18,8 +18,11 @@ and FAILS when the status quo is optimal. Either way the evidence certifies the 
 The subject (``{"family": "trading", "kind": "large_market"}``) is the economy with its type
 distributions: tasks, and per agent the name, endowment eta_j (the status quo), performance pi_j,
 types (each > 0) and probabilities. The independent checker is `verified.recheck.trading_large_market`.
-An UNKNOWN solution (a support function whose bracket did not close, or too many types) gives an
-UNKNOWN verdict with the bracket in the reason; no certificate is written for it.
+When the optimum is not certified (a support function whose bracket did not close, or too many
+types: the polarization constraint is bilinear, so with I >= 3 the exact optimum can be
+irrational), the property can still HOLD: the mechanism found is feasible, and if it costs less
+than the status quo the program beats it (evidence ``large_market_mechanism``: the primal side
+alone). Otherwise the verdict is UNKNOWN with the bracket in the reason.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from verified.trading.large_market.program import LargeMarketSolution, solve_lar
 
 IMPROVES = "large-market-improves"
 EVIDENCE_KIND = "large_market_optimum"
+GAIN_KIND = "large_market_mechanism"
 
 
 def large_market_of(subject: Any) -> LargeMarket:
@@ -81,6 +85,19 @@ def subject_of(subject: Any) -> dict[str, Any]:
     return large_market_subject(large_market_of(subject))
 
 
+def _menus(solution: LargeMarketSolution, j: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "weight": mu,
+            "kind": menu.kind,
+            "displacements": [list(d) for d in menu.displacements],
+            "choices": list(menu.choices),
+            "expected": list(menu.expected),
+        }
+        for mu, menu in solution.mechanism[j]
+    ]
+
+
 def optimum_evidence(market: LargeMarket, solution: LargeMarketSolution) -> dict[str, Any]:
     """The JSON-ready evidence of an optimal solution (see the module docstring)."""
     e = market.economy
@@ -91,16 +108,7 @@ def optimum_evidence(market: LargeMarket, solution: LargeMarketSolution) -> dict
             {
                 "agent": name,
                 "allocation": list(solution.allocation[j]),
-                "menus": [
-                    {
-                        "weight": mu,
-                        "kind": menu.kind,
-                        "displacements": [list(d) for d in menu.displacements],
-                        "choices": list(menu.choices),
-                        "expected": list(menu.expected),
-                    }
-                    for mu, menu in solution.mechanism[j]
-                ],
+                "menus": _menus(solution, j),
                 "support": {
                     "value": support.lower,
                     "sets": [
@@ -121,21 +129,44 @@ def optimum_evidence(market: LargeMarket, solution: LargeMarketSolution) -> dict
     )
 
 
+def mechanism_evidence(market: LargeMarket, solution: LargeMarketSolution) -> dict[str, Any]:
+    """The evidence of a gain without a certified optimum (kind ``large_market_mechanism``): the
+    mechanism alone, whose cost is below the status quo's."""
+    e = market.economy
+    agents = [
+        {"agent": name, "allocation": list(solution.allocation[j]), "menus": _menus(solution, j)}
+        for j, name in enumerate(e.agents)
+    ]
+    return jsonable(
+        {
+            "kind": GAIN_KIND,
+            "mechanism_cost": solution.primal_value,
+            "status_quo_cost": solution.status_quo_cost,
+            "agents": agents,
+        }
+    )
+
+
 def check_large_market_improves(
     subject: Any, timeout: float | None = None, *, max_support: int = MAX_SUPPORT
 ) -> CheckResult:
     """Does the large-market program (eq. 5) beat the status quo? HOLDS when its certified optimum
-    is below sum_j pi_j . eta_j, FAILS when the status quo is optimal; UNKNOWN with the bracket
-    when the optimum is not certified. ``timeout`` is honoured by the registry's child process."""
+    is below sum_j pi_j . eta_j, or, when the optimum is not certified, when the mechanism found
+    already costs less (a feasible point suffices); FAILS when the status quo is optimal (certified
+    by the dual); UNKNOWN otherwise, with the bracket. ``timeout`` is honoured by the registry's
+    child process. ``stats["bracket"]`` holds [dual lower bound or None, primal value]."""
     market = large_market_of(subject)
     solution = solve_large_market(market, max_support=max_support)
+    bracket = {"bracket": [solution.dual_lower, solution.primal_value]}
     if not solution.optimal:
         low = "no certified lower bound" if solution.dual_lower is None else f">= {solution.dual_lower}"
+        if solution.primal_value < solution.status_quo_cost:
+            return holds(IMPROVES, mechanism_evidence(market, solution), **bracket)
         return unknown(
             IMPROVES,
             f"the optimum is <= {solution.primal_value} ({low}), not certified: {solution.reason}",
         )
     evidence = optimum_evidence(market, solution)
     if solution.primal_value < solution.status_quo_cost:
-        return holds(IMPROVES, evidence)
+        return holds(IMPROVES, evidence, **bracket)
     return fails(IMPROVES, evidence)
