@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.certificates.helpers import certificate, example
+from tests.certificates.helpers import certificate, example, stored_certificates
 from verified.certificates import GZIP_ABOVE, certificate_bytes, gzip_bytes, save_certificate
 from verified.recheck.assignment_subject import numerators as subject_numerators
 from verified.recheck.core import RecheckError, canonical, recheck, recheck_file, sha256
@@ -26,7 +26,7 @@ from verified.recheck.reader import Limits, parse_certificate, read_certificate
 from verified.recheck.table import numerators as table_numerators
 
 ROOT = Path(__file__).resolve().parents[2]
-STORED = sorted((ROOT / "certificates").glob("*.json*"))
+STORED = stored_certificates()
 LARGE = ROOT / "certificates" / "rp_4x3.sp.cert.json.gz"  # 65,536 profiles, 3 MB of JSON
 
 

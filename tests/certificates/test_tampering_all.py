@@ -29,11 +29,12 @@ from typing import Any
 
 import pytest
 
+from tests.certificates.helpers import stored_certificates
 from verified.recheck.core import RecheckError, recheck, sha256
 from verified.recheck.reader import parse_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
-STORED = sorted((ROOT / "certificates").glob("*.json*"))
+STORED = stored_certificates()
 SMALL = [p for p in STORED if p.stat().st_size < 300_000 and not p.name.endswith(".gz")]
 PROPERTIES = [
     "valid", "sp", "sp-anonymous", "ir", "nonwasteful", "ete", "anonymous", "ex-post-efficient",
