@@ -184,6 +184,14 @@ _AGENT_OPTIONAL = ("name", "performance", "status_quo", "costs", "menu")
 _BAYESIAN = ("types", "probabilities", "beta")
 
 
+def _domain_text(domain: Any) -> str:
+    if domain.kind != "box":
+        return f"({domain.kind.replace('_', ' ')})"
+    return " x ".join(
+        f"[{fraction_text(a)}, {fraction_text(b)}]" for a, b in zip(domain.lo, domain.hi, strict=True)
+    )
+
+
 def _bayesian(agents: list, economy: Any, allow_float: bool) -> tuple[tuple | None, tuple | None]:
     """Format /3: one finite type distribution per agent (all or none), each type in the agent's
     cost domain, and the slack parameters beta_j >= 1 (all or none)."""
@@ -223,8 +231,8 @@ def _bayesian(agents: list, economy: Any, allow_float: bool) -> tuple[tuple | No
             for t, c in enumerate(dist.types):
                 if not domain.contains(c):
                     raise InvalidInput(
-                        f"the type {[fraction_text(x) for x in c]} lies outside the agent's cost domain "
-                        f"{domain.describe()}",
+                        f"the type ({', '.join(fraction_text(x) for x in c)}) lies outside the agent's "
+                        f"cost domain {_domain_text(domain)}",
                         f"{where}.types[{t}]",
                     )
             found.append(dist)
