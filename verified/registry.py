@@ -211,25 +211,37 @@ def _check_ex_post_stable(subject: Any, timeout: float | None = None, **counting
 
 
 def subject_for(name: str, subject: Any) -> dict[str, Any]:
-    """The canonical subject a certificate of property ``name`` is about (the orbit table for
-    ``sp-anonymous``, else the tabulated mechanism or the economy)."""
+    """The canonical subject a certificate of property ``name`` is about: its entry's own encoder
+    (`PropertySpec.subject`, e.g. the orbit table for ``sp-anonymous``), else the tabulated
+    mechanism or the economy."""
     from verified.io import subject_encoding
-    from verified.io.canonical import orbit_subject
 
     entry = spec(name)
-    name = entry.name
     if entry.subject is not None:
         module, function = entry.subject.split(":")
         return getattr(importlib.import_module(module), function)(subject)
-    if name == "sp-anonymous":
-        return orbit_subject(orbit_table(subject))
-    if name == "ex-post-stable":
-        return {**subject_encoding(subject), "priorities": subject.priorities.to_json()}
-    if name == "osp":
-        from verified.io.trading import trading_subject
-
-        return trading_subject(subject, mechanism=True)
     return subject_encoding(subject)
+
+
+def _orbit_subject(subject: Any) -> dict[str, Any]:
+    """``sp-anonymous``: the orbit table, not the file's table."""
+    from verified.io.canonical import orbit_subject
+
+    return orbit_subject(orbit_table(subject))
+
+
+def _priorities_subject(subject: Any) -> dict[str, Any]:
+    """``ex-post-stable``: the table with the file's priorities."""
+    from verified.io import subject_encoding
+
+    return {**subject_encoding(subject), "priorities": subject.priorities.to_json()}
+
+
+def _mechanism_subject(subject: Any) -> dict[str, Any]:
+    """``osp``: the economy with the selection table and the strategies."""
+    from verified.io.trading import trading_subject
+
+    return trading_subject(subject, mechanism=True)
 
 
 _PROPS = "verified.assignment.properties"
@@ -296,6 +308,7 @@ PROPERTIES += (
         ("_check_osp",),
         "mechanism-level OSP: the strategies are obviously dominant against the selection table",
         _TRADING,
+        subject="verified.registry:_mechanism_subject",
     ),
     PropertySpec(
         "no-improving-trade",
@@ -382,6 +395,7 @@ PROPERTIES += (
         ("_check_ex_post_stable",),
         "a lottery over stable matchings (for the file's priorities) at every profile",
         "verified.assignment.properties.stability",
+        subject="verified.registry:_priorities_subject",
     ),
     PropertySpec(
         "sp-anonymous",
@@ -390,6 +404,7 @@ PROPERTIES += (
         ("_check_sp_anonymous",),
         "SD-strategy-proof, checked on the orbits of an anonymous mechanism",
         "verified.assignment.anonymous",
+        subject="verified.registry:_orbit_subject",
     ),
 )
 BY_NAME = {spec.name: spec for spec in PROPERTIES}

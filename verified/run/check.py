@@ -31,15 +31,13 @@ from verified.results import CheckResult, unknown
 from verified.run.child import ChildFailed, Outcome, run_in_child, start_method
 from verified.run.limits import Limits
 
-OWN_SUBJECT = ("sp-anonymous", "ex-post-stable", "osp")  # certificates about more than the file
-
 
 def own_subject(name: str) -> bool:
     """A certificate of ``name`` is about its own subject (more than the file's, or another
-    encoding, `verified.registry.PropertySpec.subject`), not the file's main encoding."""
+    encoding: `verified.registry.PropertySpec.subject`), not the file's main encoding."""
     from verified.registry import BY_NAME
 
-    return name in OWN_SUBJECT or (name in BY_NAME and BY_NAME[name].subject is not None)
+    return name in BY_NAME and BY_NAME[name].subject is not None
 
 
 MAIN = "main"
