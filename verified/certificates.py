@@ -15,7 +15,6 @@ import struct
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,11 @@ _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03"  # magic, deflate, no
 
 
 def tool_version() -> str:
-    try:
-        return metadata.version("verified")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
+    """The running library's version: ``verified.__version__``, which is also the installed
+    distribution's (pyproject.toml reads it from there), without importlib.metadata's 20 ms."""
+    from verified import __version__
+
+    return __version__
 
 
 def build_certificate(prop: str, result: CheckResult, subject: dict[str, Any]) -> dict[str, Any]:
