@@ -12,6 +12,7 @@ from verified.assignment.domain import Domain
 from verified.assignment.mechanisms.random_priority import random_priority, tabulate_random_priority
 from verified.assignment.mechanisms.serial_dictatorship import serial_dictatorship
 from verified.assignment.model import Problem
+from verified.recheck.core import sha256
 from verified.recheck.search import RecheckError, recheck_search_certificate
 from verified.search import find_dominating_mechanism
 from verified.search.bases import base_mechanism
@@ -227,7 +228,10 @@ def test_max_min_objective_on_a_symmetric_neighbourhood(rp_table):
 
 def test_relaxed_search_with_an_agent_who_wants_nothing():
     # Agent 3 finds nothing acceptable: IR gives her no object in any mechanism, so her cells carry
-    # no unknowns even in the relaxation. With 3 agents RP is undominated (Bogomolnaia-Moulin).
+    # no unknowns even in the relaxation. RP gives agents 1 and 2 their tops at every profile of
+    # the neighbourhood, so the relaxation is feasible (RP itself) and gains nothing there; that
+    # proves nothing about the whole domain, where a relaxed g could gain elsewhere: UNKNOWN (with
+    # 3 agents RP is in fact undominated, Bogomolnaia-Moulin, but this is not a proof of it).
     problem = Problem.make(3, "ab")
     domain = Domain.full(problem)
     nbhd = [("ab", "ba", ""), ("ba", "ba", ""), ("ab", "ab", "")]
@@ -239,5 +243,26 @@ def test_relaxed_search_with_an_agent_who_wants_nothing():
         nonwasteful_at=[nbhd[0]],
         base_spec=RP_SPEC,
     )
-    assert out.result.fails
-    recheck_search_certificate(out.certificate)
+    assert out.result.verdict.value == "unknown" and "only an infeasible relaxation" in out.result.reason
+
+
+def test_a_feasible_relaxation_proves_nothing_and_a_relaxed_bound_is_refused(rp_table):
+    # At (a, b, c, -) RP already gives agents 1-3 their tops, so nothing can gain at that profile.
+    # Relaxed, every other profile is free too, and a dominator of RP gaining elsewhere exists
+    # (Erdil, Proposition 3(i): the stored search_prop3i_neighbourhood certificate gives one), so
+    # "none exists" would be false: the search must not say it.
+    nbhd = [("a", "b", "c", "")]
+    relaxed = find_dominating_mechanism(rp_table, D4, neighbourhood=nbhd, relaxed=True, base_spec=RP_SPEC)
+    assert relaxed.result.verdict.value == "unknown"
+    assert "gain outside it" in relaxed.result.reason
+    # Not relaxed (g = RP off the neighbourhood), the same bound is a proof: none exists.
+    fixed = find_dominating_mechanism(rp_table, D4, neighbourhood=nbhd, base_spec=RP_SPEC)
+    assert fixed.result.fails
+    assert [c["certificate"] for c in fixed.result.evidence["cases"]] == ["bound"]
+    recheck_search_certificate(fixed.certificate)
+    # The same certificate claiming the relaxed question (subject re-hashed) is refused.
+    forged = copy.deepcopy(fixed.certificate)
+    forged["subject"]["encoding"]["relaxed"] = True
+    forged["subject"]["sha256"] = sha256(forged["subject"]["encoding"])
+    with pytest.raises(RecheckError, match="Farkas multipliers only"):
+        recheck_search_certificate(forged)

@@ -857,7 +857,9 @@ def _check_none(subj: Subject, ev: dict) -> None:
     profile exhausts; one case without the option), multipliers y >= 0 over constraints
     implied by the search space with A^T y >= c and b.y <= c.f for the strict objective c
     ("bound": no prefix can rise, so nothing is strictly better) or A^T y >= 0 and b.y < 0
-    ("farkas": the case is infeasible). Base rows are checked as a mechanism as above."""
+    ("farkas": the case is infeasible). A relaxed search (every profile may change, only the
+    constraints among the free cells are kept) is proved by "farkas" cases only. Base rows are
+    checked as a mechanism as above."""
     ev = exact_keys(ev, ("kind", "cases"), (), "evidence")
     for key in subj.free:
         subj.base_row(key)
@@ -901,6 +903,9 @@ def _check_none(subj: Subject, ev: dict) -> None:
             ensure(by < 0, f"{where}: Farkas multipliers do not give b.y < 0")
         else:
             ensure(case["certificate"] == "bound", f"{where}.certificate: 'farkas' or 'bound'")
+            # A bound covers the free cells only: in a relaxed search every other profile may
+            # change too, so a dominator could gain there. Only infeasibility proves the claim.
+            ensure(not subj.relaxed, f"{where}: a relaxed search is proved by Farkas multipliers only")
             by = _check_multipliers(forms, case["multipliers"], c, f"{where}.multipliers")
             ensure(by <= base_value, f"{where}: bound {by} exceeds the base value {base_value}")
     ensure(seen == expected, "evidence.cases: the cases do not cover every way to be non-wasteful")

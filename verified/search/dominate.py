@@ -210,8 +210,10 @@ def find_dominating_mechanism(
     rankings get equal rows at the changed profiles. ``nonwasteful_at``: g must not be
     wasteful at these profiles (Erdil, Proposition 4). ``relaxed`` (with a neighbourhood):
     let *every* profile change but keep only the constraints among the neighbourhood's
-    profiles; a "none exists" answer then holds on the whole domain, while a candidate
-    found for the relaxation proves nothing (UNKNOWN). ``ex_post_efficient`` (with a
+    profiles; "none exists" is then answered only when the relaxation is infeasible (those
+    constraints are necessary on the whole domain), while a candidate found for it, or an
+    optimum without gain (a dominator could gain outside the neighbourhood), proves nothing
+    (UNKNOWN). ``ex_post_efficient`` (with a
     neighbourhood): at every changed profile g must be a lottery over Pareto-efficient
     deterministic assignments (the certificate lists the lottery). ``ex_post_stable`` (with a
     neighbourhood and a named ``base_spec``): weak priorities (`Priorities`, or per object its
@@ -378,6 +380,13 @@ def find_dominating_mechanism(
                 rows = _decode(form, sol.primal)
                 strict = _strict_cells(form, rows)
             if not strict:
+                if relaxed:  # the bound covers the neighbourhood's cells only; g may gain elsewhere
+                    reason = (
+                        "the relaxation's best candidate gains nothing on the neighbourhood, but a "
+                        "dominator could still gain outside it; only an infeasible relaxation proves "
+                        "that none exists on the whole domain"
+                    )
+                    return outcome(unknown(PROPERTY, reason, {"kind": "unknown"}))
                 case_certs.append(
                     {
                         **case_json,
