@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import random
 import re
+import time
 from fractions import Fraction
 
 import pytest
@@ -23,6 +24,7 @@ from tests.search.shared import ROOT
 from verified.assignment.domain import Domain
 from verified.assignment.mechanisms.random_priority import random_priority
 from verified.assignment.model import Problem
+from verified.errors import InvalidInput
 from verified.recheck.core import RecheckError, read_certificate, recheck, sha256
 from verified.recheck.search import Subject
 from verified.search import find_dominating_mechanism
@@ -269,3 +271,62 @@ def test_negative_agent_index_in_a_base_never_aliases():
         bad["subject"]["encoding"]["base"]["priorities"] = priorities
         bad["subject"]["sha256"] = sha256(bad["subject"]["encoding"])
         assert not _accepted(bad)
+
+
+def _rp_certificate(n: int, m: int, **changes) -> dict:
+    """An sp-dominator FAILS certificate over n agents, m objects, RP, one neighbourhood profile
+    (everybody ranks every object), with no cases (so it is false whatever its size)."""
+    objects = "abcdef"[:m]
+    encoding = {
+        "family": "search",
+        "problem": {
+            "agents": [str(i + 1) for i in range(n)],
+            "objects": list(objects),
+            "capacities": [1] * m,
+        },
+        "domain": {"full": True},
+        "base": {"mechanism": "random_priority"},
+        "mode": "explicit",
+        "objective": "strict",
+        "neighbourhood": [[list(objects)] * n],
+        "nonwasteful_at": [],
+        "relaxed": False,
+        "equal_treatment": False,
+        "ex_post_efficient": False,
+        **changes,
+    }
+    return {
+        "schema": "verified-certificate/2",
+        "tool": {"name": "verified", "version": "0.1.0"},
+        "property": "sp-dominator",
+        "verdict": "fails",
+        "evidence": {"kind": "no_sp_dominator", "cases": []},
+        "subject": {"sha256": sha256(encoding), "encoding": encoding},
+    }
+
+
+def test_a_small_certificate_cannot_ask_for_hours_of_base_recomputation():
+    # n = 8, m = 6: RP needs 8! = 40,320 orders at each of the ~15,000 profiles the
+    # neighbourhood's misreports reach (about 1.5 hours before the red team's report);
+    # refused before the work, with the limit named.
+    started = time.monotonic()
+    with pytest.raises(RecheckError, match="checker's limit"):
+        recheck(_rp_certificate(8, 6))
+    assert time.monotonic() - started < 30
+
+
+def test_a_non_wastefulness_split_past_the_limit_is_refused_before_it_is_listed():
+    many = [[["a", "b", "c", "d", "e", "f"][: k + 1], *[["a"]] * 3] for k in range(6)]
+    doc = _rp_certificate(4, 6, neighbourhood=many, nonwasteful_at=many)  # (2^6)^6 cases
+    with pytest.raises(RecheckError, match="cases"):
+        recheck(doc)
+    problem = Problem.make(4, "abcdef")
+    with pytest.raises(InvalidInput, match="nonwasteful_at"):
+        find_dominating_mechanism(
+            random_priority(problem),
+            Domain.full(problem),
+            neighbourhood=[problem.profile(p) for p in many],
+            nonwasteful_at=[problem.profile(p) for p in many],
+            base_spec={"mechanism": "random_priority"},
+            check_base=False,
+        )

@@ -59,6 +59,12 @@ BASES = ("random_priority", "serial_dictatorship", "random_deferred_acceptance",
 OBJECTIVES = ("strict", "total-gain", "max-min")
 OUT = "outside"
 MAX_AGENTS, MAX_OBJECTS, MAX_CELLS = 8, 6, 300_000
+#: Deterministic assignments the checker computes to re-derive a named base (n! per profile for
+#: random priority and random deferred acceptance): bounded before the work, so a small
+#: certificate cannot ask for hours (the stored n = 4 full-domain one needs 313,344).
+MAX_BASE_RUNS = 2_000_000
+#: Cases of the non-wastefulness split, (2^m)^(profiles), counted before they are listed.
+MAX_CASES = 4096
 
 Cell = tuple  # ("at", profile, agent index) | ("orbit", own ranking, others' rankings)
 Row = dict[str, Fraction]
@@ -390,6 +396,7 @@ class Subject:
         ensure(name in BASES, f"subject.base.mechanism: {name!r} is not one of {list(BASES)}")
         self.base_name = name
         self._cache: dict[tuple, list[Row]] = {}
+        self._runs = 0  # assignments computed for `_named_rows`, against MAX_BASE_RUNS
         self.table: dict[Cell, Row] | None = None
         if name == "random_priority":
             exact_keys(spec, ("mechanism",), (), "subject.base")
@@ -442,6 +449,12 @@ class Subject:
         prof, i = (key[1], key[2]) if key[0] == "at" else ((key[1], *key[2]), 0)
         rows = self._cache.get(prof)
         if rows is None:
+            self._runs += 1 if self.base_name == "serial_dictatorship" else factorial(self.n)
+            ensure(
+                self._runs <= MAX_BASE_RUNS,
+                f"subject: re-deriving the base at {len(self._cache) + 1} profiles needs more than "
+                f"{MAX_BASE_RUNS:,} assignments (the checker's limit)",
+            )
             rows = self._cache[prof] = self._named_rows(prof)
         return rows[i]
 
@@ -868,6 +881,10 @@ def _check_none(subj: Subject, ev: dict) -> None:
         ensure(
             all(("at", prof, i) in subj.free_set or not prof[i] for i in range(subj.n)), "nonwaste not free"
         )
+    ensure(
+        (1 << subj.m) ** len(subj.nonwaste) <= MAX_CASES,
+        f"subject.nonwasteful_at: more than {MAX_CASES} cases to check (the checker's limit)",
+    )
     subsets = [frozenset(s) for k in range(subj.m + 1) for s in itertools.combinations(subj.objects, k)]
     expected = {
         tuple(zip(subj.nonwaste, choice, strict=True))

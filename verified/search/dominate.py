@@ -516,10 +516,21 @@ def _orbit_free(domain: Domain, space) -> list[tuple]:  # noqa: ANN001
     return [cell for _, members in space.groups for cell, _ in members if prefs[cell[0]]]
 
 
+#: Cases of the non-wastefulness split, one LP each (the checker's limit too).
+MAX_NONWASTE_CASES = 4096
+
+
 def _nonwaste_cases(domain: Domain, space, nonwaste: list[int]) -> list[list]:  # noqa: ANN001
     if not nonwaste:
         return [[]]
     problem = domain.problem
+    count = (1 << problem.m) ** len(nonwaste)  # which objects each profile exhausts
+    if count > MAX_NONWASTE_CASES:
+        raise InvalidInput(
+            f"{len(nonwaste)} profiles with {problem.m} objects split into {count:,} cases "
+            f"(at most {MAX_NONWASTE_CASES}: one LP each)",
+            "nonwasteful_at",
+        )
     groups = {g: members for g, members in space.groups}
     subsets = [frozenset(s) for k in range(problem.m + 1) for s in itertools.combinations(problem.objects, k)]
     cases = []
