@@ -540,6 +540,13 @@ def _base_cells(subj: Subject) -> list[Cell]:
         for key in cells:
             subj.base_row(key)  # every used cell must be carried
         return list(subj.table)
+    if subj.base_name != "serial_dictatorship":  # n! assignments per profile: counted first
+        profiles = len({(key[1], key[2]) if key[0] == "orbit" else key[1] for key in cells})
+        ensure(
+            profiles * factorial(subj.n) <= MAX_BASE_RUNS,
+            f"subject: re-deriving the base at {profiles:,} profiles needs {profiles * factorial(subj.n):,} "
+            f"assignments, more than the checker's limit of {MAX_BASE_RUNS:,}",
+        )
     return cells
 
 
@@ -874,6 +881,10 @@ def _check_none(subj: Subject, ev: dict) -> None:
     constraints among the free cells are kept) is proved by "farkas" cases only. Base rows are
     checked as a mechanism as above."""
     ev = exact_keys(ev, ("kind", "cases"), (), "evidence")
+    ensure(  # before any work
+        (1 << subj.m) ** len(subj.nonwaste) <= MAX_CASES,
+        f"subject.nonwasteful_at: more than {MAX_CASES} cases to check (the checker's limit)",
+    )
     for key in subj.free:
         subj.base_row(key)
     _check_mechanism(subj, subj.base_row, _base_cells(subj))
@@ -881,10 +892,6 @@ def _check_none(subj: Subject, ev: dict) -> None:
         ensure(
             all(("at", prof, i) in subj.free_set or not prof[i] for i in range(subj.n)), "nonwaste not free"
         )
-    ensure(
-        (1 << subj.m) ** len(subj.nonwaste) <= MAX_CASES,
-        f"subject.nonwasteful_at: more than {MAX_CASES} cases to check (the checker's limit)",
-    )
     subsets = [frozenset(s) for k in range(subj.m + 1) for s in itertools.combinations(subj.objects, k)]
     expected = {
         tuple(zip(subj.nonwaste, choice, strict=True))

@@ -243,6 +243,7 @@ def find_dominating_mechanism(
         if not nbhd:
             raise InvalidInput("the neighbourhood is empty", "neighbourhood")
     nonwaste = sorted({domain.index(problem.profile(r)) for r in nonwasteful_at})
+    _count_nonwaste_cases(problem.m, len(nonwaste))  # before any work
     stable_pr = None
     if ex_post_stable is not None:
         from verified.search.stability import read_priorities
@@ -520,17 +521,23 @@ def _orbit_free(domain: Domain, space) -> list[tuple]:  # noqa: ANN001
 MAX_NONWASTE_CASES = 4096
 
 
+def _count_nonwaste_cases(m: int, profiles: int) -> None:
+    """Refuse a split into more than `MAX_NONWASTE_CASES` cases (which objects each of the
+    ``profiles`` exhausts: (2^m)^profiles) before any of them is listed."""
+    count = (1 << m) ** profiles
+    if count > MAX_NONWASTE_CASES:
+        raise InvalidInput(
+            f"{profiles} profiles with {m} objects split into {count:,} cases "
+            f"(at most {MAX_NONWASTE_CASES}: one LP each)",
+            "nonwasteful_at",
+        )
+
+
 def _nonwaste_cases(domain: Domain, space, nonwaste: list[int]) -> list[list]:  # noqa: ANN001
     if not nonwaste:
         return [[]]
     problem = domain.problem
-    count = (1 << problem.m) ** len(nonwaste)  # which objects each profile exhausts
-    if count > MAX_NONWASTE_CASES:
-        raise InvalidInput(
-            f"{len(nonwaste)} profiles with {problem.m} objects split into {count:,} cases "
-            f"(at most {MAX_NONWASTE_CASES}: one LP each)",
-            "nonwasteful_at",
-        )
+    _count_nonwaste_cases(problem.m, len(nonwaste))
     groups = {g: members for g, members in space.groups}
     subsets = [frozenset(s) for k in range(problem.m + 1) for s in itertools.combinations(problem.objects, k)]
     cases = []
