@@ -719,6 +719,11 @@ def _list(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (see `EPILOG`). Bad input is 2;
     any other exception is a bug: exit 4 with a one-line message, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a name or path the terminal cannot encode is escaped
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # not a text stream we may reconfigure
+            pass
     parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
     for position, argument in enumerate(given, start=1):
@@ -745,7 +750,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BaseException as exc:  # noqa: BLE001 - the contract: a bug is exit 4, never a traceback
-        from verified.run.child import ChildFailed
+        from verified.run.child import ChildFailed, Terminated
+
+        if isinstance(exc, Terminated):  # SIGTERM / SIGHUP: the child was killed first
+            print(f"interrupted: {exc}", file=sys.stderr)
+            return 128 + exc.signum
 
         what = _one_line(exc) if isinstance(exc, ChildFailed) else f"{type(exc).__name__}: {_one_line(exc)}"
         print(

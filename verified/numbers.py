@@ -147,12 +147,13 @@ def to_fraction(
     ``limit`` overrides the digit limit (`max_digits`)."""
     if isinstance(value, bool):
         raise InvalidInput(f"expected a rational number, got the boolean {value!r}", where)
-    if isinstance(value, Fraction):
-        bounded_int(value.numerator, where, limit)
-        bounded_int(value.denominator, where, limit)
-        return value
+    if isinstance(value, Fraction):  # a subclass becomes a plain Fraction: none of its methods run later
+        numerator, denominator = int(value.numerator), int(value.denominator)
+        bounded_int(numerator, where, limit)
+        bounded_int(denominator, where, limit)
+        return value if type(value) is Fraction else Fraction(numerator, denominator)
     if isinstance(value, int):
-        return Fraction(bounded_int(value, where, limit))
+        return Fraction(bounded_int(int(value), where, limit))
     if isinstance(value, str):
         return parse_rational_text(value, where, limit)
     if isinstance(value, _numbers.Integral):  # numpy integers

@@ -264,7 +264,8 @@ def test_search_words_are_unchanged(capsys, tmp_path):
     problem = tmp_path / "bad.json"
     problem.write_text("[1]")
     assert main(["search", str(problem), "--dominate"]) == 2
-    assert capsys.readouterr().out.startswith("error:")  # as before: the words go to stdout
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error:")  # bad input: nothing on stdout, the words on stderr
 
 
 # --- hostile argument lists with --json -------------------------------------------------------------

@@ -71,8 +71,9 @@ def test_bad_problem_file_names_the_file_and_the_field(tmp_path, capsys, data, f
         load(str(path))
     assert str(path) in str(err.value) and field in str(err.value)
     assert main([str(path), "--dominate"]) == 2
-    out = capsys.readouterr().out
-    assert out.startswith("error: ") and str(path) in out and "Traceback" not in out
+    out, err = capsys.readouterr()
+    assert out == ""  # nothing on stdout for bad input: the message is on stderr
+    assert err.startswith("error: ") and str(path) in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

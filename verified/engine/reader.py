@@ -90,7 +90,7 @@ class RangeReader:
             return Block(
                 part.start, part.stop, self.table.denominator, as_dtype(nums, self.table.denominator)
             )
-        from verified.io.pyload import _what, user_code_stdout
+        from verified.io.pyload import _what, passes_through, user_code_stdout
 
         n, width = self.n, self.width
         columns: list[int] = []  # n column indices per deterministic profile (0 for the others)
@@ -102,9 +102,9 @@ class RangeReader:
             for offset, profile in enumerate(profiles(self.domain, part)):
                 try:
                     out = function(problem, profile) if takes_problem else function(profile)
-                except KeyboardInterrupt:
-                    raise
                 except BaseException as exc:  # noqa: BLE001 - the user's code may raise anything
+                    if passes_through(exc):
+                        raise
                     raise InvalidInput(
                         f"{self.origin} {_what(exc)}",
                         f"profile {_profile_text(profile)} (number {part.start + offset})",
@@ -128,7 +128,9 @@ class RangeReader:
                                 break
                         try:
                             columns.append(index[key])
-                        except Exception:  # noqa: BLE001 - not an object (or a key whose == raises)
+                        except BaseException as exc:  # noqa: BLE001 - not an object, or a key whose == ran code
+                            if passes_through(exc):
+                                raise
                             break
                     else:
                         continue

@@ -43,6 +43,7 @@ from types import MappingProxyType
 
 from verified.assignment.model import OUTSIDE, Problem, Profile
 from verified.errors import InvalidInput
+from verified.io.schema import read_file_bytes
 from verified.names import MAX_COUNT, MAX_NAME_LENGTH
 
 #: Most voters read from one file (the expanded profile has one agent per voter).
@@ -111,13 +112,7 @@ def _text(source: str | Path | bytes) -> tuple[str, str]:
     if not isinstance(source, (str, Path)):
         raise InvalidInput(f"expected a path or the text of a PrefLib file, got {type(source).__name__}")
     path = Path(source)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _fail(str(path), None, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise _fail(str(path), None, f"the file is larger than {MAX_BYTES:,} bytes")
+    data = read_file_bytes(path, str(path), MAX_BYTES)  # a regular file, at most MAX_BYTES
     return _decode(data, str(path)), str(path)
 
 

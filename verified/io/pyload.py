@@ -63,6 +63,16 @@ def user_code_stdout() -> Iterator[None]:
             os.close(saved_fd)
 
 
+def passes_through(exc: BaseException) -> bool:
+    """True for a ``KeyboardInterrupt`` that must stop the run (the user pressed Ctrl-C). Inside
+    a `verified.run` child it cannot be that: the child runs in its own process group, which the
+    terminal's Ctrl-C never reaches (the parent gets it and kills the group), so there it comes
+    from the user's code, and is bad input like any other way out of it."""
+    from verified.run.child import in_child
+
+    return isinstance(exc, KeyboardInterrupt) and not in_child()
+
+
 def _what(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         return f"called sys.exit({exc.code!r})"
@@ -106,9 +116,9 @@ def load_callable(reference: str, base_dir: Path | None = None, where: str = "me
                         sys.path.remove(str(base))
     except InvalidInput:
         raise
-    except KeyboardInterrupt:
-        raise
     except BaseException as exc:  # noqa: BLE001 - user code: any way out is bad input
+        if passes_through(exc):
+            raise
         raise InvalidInput(f"importing {module_part!r} for {reference!r} {_what(exc)}", where) from None
     function = getattr(module, function_name, None)
     if not callable(function):
@@ -153,9 +163,9 @@ def python_mechanism(
         try:
             with user_code_stdout():
                 out: Any = function(problem, profile) if takes_problem else function(profile)
-        except KeyboardInterrupt:
-            raise
         except BaseException as exc:  # noqa: BLE001 - user code: any way out is bad input
+            if passes_through(exc):
+                raise
             raise InvalidInput(f"mechanism {name} ({origin}) {_what(exc)}", at) from None
         if isinstance(out, StochasticAssignment):
             return out
@@ -172,6 +182,12 @@ def python_mechanism(
                 f"mechanism {name} ({origin}) returned {type(out).__name__}; expected a StochasticAssignment "
                 "or rows",
                 at,
+            ) from None
+        except BaseException as exc:  # the value's own methods (a dict or Fraction subclass) ran user code
+            if passes_through(exc):
+                raise
+            raise InvalidInput(
+                f"mechanism {name} ({origin}) returned a {type(out).__name__} whose reading {_what(exc)}", at
             ) from None
 
     return FunctionMechanism(problem, name, call)

@@ -13,6 +13,8 @@ the keys of one table: required ones present, unknown ones refused by name.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -54,6 +56,9 @@ def fields(
 
 #: Deepest nesting of lists and objects accepted in a mechanism file (the formats need 7).
 MAX_DEPTH = 64
+#: The largest input file read (mechanism, statement, search and PrefLib files): far above any
+#: real one, and checked before reading, so a huge or endless file costs nothing.
+MAX_FILE_BYTES = 64 << 20
 
 
 class _Refused(Exception):
@@ -181,16 +186,37 @@ def depth_of_parsed(text: str, suffix: str) -> int:
     return deepest
 
 
+def read_file_bytes(path: str | Path, where: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them. A missing file, a name
+    the system refuses (too long, a symlink loop), a directory, a FIFO or a device, and a larger
+    file are `InvalidInput` at ``where`` (default: the path), before anything is read; a file
+    that grows while it is read is caught too (one byte past the limit is asked for)."""
+    where = str(path) if where is None else where
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InvalidInput(f"no such file {str(path)!r}", where) from None
+    except (OSError, ValueError) as exc:  # ENAMETOOLONG, ELOOP, EACCES, a NUL in the name
+        raise InvalidInput(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}", where) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput("not a regular file (a directory, a FIFO or a device?)", where)
+    if info.st_size > limit:
+        raise InvalidInput(f"the file has {info.st_size:,} bytes, more than the limit of {limit:,}", where)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the file: {exc.strerror or exc}", where) from None
+    if len(data) > limit:
+        raise InvalidInput(f"the file has more than {limit:,} bytes (the limit)", where)
+    return data
+
+
 def read_document(path: str | Path) -> dict[str, Any]:
     """Read and parse the ``.json`` or ``.toml`` file ``path`` (format chosen by suffix)."""
     path = Path(path)
     where = str(path)
-    if not path.is_file():
-        raise InvalidInput(f"no such file {where!r}", where)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read the file: {exc.strerror or exc}", where) from None
+    data = read_file_bytes(path, where)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

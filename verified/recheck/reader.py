@@ -30,6 +30,7 @@ import functools
 import json
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterable
@@ -71,11 +72,20 @@ class Limits:
 def _read_text(path: Path, limits: Limits) -> str:
     """The file's text, decoded as UTF-8; ``.gz`` files are decompressed in streamed, bounded steps.
     The raw bytes are dropped as soon as the text exists (one copy of the certificate at a time)."""
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise RecheckError(f"the file has {size} bytes, more than the limit of {limits.max_bytes}")
+    try:
+        info = path.stat()
+    except (OSError, ValueError) as exc:  # missing, a name too long, a symlink loop
+        raise RecheckError(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device would never end
+        raise RecheckError("not a regular file (a directory, a FIFO or a device?)")
+    if info.st_size > limits.max_bytes:
+        raise RecheckError(f"the file has {info.st_size} bytes, more than the limit of {limits.max_bytes}")
     if not path.name.endswith(".gz"):
-        return _decode(path.read_bytes(), limits)
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_bytes + 1)  # a file that grows is caught too
+        if len(data) > limits.max_bytes:
+            raise RecheckError(f"the file has more bytes than the limit of {limits.max_bytes}")
+        return _decode(data, limits)
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing
     out, total = bytearray(), 0
     try:

@@ -17,8 +17,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,36 @@ from verified.run.limits import format_bytes, tree_rss
 
 POLL_SECONDS = 0.1
 _IN_CHILD = False
+
+
+class Terminated(BaseException):
+    """This process got SIGTERM or SIGHUP (a CI job cancelled, a terminal closed) while a child
+    ran: the child's process group was killed first, so no work outlives the run."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextmanager
+def _terminated_on_signals() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise `Terminated` here (so the caller's cleanup
+    kills the child) instead of ending this process at once and leaving the child running. Only
+    the main thread can set handlers; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+
+    def handler(signum: int, _frame: Any) -> None:
+        raise Terminated(signum)
+
+    saved = {s: signal.signal(s, handler) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, previous in saved.items():
+            signal.signal(s, previous)
 
 
 class ChildFailed(Exception):
@@ -109,6 +141,9 @@ def _child_main(sender: Any, new_group: bool, target: Callable[..., None], args:
     report how it ended. Every exception is reported, none escapes (no traceback is printed)."""
     global _IN_CHILD
     _IN_CHILD = True
+    for name in ("SIGTERM", "SIGHUP"):  # the parent's handlers (`_terminated_on_signals`) are not ours
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _forget_inherited_forkserver()
     if new_group and hasattr(os, "setpgrp"):
         try:
@@ -161,11 +196,27 @@ def run_in_child(
     """Run ``target(send, *args)`` in a child process; ``send(message)`` streams a tuple to
     ``on_message`` in this process. Kill the child (and its process group when ``new_group``) after
     ``timeout`` seconds or when its process tree holds more than ``max_memory`` bytes; the child is
-    always gone when this returns (also on KeyboardInterrupt)."""
+    always gone when this returns (also on KeyboardInterrupt, and on SIGTERM or SIGHUP, which
+    raise `Terminated` here)."""
     context = multiprocessing.get_context(start_method())
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child_main, args=(sender, new_group, target, args), daemon=False)
     deadline = None if timeout is None else time.monotonic() + timeout
+    with _terminated_on_signals():
+        return _supervise(process, sender, receiver, deadline, max_memory, on_message, on_tick, new_group)
+
+
+def _supervise(
+    process: Any,
+    sender: Any,
+    receiver: Any,
+    deadline: float | None,
+    max_memory: int | None,
+    on_message: Callable[[tuple[Any, ...]], None] | None,
+    on_tick: Callable[[], None] | None,
+    new_group: bool,
+) -> Outcome:
+    """Start ``process`` and watch it (see `run_in_child`); it is gone when this returns or raises."""
     next_watch = 0.0
     outcome: Outcome | None = None
     process.start()

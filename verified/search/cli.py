@@ -24,13 +24,12 @@ import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from verified.assignment.domain import Domain
 from verified.assignment.model import Problem, Profile
-from verified.errors import InvalidInput, VerifiedError
-from verified.io.schema import parse_text
+from verified.errors import InvalidInput, OutOfReach, VerifiedError
+from verified.io.schema import parse_text, read_file_bytes
 from verified.search.bases import BASE_NAMES, base_mechanism
 from verified.search.dominate import find_dominating_mechanism
 from verified.search.options import configure
@@ -154,9 +153,9 @@ def read_spec(data: object) -> SearchSpec:
 def load(path: str) -> SearchSpec:
     """Read and validate the problem file; `InvalidInput` names the file and the field."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read the file: {exc}", path) from None
+        text = read_file_bytes(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"not UTF-8 text (byte {exc.start})", path) from None
     try:
         return read_spec(parse_text(text, ".json", path))
     except InvalidInput as exc:
@@ -177,8 +176,11 @@ def run(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
             **spec.options,
         )
-    except VerifiedError as exc:  # --json: stdout holds JSON only, the message goes to stderr
-        print(f"error: {exc}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
+    except OutOfReach as exc:  # a work budget: no verdict, as in every other subcommand
+        print(f"unknown: {exc}", file=sys.stderr)
+        return 3
+    except VerifiedError as exc:  # stdout holds the report (or the JSON) only
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     doc = out.certificate
     if getattr(args, "json", False):
