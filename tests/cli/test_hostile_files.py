@@ -172,3 +172,13 @@ def test_search_reports_bad_input_on_stderr_only(tmp_path):
     problem.write_text(json.dumps({"agents": 2}))
     out = _verified(["search", str(problem), "--dominate"])
     assert out.returncode == 2 and out.stdout == "" and str(problem) in out.stderr
+
+
+def test_a_property_that_does_not_apply_is_refused_naming_the_file_in_words():
+    # Boston with agents in priority order is not anonymous: swapping the first two agents at
+    # (a; a; none) moves object a from ann to bob (ann has priority), so sp-anonymous cannot run.
+    path = Path(__file__).resolve().parents[2] / "examples" / "boston_3x2.json"
+    out = _verified(["check", str(path), "-p", "sp-anonymous"])
+    assert out.returncode == 2 and str(path) in out.stderr
+    assert "is not anonymous" in out.stderr and "check `sp` instead" in out.stderr
+    assert "{" not in out.stderr  # words, not a Python dict

@@ -508,7 +508,14 @@ class OrbitTable:
         rows with the others sorted. Raises `InvalidInput` with the witness if not anonymous."""
         verdict = check_anonymous(table)
         if not verdict.holds:
-            raise InvalidInput(f"the table is not anonymous: {dict(verdict.evidence)}", "orbit table")
+            ev = verdict.evidence
+            raise InvalidInput(
+                "sp-anonymous checks anonymous mechanisms on orbits, and this one is not anonymous: at "
+                f"{_profile_words(ev.get('profile'))}, agent {ev.get('agent')} gets "
+                f"{_row_words(ev.get('original_row'))}, but {_row_words(ev.get('permuted_row'))} once the "
+                f"agents are permuted by {ev.get('permutation')}; check `sp` instead",
+                "orbit table",
+            )
         problem, domain = table.problem, table.domain
         k, n = domain.sizes[0], problem.n
         others = all_multisets(k, n - 1)
@@ -652,3 +659,15 @@ __all__ = [
     "multiset_unrank",
     "rp_orbit_table",
 ]
+
+
+def _profile_words(profile: object) -> str:
+    if not isinstance(profile, list):
+        return "a profile"
+    return "the profile " + "; ".join(" > ".join(map(str, r)) if r else "(none)" for r in profile)
+
+
+def _row_words(row: object) -> str:
+    if not isinstance(row, dict):
+        return "another row"
+    return ", ".join(f"{x} {p}" for x, p in row.items() if p not in ("0", 0)) or "nothing"

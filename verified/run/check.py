@@ -100,6 +100,8 @@ def raise_failure(outcome: Outcome, python: str | None, source: str | None = Non
     while running a user's Python mechanism), `ChildFailed` for a bug."""
     if outcome.status == "error":
         if outcome.kind == "bad_input":
+            if source and source not in outcome.message:  # every bad-input message names the file
+                raise InvalidInput(outcome.message, source)
             raise InvalidInput(outcome.message)
         raise ChildFailed(outcome.message)
     if outcome.status == "died":
