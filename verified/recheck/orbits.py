@@ -12,7 +12,7 @@ it is known (e.g. "by construction (type DP)").
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Iterator
 from fractions import Fraction
 from math import comb
 
@@ -23,8 +23,76 @@ from verified.recheck.core import ensure, exact_keys, fail, integer, text
 SUBJECT_KEYS = ("family", "kind", "problem", "rankings", "multiset_index", "mechanism")
 
 
+Runs = tuple[tuple[int, int], ...]
+"""A multiset of ranking indices as runs ``((t, multiplicity), ...)``, t increasing, multiplicities
+positive: the sorted positions are t repeated multiplicity times, run after run."""
+
+
 def colex_rank(sorted_positions: tuple[int, ...]) -> int:
     return sum(comb(a + j, j + 1) for j, a in enumerate(sorted_positions))
+
+
+def _run_term(t: int, start: int, end: int) -> int:
+    """sum_{j = start}^{end - 1} C(t + j, j + 1), the colex terms of positions start..end - 1 all
+    equal to t: C(t + j, j + 1) = C((t - 1) + i, i) with i = j + 1, and the hockey-stick identity
+    sum_{i <= N} C(r + i, i) = C(r + N + 1, N) gives C(t + end, t) - C(t + start, t) (0 for t = 0)."""
+    return comb(t + end, t) - comb(t + start, t)
+
+
+def rank_of_runs(runs: Runs) -> int:
+    """`colex_rank` of the multiset ``runs``, in work proportional to the number of runs."""
+    total, start = 0, 0
+    for t, times in runs:
+        total += _run_term(t, start, start + times)
+        start += times
+    return total
+
+
+def ranks_without_one(runs: Runs) -> list[int]:
+    """For each run u, the colex rank of the multiset with one copy of its ranking removed: the runs
+    before u keep their positions, run u loses its last position, the runs after u move down by
+    one. Prefix sums of the kept terms and suffix sums of the moved ones make it linear in runs."""
+    starts, start = [], 0
+    for _, times in runs:
+        starts.append(start)
+        start += times
+    kept = [0]
+    for (t, times), s in zip(runs, starts, strict=True):
+        kept.append(kept[-1] + _run_term(t, s, s + times))
+    moved = [0] * (len(runs) + 1)
+    for u in range(len(runs) - 1, 0, -1):  # moved[0] is never needed (runs[0] starts at 0)
+        t, times = runs[u]
+        moved[u] = moved[u + 1] + _run_term(t, starts[u] - 1, starts[u] + times - 1)
+    return [
+        kept[u] + _run_term(t, starts[u], starts[u] + times - 1) + moved[u + 1]
+        for u, (t, times) in enumerate(runs)
+    ]
+
+
+def multisets(k: int, size: int) -> Iterator[Runs]:
+    """The multisets of ``size`` elements of range(k), as runs, in the order of
+    ``itertools.combinations_with_replacement(range(k), size)`` (lexicographic on the sorted
+    tuples: the smallest first element first, then the most copies of it). The last ranking
+    takes every remaining place, so every branch ends in a multiset and the work per multiset
+    follows its number of runs (the recursion depth), never ``size``."""
+    stack: list[tuple[int, int]] = []
+
+    def grow(first: int, left: int) -> Iterator[Runs]:
+        if left == 0:
+            yield tuple(stack)
+            return
+        for t in range(first, k):
+            for times in range(left, 0, -1) if t < k - 1 else (left,):
+                stack.append((t, times))
+                yield from grow(t + 1, left - times)
+                stack.pop()
+
+    return grow(0, size)
+
+
+def expand(runs: Runs) -> tuple[int, ...]:
+    """The sorted positions of a multiset given as runs (for messages only: length = size)."""
+    return tuple(t for t, times in runs for _ in range(times))
 
 
 class Orbits:
@@ -61,19 +129,20 @@ class Orbits:
         self.orders = [[self.objects.index(x) for x in r] + [self.m] for r in self.rankings]
 
     def feasible(self) -> None:
-        """Columns (summed with multiplicity) within capacity at every multiset profile."""
+        """Columns (summed with multiplicity) within capacity at every multiset profile, in the
+        order of ``combinations_with_replacement(range(k), n)`` (the first profile over capacity is
+        named). Each profile is a tuple of runs, and the multisets of the others are ranked with
+        `ranks_without_one`: the work per profile follows its number of runs, never n."""
         caps = [q * self.den for q in self.capacities]
-        for profile in itertools.combinations_with_replacement(range(self.k), self.n):
+        for profile in multisets(self.k, self.n):
             used = [0] * self.m
-            for t in sorted(set(profile)):
-                others = list(profile)
-                others.remove(t)
-                row = self.nums[t][colex_rank(tuple(others))]
-                times = profile.count(t)
+            for (t, times), idx in zip(profile, ranks_without_one(profile), strict=True):
+                row = self.nums[t][idx]
                 for c in range(self.m):
                     used[c] += times * row[c]
             if any(u > q for u, q in zip(used, caps, strict=True)):
-                fail(f"multiset profile {[list(self.rankings[t]) for t in profile]}: a column over capacity")
+                listed = [list(self.rankings[t]) for t in expand(profile)]
+                fail(f"multiset profile {listed}: a column over capacity")
 
     def cumulative(self, row: list[int], t: int) -> list[int]:
         total, out = 0, []
@@ -83,9 +152,12 @@ class Orbits:
         return out
 
     def sp_violation(self) -> tuple | None:
+        """The first (truthful ranking t, the others' sorted reports, misreport r) at which reporting
+        r gives an agent of type t a larger cumulative probability of some prefix, the multisets
+        in the order of ``combinations_with_replacement(range(k), n - 1)``; None if there is none."""
         seen = set()
-        for others in itertools.combinations_with_replacement(range(self.k), self.n - 1):
-            idx = colex_rank(others)
+        for runs in multisets(self.k, self.n - 1):
+            idx = rank_of_runs(runs)
             seen.add(idx)
             rows = [tuple(self.nums[t][idx]) for t in range(self.k)]
             distinct = set(rows)
@@ -94,7 +166,7 @@ class Orbits:
                 for row in distinct:
                     lie = self.cumulative(list(row), t)
                     if any(b > a for a, b in zip(truth, lie, strict=True)):
-                        return (t, others, rows.index(row))
+                        return (t, expand(runs), rows.index(row))
         ensure(seen == set(range(self.count)), "the colex numbering does not cover the table")
         return None
 
