@@ -70,10 +70,8 @@ def test_a_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path):
     big = tmp_path / "big.toml"
     with open(big, "wb") as handle:  # sparse: costs no disk, and nothing may read it
         handle.truncate(MAX_FILE_BYTES + 1)
-    started = time.monotonic()
-    out = _verified(["check", str(big), "-p", "sp"])
+    out = _verified(["check", str(big), "-p", "sp"])  # refused from its size, before any read
     assert out.returncode == 2 and "more than the limit" in out.stderr and str(big) in out.stderr
-    assert time.monotonic() - started < 30
 
 
 def test_a_name_too_long_for_the_system_is_bad_input(tmp_path):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import random
 import re
-import time
 from fractions import Fraction
 
 import pytest
@@ -309,10 +308,8 @@ def test_a_small_certificate_cannot_ask_for_hours_of_base_recomputation():
     # n = 8, m = 6: RP needs 8! = 40,320 orders at each of the ~15,000 profiles the
     # neighbourhood's misreports reach (about 1.5 hours before the red team's report);
     # refused before the work, with the limit named.
-    started = time.monotonic()
-    with pytest.raises(RecheckError, match="checker's limit"):
-        recheck(_rp_certificate(8, 6))
-    assert time.monotonic() - started < 30
+    with pytest.raises(RecheckError, match="needs 630,967,680 assignments, more than the checker's limit"):
+        recheck(_rp_certificate(8, 6))  # 15,649 profiles x 8!: counted, not computed
 
 
 def test_a_non_wastefulness_split_past_the_limit_is_refused_before_it_is_listed():
