@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.mechanisms import write_mechanism
+from tests.cli.mechanisms import _alive, write_mechanism
 
 
 def _verified(args: list[str], timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -156,13 +156,6 @@ def test_sigterm_kills_the_checking_child_too(tmp_path):
         assert time.monotonic() < deadline, "the process running the mechanism outlived the run"
         time.sleep(0.05)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def test_search_reports_bad_input_on_stderr_only(tmp_path):
