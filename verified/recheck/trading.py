@@ -180,9 +180,42 @@ def check_menu_osp_counterexample(subject: Subject, ev: dict) -> None:
         check_extremum(agent.menu[k2], c, "min", row["inf_deviation"], f"{at}.inf_deviation")
 
 
-def derived_atoms(menu: tuple[TradingSet, ...]) -> list[list[tuple[Fraction, ...]]]:
+# The most rationals `derived_atoms` forms for one menu: the sets' corners plus the atom vectors
+# (every corner-minus-corner difference and every ray, before zeros and repeats are dropped), times
+# the number of tasks, all counted before any is formed. The stored certificates and the existing
+# tests' menus form at most 42 (3 sets in 2 tasks: 5 corners + 16 vectors, times 2), and forming
+# 2^18 takes well under a second, so a menu beyond this is refused, not enumerated.
+MAX_ATOM_ENTRIES = 1 << 18
+
+
+def atom_vector_count(menu: tuple[TradingSet, ...]) -> int:
+    """How many vectors `derived_atoms` forms for ``menu``, before zeros and repeats are dropped:
+    per choice k, its own rays, then per other choice k2 the negated rays of k2 and the
+    |points_k| * |points_k2| differences (an unbounded ray contributes its origin and its direction;
+    a bounded set its vertices, counted by `TradingSet.vertex_count` without forming them)."""
+    sizes = [(t.vertex_count(), 0) if t.bounded else (1, 1) for t in menu]
+    total = 0
+    for k, (points, directions) in enumerate(sizes):
+        total += directions + sum(d2 + points * p2 for k2, (p2, d2) in enumerate(sizes) if k2 != k)
+    return total
+
+
+def atom_entry_count(menu: tuple[TradingSet, ...], n: int) -> int:
+    """How many rationals `derived_atoms` forms: the sets' corners and the atom vectors, ``n`` each."""
+    corners = sum(t.vertex_count() if t.bounded else 1 for t in menu)
+    return (corners + atom_vector_count(menu)) * n
+
+
+def derived_atoms(menu: tuple[TradingSet, ...], n: int, where: str) -> list[list[tuple[Fraction, ...]]]:
     """Atoms a of each choice k (a . c > 0 iff k's worst case beats some other choice's best),
-    in the library's order, zero atoms and repeats dropped."""
+    in the library's order, zero atoms and repeats dropped. Refused, before any corner or atom
+    is formed, when that would form more than `MAX_ATOM_ENTRIES` rationals (``n`` per vector)."""
+    entries = atom_entry_count(menu, n)
+    ensure(
+        entries <= MAX_ATOM_ENTRIES,
+        f"{where}: the menu's {atom_vector_count(menu)} atom vectors in {n} tasks mean {entries} "
+        f"rationals to form, more than the checker's limit {MAX_ATOM_ENTRIES}",
+    )
     shapes = [t.shape() for t in menu]
     out = []
     for k, (points, directions) in enumerate(shapes):
@@ -193,11 +226,7 @@ def derived_atoms(menu: tuple[TradingSet, ...]) -> list[list[tuple[Fraction, ...
                 atoms.extend(
                     tuple(a - b for a, b in zip(v, w, strict=True)) for v in points for w in other_points
                 )
-        unique: list[tuple[Fraction, ...]] = []
-        for a in atoms:
-            if any(a) and a not in unique:
-                unique.append(a)
-        out.append(unique)
+        out.append(list(dict.fromkeys(a for a in atoms if any(a))))  # first occurrences, in order
     return out
 
 
@@ -254,8 +283,13 @@ def check_refutation_tree(agent: Agent, ev: object, n: int, where: str) -> None:
     same(ev["statement"], TREE_STATEMENT, f"{where}.statement")
     same(ev["sets"], [t.describe() for t in agent.menu], f"{where}.sets")
     same(ev["domain"], agent.describe_domain(), f"{where}.domain")
-    atoms = derived_atoms(agent.menu)
-    same(ev["atoms"], [[texts(a) for a in per_k] for per_k in atoms], f"{where}.atoms")
+    atoms = derived_atoms(agent.menu, n, f"{where}.atoms")
+    expected = [[texts(a) for a in per_k] for per_k in atoms]
+    ensure(  # not `same`: the re-derived list can be long, so the message shows only its sizes
+        canonical(ev["atoms"]) == canonical(expected),
+        f"{where}.atoms: differs from the {[len(per_k) for per_k in atoms]} atoms per choice "
+        f"re-derived from the subject's sets",
+    )
     rows = domain_rows(agent, ev["domain_rows"], n, f"{where}.domain_rows")
     refuted = ev["refuted"]
     ensure(isinstance(refuted, list), f"{where}.refuted: expected a list")

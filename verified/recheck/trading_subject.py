@@ -132,6 +132,25 @@ class TradingSet:
         end = self.ray_point(length)  # type: ignore[arg-type]
         return (self.origin,) if end == self.origin else (self.origin, end)
 
+    def vertex_count(self) -> int:
+        """``len(self.vertices())`` of a bounded set, counted without forming a vertex (a remedial
+        set has 2^(its positive entries) corners)."""
+        if self.kind in ("points", "polytope"):
+            return len(self.pts)
+        if self.kind == "remedial":
+            return 2 ** sum(1 for e in self.eta if e)
+        return len(self.vertices())  # a bounded ray: origin, and its end if distinct
+
+    def is_singleton(self, x: Vec) -> bool:
+        """Is the set exactly {x}, i.e. bounded with every vertex equal to x? Decided from the
+        definition, without enumerating a remedial set's 2^k corners: its corners take both 0 and
+        e_i in every coordinate with e_i > 0, so they all equal x iff eta = x = 0."""
+        if self.kind in ("points", "polytope"):
+            return all(p == x for p in self.pts)
+        if self.kind == "remedial":
+            return all(e == 0 for e in self.eta) and all(v == 0 for v in x)
+        return self.bounded and all(v == x for v in self.vertices())  # a ray: at most 2 vertices
+
     def shape(self) -> tuple[tuple[Vec, ...], tuple[Vec, ...]]:
         """(points, recession directions) whose hull + cone is the closed convex hull."""
         if not self.bounded:
@@ -255,7 +274,7 @@ def _agent(spec: object, n: int, where: str, with_status_quo: bool) -> Agent:
     ensure(isinstance(menu_spec, list) and len(menu_spec) > 0, f"{where}.menu: expected a non-empty list")
     menu = tuple(trading_set(t, n, f"{where}.menu[{k}]") for k, t in enumerate(menu_spec))  # type: ignore[arg-type]
     ensure(
-        any(t.bounded and all(v == eta for v in t.vertices()) for t in menu),
+        any(t.is_singleton(eta) for t in menu),
         f"{where}.menu: the menu must contain the endowment alone, {{{texts(eta)}}}",
     )
     return Agent(name, eta, pi, sigma, kind, lo, hi, menu)  # type: ignore[arg-type]
