@@ -234,3 +234,26 @@ def test_remedial_membership_of_eta_is_decided_without_its_corners() -> None:
     assert _set("remedial", eta=zero).is_singleton(tuple(zero))
     assert not _set("remedial", eta=one).is_singleton(tuple(one))
     assert time.perf_counter() - start < FAST
+
+
+def test_lemma1_boxes_are_counted_before_any_vertex_is_listed():
+    # 17 agents with 16-task boxes: 17 * 2^16 = 1,114,112 vertices, past the 2^20 limit; 16 such
+    # agents (exactly 2^20) are within it (parsed, not checked: no vertex is listed by parsing).
+    from verified.recheck.core import RecheckError as CoreRecheckError
+    from verified.recheck.trading_lemma1 import parse
+
+    def encoding(agents: int) -> dict:
+        box = {"dimension": 16, "kind": "box", "lo": ["1"] * 16, "hi": ["2"] * 16}
+        specs = [
+            {"beta": "1", "cost_domain": box, "name": str(j), "status_quo": ["1"] * 16} for j in range(agents)
+        ]
+        return {
+            "agents": specs,
+            "family": "trading",
+            "kind": "sq_mc_economy",
+            "tasks": [f"t{i}" for i in range(16)],
+        }
+
+    assert len(parse(encoding(16))[1]) == 16
+    with pytest.raises(CoreRecheckError, match="1114112 vertices|more than the checker's limit"):
+        parse(encoding(17))

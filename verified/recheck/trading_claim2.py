@@ -123,6 +123,9 @@ def check_programs(agent: Agent, ev: object, where: str) -> None:
     ensure(ev["kind"] == HOLDS_KIND, f"{where}.kind: expected {HOLDS_KIND!r}")
     size = len(agent.menu)  # bounded work first: the subject alone fixes how many LPs to check
     bounded(size * (size - 1) // 2, f"{where}: the pairs of sets")
+    bounded(  # every set's corners are listed once: counted before any is
+        sum(t.vertex_count() if t.bounded else 2 for t in agent.menu), f"{where}: the corners of the menu"
+    )
     dirs = [improving_directions(t, agent.eta) for t in agent.menu]
     combos = list(itertools.combinations(range(size), 2))
     bounded(sum(len(dirs[k1]) * len(dirs[k2]) for k1, k2 in combos), f"{where}: the pairs of directions")

@@ -35,6 +35,7 @@ from verified.recheck.lp import Program
 
 ZERO, ONE = Fraction(0), Fraction(1)
 MAX_TASKS = 16  # vertex enumeration of a box: at most 2^16 vertices per agent
+MAX_BOX_VERTICES = 1 << 20  # and at most this many over all agents (each listed a few times)
 KINDS = {"holds": "sq_mc_departure", "fails": "sq_mc_allocation"}
 
 
@@ -90,6 +91,12 @@ def parse(encoding: dict) -> tuple[list[str], list[Agent]]:
     ensure(isinstance(specs, list) and len(specs) > 0, "subject.agents: expected a non-empty list")
     agents = [Agent(s, len(names), f"subject.agents[{j}]") for j, s in enumerate(specs)]  # type: ignore[arg-type]
     ensure(len({a.name for a in agents}) == len(agents), "subject.agents: names must be distinct")
+    boxes = sum(1 for a in agents if a.kind == "box")  # each box's 2^n vertices are listed per check
+    ensure(
+        boxes * 2 ** len(names) <= MAX_BOX_VERTICES,
+        f"subject.agents: {boxes} boxes of {2 ** len(names)} vertices, more than the checker's limit "
+        f"of {MAX_BOX_VERTICES} vertices in all",
+    )
     return names, agents
 
 
