@@ -58,7 +58,7 @@ def _terminated_on_signals() -> Iterator[None]:
         yield
     finally:
         for s, previous in saved.items():
-            signal.signal(s, previous)
+            signal.signal(s, signal.SIG_DFL if previous is None else previous)  # None: set outside Python
 
 
 class ChildFailed(Exception):
