@@ -54,3 +54,18 @@ def rehash(doc: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(doc)
     out["subject"]["sha256"] = subject_sha256(out["subject"]["encoding"])
     return out
+
+
+def holds_document(prop: str, evidence: dict[str, Any], encoding: dict[str, Any]) -> dict[str, Any]:
+    """A HOLDS certificate of ``prop`` on the subject ``encoding`` (hashed here), as a hand-built
+    or hostile file would be: only the checker decides whether its evidence proves anything."""
+    from verified.recheck.core import sha256
+
+    return {
+        "schema": "verified-certificate/2",
+        "tool": {"name": "verified", "version": "0.1.0"},
+        "property": prop,
+        "verdict": "holds",
+        "evidence": evidence,
+        "subject": {"sha256": sha256(encoding), "encoding": encoding},
+    }

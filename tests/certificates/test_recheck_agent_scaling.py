@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.certificates.helpers import holds_document
 from verified.recheck import RecheckError, recheck
 from verified.recheck.assignment import ete_comparisons, ete_violation
 from verified.recheck.assignment_evidence import domain_description, table_digest
@@ -33,18 +34,6 @@ from verified.recheck.orbits import (
     ranks_without_one,
 )
 from verified.recheck.table import Table
-
-
-def _document(prop: str, evidence: dict[str, Any], enc: dict[str, Any]) -> dict[str, Any]:
-    canon = json.dumps(enc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return {
-        "schema": "verified-certificate/2",
-        "tool": {"name": "verified", "version": "0.1.0"},
-        "property": prop,
-        "verdict": "holds",
-        "evidence": evidence,
-        "subject": {"sha256": hashlib.sha256(canon.encode()).hexdigest(), "encoding": enc},
-    }
 
 
 def _timed(doc: dict[str, Any]) -> tuple[str | None, str | None, float]:
@@ -76,7 +65,7 @@ def ete_doc(prefs: list[list[str]], objects: list[str], rows: list[list[int]], c
     }
     t = Table(json.loads(json.dumps(enc)))
     ev = {"kind": "exhaustive", "domain": domain_description(t), "table_digest": table_digest(t)}
-    return _document("ete", {**ev, "comparisons": comparisons}, enc)
+    return holds_document("ete", {**ev, "comparisons": comparisons}, enc)
 
 
 def test_ete_on_4000_equal_agents_is_rechecked():
@@ -225,7 +214,7 @@ def orbit_doc(n: int, capacity: int, give_a: list[bool]) -> dict:
         "comparisons": 2 * n,  # k (k - 1) * C(n, n - 1)
         "profiles_covered": 2**n,
     }
-    return _document("sp-anonymous", ev, enc)
+    return holds_document("sp-anonymous", ev, enc)
 
 
 def test_an_orbit_table_of_10000_agents_is_rechecked():

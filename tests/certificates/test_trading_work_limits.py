@@ -18,8 +18,8 @@ from fractions import Fraction
 
 import pytest
 
+from tests.certificates.helpers import holds_document
 from verified.recheck import RecheckError, recheck
-from verified.recheck.core import sha256
 from verified.recheck.trading import (
     MAX_ATOM_ENTRIES,
     TREE_STATEMENT,
@@ -49,14 +49,7 @@ def _doc(prop: str, menu: list[dict], n: int, evidence: dict, eta: list[str] | N
             }
         ],
     }
-    return {
-        "schema": "verified-certificate/2",
-        "tool": {"name": "verified", "version": "0.1.0"},
-        "property": prop,
-        "verdict": "holds",
-        "evidence": evidence,
-        "subject": {"sha256": sha256(enc), "encoding": enc},
-    }
+    return holds_document(prop, evidence, enc)
 
 
 def atoms_hang(n: int) -> dict:

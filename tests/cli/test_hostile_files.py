@@ -157,7 +157,6 @@ def test_sigterm_kills_the_checking_child_too(tmp_path):
         time.sleep(0.05)
 
 
-
 def test_search_reports_bad_input_on_stderr_only(tmp_path):
     problem = tmp_path / "problem.json"
     problem.write_text(json.dumps({"agents": 2}))
