@@ -15,7 +15,6 @@ import hashlib
 import itertools
 import json
 import random
-import time
 from math import comb
 from typing import Any
 
@@ -36,14 +35,12 @@ from verified.recheck.orbits import (
 from verified.recheck.table import Table
 
 
-def _timed(doc: dict[str, Any]) -> tuple[str | None, str | None, float]:
-    """(summary, rejection message, seconds) of re-checking ``doc``."""
-    start = time.perf_counter()
+def _outcome(doc: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(summary, rejection message) of re-checking ``doc``: exactly one is None."""
     try:
-        summary, message = recheck(doc), None
+        return recheck(doc), None
     except RecheckError as exc:
-        summary, message = None, str(exc)
-    return summary, message, time.perf_counter() - start
+        return None, str(exc)
 
 
 # ----- equal treatment of equals -------------------------------------------------------------
@@ -73,13 +70,13 @@ def test_ete_on_4000_equal_agents_is_rechecked():
     # every pair of agents reports the same ranking, so comparisons = C(4000, 2) = 7,998,000
     n = 4000
     doc = ete_doc([["a"]] * n, ["a"], [[1, 0]] * n, n * (n - 1) // 2)
-    summary, message, seconds = _timed(doc)
+    summary, message = _outcome(doc)
     assert message is None and summary is not None and "ete: holds" in summary
 
 
 def test_ete_rejects_a_wrong_comparison_count_on_4000_agents():
     n = 4000
-    summary, message, _ = _timed(ete_doc([["a"]] * n, ["a"], [[1, 0]] * n, n * (n - 1) // 2 - 1))
+    summary, message = _outcome(ete_doc([["a"]] * n, ["a"], [[1, 0]] * n, n * (n - 1) // 2 - 1))
     assert summary is None and message is not None
     assert "evidence.comparisons: stated 7997999, re-derived 7998000" in message
 
@@ -99,7 +96,7 @@ def test_ete_finds_the_first_pair_of_a_planted_violation_among_3000_agents():
     rows[2900] = [0, 0, 1]
     groups = (n - 3, 3)  # |[a]|, |[b]|: pairs of equal agents C(2997, 2) + C(3, 2)
     comparisons = sum(g * (g - 1) // 2 for g in groups)
-    summary, message, seconds = _timed(ete_doc(prefs, ["a", "b"], rows, comparisons))
+    summary, message = _outcome(ete_doc(prefs, ["a", "b"], rows, comparisons))
     assert summary is None and message is not None
     assert message.endswith("equals treated unequally: (0, 0, 2900)")
 
@@ -113,7 +110,7 @@ def test_ete_a_violation_only_in_a_later_group():
         prefs[i], rows[i] = ["b"], [0, 1, 0]
     rows[9] = [0, 0, 1]
     comparisons = (n - 3) * (n - 4) // 2 + 3
-    _, message, _ = _timed(ete_doc(prefs, ["a", "b"], rows, comparisons))
+    _, message = _outcome(ete_doc(prefs, ["a", "b"], rows, comparisons))
     assert message is not None and message.endswith("equals treated unequally: (0, 7, 9)")
 
 
@@ -220,7 +217,7 @@ def orbit_doc(n: int, capacity: int, give_a: list[bool]) -> dict:
 def test_an_orbit_table_of_10000_agents_is_rechecked():
     # the red team's file (mk_orbit.py): [a] reporters always get a, capacity n
     n = 10_000
-    summary, message, seconds = _timed(orbit_doc(n, n, [True] * n))
+    summary, message = _outcome(orbit_doc(n, n, [True] * n))
     assert message is None and summary is not None and "sp-anonymous: holds" in summary
 
 
@@ -241,7 +238,7 @@ def test_a_planted_manipulation_among_10000_agents_is_found():
     doc["evidence"]["orbit_table_digest"] = Orbits(enc).digest()
     canon = json.dumps(enc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     doc["subject"]["sha256"] = hashlib.sha256(canon.encode()).hexdigest()
-    summary, message, seconds = _timed(doc)
+    summary, message = _outcome(doc)
     assert summary is None and message is not None
     witness = (0, (0,) * 5000 + (1,) * 4999, 1)
     assert message.endswith(f"a profitable misreport exists: {witness}")
@@ -254,7 +251,7 @@ def test_a_planted_over_capacity_profile_among_10000_agents_is_found():
     # Profiles go most [] first: q = C + 1 is named, with n - C - 1 = 4999 [] and 5001 [a].
     n, cap = 10_000, 5000
     give = [w < cap or w in (cap, cap + 5) for w in range(n)]
-    summary, message, seconds = _timed(orbit_doc(n, cap, give))
+    summary, message = _outcome(orbit_doc(n, cap, give))
     assert summary is None and message is not None
     listed = [[]] * 4999 + [["a"]] * 5001
     assert message.endswith(f"multiset profile {listed}: a column over capacity")

@@ -8,12 +8,12 @@
    (k = 20: ~4.5 s and 245 MB per set). It is now decided from the set's definition.
 
 Every reproducer is rejected (or accepted) exactly as before, with the same reason where the old
-run finished, but within a couple of seconds. Expected values are derived by hand in comments.
+run finished (their time is in `python benchmarks/run.py hostile`, not asserted).
+Expected values are derived by hand in comments.
 """
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
 import pytest
@@ -28,8 +28,6 @@ from verified.recheck.trading import (
     derived_atoms,
 )
 from verified.recheck.trading_subject import TradingSet, parse_subject
-
-FAST = 2.0  # seconds: every reproducer must be decided within this
 
 
 def _doc(prop: str, menu: list[dict], n: int, evidence: dict, eta: list[str] | None = None) -> dict:
@@ -86,11 +84,10 @@ def remedial_dos(k: int, agents: list | None = None) -> dict:
     return _doc("polarized", menu, n, {"kind": "per_agent", "agents": agents or []})
 
 
-def _rejected(doc: dict) -> tuple[str, float]:
-    start = time.perf_counter()
+def _rejected(doc: dict) -> str:
     with pytest.raises(RecheckError) as info:
         recheck(doc)
-    return str(info.value), time.perf_counter() - start
+    return str(info.value)
 
 
 # --- 1. derived_atoms -------------------------------------------------------------------------
@@ -102,8 +99,7 @@ def test_atoms_hang_is_refused_before_forming_the_atoms(n: int) -> None:
     # 2^n * 1 + 2^n * 2^n. Total 2^(n+2) + 2 * 4^n (n = 8: 1024 + 131072 = 132096), far above the
     # limit once multiplied by n entries each. It was rejected before too (its atoms [] are wrong).
     vectors = 2 ** (n + 2) + 2 * 4**n
-    message, seconds = _rejected(atoms_hang(n))
-    assert seconds < FAST
+    message = _rejected(atoms_hang(n))
     assert message.startswith("evidence.agents[0].evidence.atoms: ")
     assert f"{vectors} atom vectors in {n} tasks" in message
     assert f"{(1 + 2 * 2**n + vectors) * n} rationals" in message
@@ -115,8 +111,7 @@ def test_atoms_hang_small_is_still_a_mismatch_with_a_short_message() -> None:
     # Choice 0 ({1^5}): 1^5 - w, w in {0,1}^5, is every 0/1 vector except 0: 31 atoms. A remedial
     # choice: v - w with v in {0,1}^5, w in {0,1}^5 (and 1^5): every {-1,0,1}^5 vector but 0: 242.
     # Before, the message printed all 515 atoms (14.8 KB); now only these counts.
-    message, seconds = _rejected(atoms_hang(5))
-    assert seconds < FAST
+    message = _rejected(atoms_hang(5))
     assert message == (
         "evidence.agents[0].evidence.atoms: differs from the [31, 242, 242] atoms per choice "
         "re-derived from the subject's sets"
@@ -136,7 +131,9 @@ def test_derived_atoms_keep_first_occurrences_in_order() -> None:
     # C: (1,0)-(0,0), (1,0)-(1,0)=0, (1,0)-(2,0) -> (1,0), (-1,0).
     menu = (_set("points", [0, 0]), _set("points", [1, 0], [2, 0]), _set("points", [1, 0]))
     assert atom_vector_count(menu) == 3 + 4 + 3  # |A||B| + |A||C|, |B||A| + |B||C|, |C||A| + |C||B|
-    assert atom_entry_count(menu, 2) == (4 + 10) * 2  # (4 corners + 10 vectors) * 2 tasks
+    assert (
+        atom_entry_count(menu, 2, atom_vector_count(menu)) == (4 + 10) * 2
+    )  # (4 corners + 10 vectors) * 2 tasks
     got = [[[int(x) for x in a] for a in per_k] for per_k in derived_atoms(menu, 2, "m")]
     assert got == [[[-1, 0], [-2, 0]], [[1, 0], [2, 0]], [[1, 0], [-1, 0]]]
 
@@ -146,7 +143,7 @@ def test_atom_count_of_an_unbounded_ray() -> None:
     # forms the negated direction and (1,1) - origin: 4 vectors, 2 corners (origin, the point).
     menu = (_set("ray", origin=[0, 0], direction=[1, 1]), _set("points", [1, 1]))
     assert atom_vector_count(menu) == 4
-    assert atom_entry_count(menu, 2) == (2 + 4) * 2
+    assert atom_entry_count(menu, 2, atom_vector_count(menu)) == (2 + 4) * 2
     got = [[[int(x) for x in a] for a in per_k] for per_k in derived_atoms(menu, 2, "m")]
     assert got == [[[1, 1], [-1, -1]], [[-1, -1], [1, 1]]]
 
@@ -154,11 +151,9 @@ def test_atom_count_of_an_unbounded_ray() -> None:
 def test_the_limit_is_checked_before_any_corner_is_formed() -> None:
     # A remedial set with 40 positive entries has 2^40 corners: counted, never formed.
     menu = (_set("points", [1] * 40), _set("remedial", eta=[1] * 40))
-    start = time.perf_counter()
     with pytest.raises(RecheckError, match="more than the checker's limit"):
         derived_atoms(menu, 40, "m")
-    assert time.perf_counter() - start < FAST
-    assert MAX_ATOM_ENTRIES < atom_entry_count(menu, 40)
+    assert MAX_ATOM_ENTRIES < atom_entry_count(menu, 40, atom_vector_count(menu))
 
 
 def _texts(value: object) -> object:
@@ -172,8 +167,7 @@ def _texts(value: object) -> object:
 def test_remedial_dos_is_rejected_as_before_but_fast() -> None:
     # Ten remedial sets with 2^20 corners each; the last set is {eta}, so every remedial set is
     # asked "are you {eta}?" first. Before: 45 s, then rejected for the empty evidence list.
-    message, seconds = _rejected(remedial_dos(10))
-    assert seconds < FAST
+    message = _rejected(remedial_dos(10))
     assert message == "evidence.agents: one item per agent"
 
 
@@ -182,9 +176,7 @@ def test_remedial_dos_with_right_evidence_is_accepted_fast() -> None:
     doc = remedial_dos(
         3, [{"agent": "1", "evidence": {"kind": "polarization_witnesses", "directions": [], "pairs": []}}]
     )
-    start = time.perf_counter()
     assert recheck(doc).startswith("polarized: holds - re-verified")
-    assert time.perf_counter() - start < FAST
 
 
 @pytest.mark.parametrize(
@@ -223,10 +215,8 @@ def test_the_menu_holds_eta_alone(spec: dict, eta: list[int], expected: bool) ->
 def test_remedial_membership_of_eta_is_decided_without_its_corners() -> None:
     # remedial(0^40) is {0^40}; remedial(1^40) has 2^40 corners and is not {1^40}. Both at once.
     zero, one = [Fraction(0)] * 40, [Fraction(1)] * 40
-    start = time.perf_counter()
     assert _set("remedial", eta=zero).is_singleton(tuple(zero))
     assert not _set("remedial", eta=one).is_singleton(tuple(one))
-    assert time.perf_counter() - start < FAST
 
 
 def test_lemma1_boxes_are_counted_before_any_vertex_is_listed():

@@ -200,20 +200,22 @@ def atom_vector_count(menu: tuple[TradingSet, ...]) -> int:
     return total
 
 
-def atom_entry_count(menu: tuple[TradingSet, ...], n: int) -> int:
-    """How many rationals `derived_atoms` forms: the sets' corners and the atom vectors, ``n`` each."""
+def atom_entry_count(menu: tuple[TradingSet, ...], n: int, vectors: int) -> int:
+    """How many rationals `derived_atoms` forms: the sets' corners and the ``vectors`` atom
+    vectors (`atom_vector_count`), ``n`` each."""
     corners = sum(t.vertex_count() if t.bounded else 1 for t in menu)
-    return (corners + atom_vector_count(menu)) * n
+    return (corners + vectors) * n
 
 
 def derived_atoms(menu: tuple[TradingSet, ...], n: int, where: str) -> list[list[tuple[Fraction, ...]]]:
     """Atoms a of each choice k (a . c > 0 iff k's worst case beats some other choice's best),
     in the library's order, zero atoms and repeats dropped. Refused, before any corner or atom
     is formed, when that would form more than `MAX_ATOM_ENTRIES` rationals (``n`` per vector)."""
-    entries = atom_entry_count(menu, n)
+    vectors = atom_vector_count(menu)
+    entries = atom_entry_count(menu, n, vectors)
     ensure(
         entries <= MAX_ATOM_ENTRIES,
-        f"{where}: the menu's {atom_vector_count(menu)} atom vectors in {n} tasks mean {entries} "
+        f"{where}: the menu's {vectors} atom vectors in {n} tasks mean {entries} "
         f"rationals to form, more than the checker's limit {MAX_ATOM_ENTRIES}",
     )
     shapes = [t.shape() for t in menu]

@@ -536,8 +536,7 @@ def _count_nonwaste_cases(m: int, profiles: int) -> None:
 def _nonwaste_cases(domain: Domain, space, nonwaste: list[int]) -> list[list]:  # noqa: ANN001
     if not nonwaste:
         return [[]]
-    problem = domain.problem
-    _count_nonwaste_cases(problem.m, len(nonwaste))
+    problem = domain.problem  # the count was checked before any work (`_count_nonwaste_cases`)
     groups = {g: members for g, members in space.groups}
     subsets = [frozenset(s) for k in range(problem.m + 1) for s in itertools.combinations(problem.objects, k)]
     cases = []
