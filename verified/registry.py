@@ -154,7 +154,7 @@ def _check_no_improving_trade(subject: Any, timeout: float | None = None) -> Che
     exact Motzkin certificates, FAILS with the improving trade."""
     from verified.trading.bilateral import check_no_improving_trade
 
-    return check_no_improving_trade(subject.economy, time_limit=timeout)
+    return check_no_improving_trade(subject.status_quo_economy, time_limit=timeout)
 
 
 def _check_improving_trade(subject: Any, timeout: float | None = None) -> CheckResult:
@@ -162,7 +162,7 @@ def _check_improving_trade(subject: Any, timeout: float | None = None) -> CheckR
     FAILS with the Motzkin certificates); the negation of ``no-improving-trade``."""
     from verified.trading.bilateral import check_bilateral_improvement
 
-    return check_bilateral_improvement(subject.economy, time_limit=timeout)
+    return check_bilateral_improvement(subject.status_quo_economy, time_limit=timeout)
 
 
 def _check_eopr_robust(subject: Any, timeout: float | None = None) -> CheckResult:

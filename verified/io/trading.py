@@ -93,6 +93,29 @@ class TradingSubject:
     def name(self) -> str:
         return f"trading protocol with {len(self.economy.agents)} agents"
 
+    @property
+    def status_quo_economy(self) -> Any:
+        """The economy with the status quo sigma in place of the endowment eta: what Lemma 1
+        (SQ), Lemma 2 (a bilateral trade moves from sigma) and program (1) read. The same
+        economy when the file gives no ``status_quo`` (sigma = eta); the supplies are unchanged,
+        since sigma clears the market (checked when the file is read)."""
+        if self.status_quo is None:
+            return self.economy
+        cached = self.__dict__.get("_status_quo_economy")
+        if cached is None:
+            from verified.trading.model import Economy
+
+            e = self.economy
+            cached = Economy.make(
+                list(e.tasks),
+                list(e.agents),
+                [list(v) for v in self.status_quo],
+                e.performance,
+                e.cost_domains,
+            )
+            object.__setattr__(self, "_status_quo_economy", cached)
+        return cached
+
 
 def require_selection_table(economy: Any, menus: tuple[tuple[Any, ...], ...]) -> int:
     """The number of profiles of menu indices (the product of the menus' sizes), if a
@@ -111,6 +134,25 @@ def require_selection_table(economy: Any, menus: tuple[tuple[Any, ...], ...]) ->
         f"the selection table over the menus' product ({profiles:,}{'+' if profiles > cap else ''} profiles)",
     )
     return profiles
+
+
+def _require_allocation(sigma: list[tuple], economy: Any) -> None:
+    """The status quo is an allocation (Valenzuela-Stookey, section 2): loads sigma_j >= 0 that
+    clear the market, sum_j sigma_j = the supplies (the endowments' sums)."""
+    for j, loads in enumerate(sigma):
+        for i, x in enumerate(loads):
+            if x < 0:
+                raise InvalidInput(
+                    f"a status quo load must be >= 0, got {fraction_text(x)}", f"agents[{j}].status_quo[{i}]"
+                )
+    for i, task in enumerate(economy.tasks):
+        total = sum(loads[i] for loads in sigma)
+        if total != economy.supplies[i]:
+            raise InvalidInput(
+                f"the status quo must clear the market: task {task!r} sums to {fraction_text(total)}, "
+                f"the supply (the endowments' sum) is {fraction_text(economy.supplies[i])}",
+                "agents[*].status_quo",
+            )
 
 
 def _vec(value: Any, where: str, allow_float: bool, n: int | None = None) -> tuple:
@@ -256,7 +298,17 @@ def _bayesian(agents: list, economy: Any, allow_float: bool) -> tuple[tuple | No
 def parse_trading(
     doc: Mapping[str, Any], *, source: str = "<memory>", allow_float: bool = False
 ) -> TradingSubject:
-    """Build the economy and menus of a ``verified/trading/1`` document."""
+    """Build the economy and menus of a ``verified/trading/1`` (or /2, /3) document; an
+    `InvalidInput` names ``source`` (the file) and the place."""
+    from verified.io.reader import located
+
+    try:
+        return _parse_trading(doc, source, allow_float)
+    except InvalidInput as exc:
+        raise located(exc, source) from None
+
+
+def _parse_trading(doc: Mapping[str, Any], source: str, allow_float: bool) -> TradingSubject:
     from verified.trading.model import Economy
     from verified.trading.sets import PointSet
 
@@ -316,6 +368,8 @@ def parse_trading(
         menus.append(tuple(menu))
     if sigma and len(sigma) != len(agents):
         raise InvalidInput("give a status_quo for every agent or for none", "agents")
+    if sigma:
+        _require_allocation(sigma, economy)
     selection: Any = "eopr"
     strategies = None
     if version >= 2:

@@ -11,7 +11,8 @@ writes:
 * ``tasks``: a non-empty list of distinct non-empty strings; ``agents``: a non-empty list,
   names distinct and non-empty; ``status_quo`` for every agent or for none;
 * every number a bounded rational (`rational`); every vector has one entry per task;
-  endowments >= 0 (so the supplies, their sums, are >= 0: the market clears at eta);
+  endowments >= 0 (so the supplies, their sums, are >= 0: the market clears at eta); a
+  status quo sigma (an allocation) >= 0 with sum_j sigma_j = the supplies;
 * cost domains: ``box`` (``lo``, ``hi`` with 0 <= lo <= hi), ``orthant``, ``positive_orthant``;
 * trading sets (they lie in R^I_+): ``points`` and ``polytope`` (non-empty, distinct points,
   coordinates >= 0), ``ray`` (origin >= 0, direction not zero), ``remedial`` (eta >= 0);
@@ -255,7 +256,7 @@ def _agent(spec: object, n: int, where: str, with_status_quo: bool) -> Agent:
     ensure(name != "", f"{where}.name: empty name")
     eta = vec(spec["endowment"], n, f"{where}.endowment", nonnegative=True)
     pi = vec(spec["performance"], n, f"{where}.performance")
-    sigma = vec(spec["status_quo"], n, f"{where}.status_quo") if with_status_quo else eta
+    sigma = vec(spec["status_quo"], n, f"{where}.status_quo", nonnegative=True) if with_status_quo else eta
     costs = spec["costs"]
     ensure(isinstance(costs, dict), f"{where}.costs: expected an object")
     kind = costs.get("kind")  # type: ignore[union-attr]
@@ -420,6 +421,13 @@ def parse_subject(encoding: dict, mechanism: bool) -> Subject:
     for j, a in enumerate(agents):
         ensure(a.name not in [b.name for b in agents[:j]], f"subject.agents[{j}].name: duplicate {a.name!r}")
     supplies = tuple(sum((a.eta[i] for a in agents), ZERO) for i in range(n))
+    for i in range(n):  # the status quo is an allocation: it clears the market
+        total = sum((a.sigma[i] for a in agents), ZERO)
+        ensure(
+            total == supplies[i],
+            f"subject.agents: the status quo of task {names[i]!r} sums to {total}, "
+            f"not the supply {supplies[i]}",
+        )
     subject = Subject(names, agents, supplies)
     if not mechanism:
         return subject

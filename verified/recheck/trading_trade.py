@@ -5,7 +5,8 @@ Below, "holds" and "fails" are the verdicts of the existence claim (the old name
 case and its holds the second (`verified.recheck.trading.recheck_trading` maps the verdict).
 
 * holds (``bilateral_trade``): two distinct agents j', j'' and gamma satisfy Lemma 2:
-  (i) eta_j' + gamma >= 0 and eta_j'' - gamma >= 0, (ii) (pi_j' - pi_j'') . gamma < 0,
+  (i) sigma_j' + gamma >= 0 and sigma_j'' - gamma >= 0 (sigma: the status quo, the endowment
+  eta when the subject gives none), (ii) (pi_j' - pi_j'') . gamma < 0,
   (iii) min over C_j' of gamma . c < 0, (iv) max over C_j'' of gamma . c > 0 (extrema over
   boxes and orthants computed here). ``lemma2`` repeats the trade with every condition's
   numbers: the bundles, the negative tasks (none), delta and the cost change, the min / max
@@ -57,10 +58,10 @@ def check_bilateral_trade(subject: Subject, ev: dict) -> None:
     ensure(ia != ib, "evidence: a bilateral trade needs two different agents")
     a, b = subject.agents[ia], subject.agents[ib]
     g = vec(ev["gamma"], subject.n, "evidence.gamma")
-    plus = [x + y for x, y in zip(a.eta, g, strict=True)]
-    minus = [x - y for x, y in zip(b.eta, g, strict=True)]
-    ensure(all(x >= 0 for x in plus), "(i) eta_j' + gamma is not >= 0")
-    ensure(all(x >= 0 for x in minus), "(i) eta_j'' - gamma is not >= 0")
+    plus = [x + y for x, y in zip(a.sigma, g, strict=True)]
+    minus = [x - y for x, y in zip(b.sigma, g, strict=True)]
+    ensure(all(x >= 0 for x in plus), "(i) sigma_j' + gamma is not >= 0")
+    ensure(all(x >= 0 for x in minus), "(i) sigma_j'' - gamma is not >= 0")
     delta = [x - y for x, y in zip(a.pi, b.pi, strict=True)]
     change = dot(delta, list(g))
     ensure(change < 0, "(ii) (pi_j' - pi_j'') . gamma is not < 0")
@@ -152,8 +153,8 @@ def check_no_trade(subject: Subject, ev: dict) -> None:
         same(pair["agent_double_prime"], b.name, f"{where}.agent_double_prime")
         delta = [x - y for x, y in zip(a.pi, b.pi, strict=True)]
         same_vector(pair["performance_difference"], delta, f"{where}.performance_difference")
-        nonneg = {i for i in range(n) if a.eta[i] == 0}
-        nonpos = {i for i in range(n) if b.eta[i] == 0}
+        nonneg = {i for i in range(n) if a.sigma[i] == 0}
+        nonpos = {i for i in range(n) if b.sigma[i] == 0}
         same(pair["gamma_nonnegative_tasks"], [subject.tasks[i] for i in sorted(nonneg)], f"{where}.nonneg")
         same(pair["gamma_nonpositive_tasks"], [subject.tasks[i] for i in sorted(nonpos)], f"{where}.nonpos")
         split = "sign_patterns" if a.kind == b.kind == "box" else "generators"

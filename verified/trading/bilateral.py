@@ -4,7 +4,8 @@ A bilateral trade moves ``gamma`` in Q^I from agent j'' to agent j': j' may
 switch from sigma_j' to sigma_j' + gamma, j'' from sigma_j'' to
 sigma_j'' - gamma, and trade happens when both want it (j' iff
 gamma . c_j' <= 0, j'' iff gamma . c_j'' >= 0). Lemma 2: the trade is
-feasible and improves on the status quo sigma (the economy's endowment) iff
+feasible and improves on the status quo sigma (the economy's endowment here; a trading file's
+``status_quo`` is put in its place, `verified.io.TradingSubject.status_quo_economy`) iff
 
   (i)   sigma_j' + gamma >= 0 and sigma_j'' - gamma >= 0,
   (ii)  (pi_j' - pi_j'') . gamma < 0,

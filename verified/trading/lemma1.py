@@ -420,19 +420,9 @@ def lemma1_subject(economy: Economy, beta: object = None) -> dict[str, Any]:
 
 
 def _file_economy(subject: Any) -> tuple[Economy, Vector | None]:
-    """The economy of a loaded trading file with its status quo sigma as the endowment (the
-    supplies are n = sum_j sigma_j, as Lemma 1's (MC) reads), and its slack parameters."""
-    economy = subject.economy
-    sigma = getattr(subject, "status_quo", None)
-    if sigma is not None:
-        economy = Economy.make(
-            list(economy.tasks),
-            list(economy.agents),
-            [list(v) for v in sigma],
-            [list(v) for v in economy.performance],
-            list(economy.cost_domains),
-        )
-    return economy, getattr(subject, "beta", None)
+    """The economy of a loaded trading file with its status quo sigma as the endowment
+    (`verified.io.TradingSubject.status_quo_economy`), and its slack parameters."""
+    return subject.status_quo_economy, getattr(subject, "beta", None)
 
 
 def check_file_status_quo_unique(subject: Any, timeout: float | None = None) -> CheckResult:

@@ -42,10 +42,8 @@ from typing import Any
 
 from verified.errors import InvalidInput
 from verified.lp import LPResult, solve_exact
-from verified.numbers import fraction_text
 from verified.results import CheckResult, fails, holds, jsonable, unknown
 from verified.trading.bic import MAX_VARIABLES, FiniteEconomy, bic_program, constant_program, mechanism_of
-from verified.trading.model import Economy, Vector
 
 IMPROVES = "choice-improves-bic"
 OPTIMAL = "choice-optimal-bic"
@@ -55,32 +53,6 @@ ONE = Fraction(1)
 
 def _source(subject: Any) -> str:
     return str(getattr(subject, "source", "<memory>"))
-
-
-def _status_quo(subject: Any) -> tuple[Vector, ...]:
-    """sigma_j: the file's ``status_quo`` (>= 0, clearing the market: sum_j sigma_j = the
-    supplies sum_j eta_j), else the endowment."""
-    economy = subject.economy
-    sigma = getattr(subject, "status_quo", None)
-    if sigma is None:
-        return tuple(economy.endowment)
-    source = _source(subject)
-    for j, s in enumerate(sigma):
-        for i, x in enumerate(s):
-            if x < 0:
-                raise InvalidInput(
-                    f"a status quo load must be >= 0, got {fraction_text(x)}",
-                    f"{source}: agents[{j}].status_quo[{i}]",
-                )
-    for i, task in enumerate(economy.tasks):
-        total = sum((s[i] for s in sigma), Fraction(0))
-        if total != economy.supplies[i]:
-            raise InvalidInput(
-                f"the status quo must clear the market (MC): task {task!r} sums to {fraction_text(total)}, "
-                f"the supply (the endowments' sum) is {fraction_text(economy.supplies[i])}",
-                f"{source}: agents[*].status_quo",
-            )
-    return tuple(tuple(s) for s in sigma)
 
 
 def bic_economy_of(subject: Any) -> tuple[FiniteEconomy, tuple[Fraction, ...]]:
@@ -100,11 +72,7 @@ def bic_economy_of(subject: Any) -> tuple[FiniteEconomy, tuple[Fraction, ...]]:
                 "verified/trading/3 and give every agent `types` (and optionally `probabilities`, `beta`)",
                 f"{source}: agents[0].types",
             )
-        economy = subject.economy
-        sigma = _status_quo(subject)
-        with_sigma = Economy.make(
-            list(economy.tasks), list(economy.agents), sigma, economy.performance, economy.cost_domains
-        )
+        with_sigma = subject.status_quo_economy  # sigma validated when the file was read
         fe, beta = FiniteEconomy(with_sigma, tuple(distributions)), getattr(subject, "beta", None)
     _, variables, nonzeros = program_size([d.size for d in fe.types], fe.economy.n_tasks)
     if variables > MAX_VARIABLES or nonzeros > MAX_NONZEROS:
