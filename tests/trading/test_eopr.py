@@ -189,6 +189,17 @@ def test_not_robust_when_a_set_misses_the_endowment() -> None:
     assert recheck_eopr(ECON, [ETA, menus[1][1]], result.evidence["eopr"]) is None
 
 
+def test_the_eopr_table_names_an_infeasible_profile() -> None:
+    # the same menus: at profile (0, 1) no allocation clears, so the EOPR mechanism (and its
+    # table, which `osp` reads) does not exist; the error says so in words, naming the profile
+    menus = [[ETA, RAY_X], [ETA, PointSet([[2, 0]])]]
+    with pytest.raises(
+        InvalidInput, match=r"profile \[0, 1\] of menu indices: no allocation .* clears"
+    ) as err:
+        eopr_table(ECON, menus)
+    assert "None" not in str(err.value)
+
+
 def test_not_robust_when_the_endowment_is_not_the_status_quo() -> None:
     # Status quo sigma = ((2, 0), (0, 2)) costs 2 + 2 = 4, but the protocol's endowment is (1, 1) each:
     # the profile ({eta}, {eta}) is stuck at cost 3 + 3 = 6 > 4.

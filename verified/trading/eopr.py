@@ -404,9 +404,16 @@ def eopr_table(
     table: dict[tuple[int, ...], tuple[Vector, ...]] = {}
     for profile in product(*(range(len(m)) for m in menus)):
         outcome = eopr_allocation(economy, [menus[j][k] for j, k in enumerate(profile)])
+        if outcome.status == "infeasible":
+            raise InvalidInput(
+                "no allocation in the chosen sets clears the market, so the menus are not a trading "
+                "protocol (a selection must exist at every profile, section 1.1) and the EOPR "
+                "mechanism is undefined; `eopr-robust` reports such a profile as its counterexample",
+                f"profile {list(profile)} of menu indices",
+            )
         if outcome.status != "optimal" or outcome.allocation is None:
             raise InvalidInput(
-                f"no EOPR selection ({outcome.status}: {outcome.reason})", f"profile {list(profile)}"
+                f"no EOPR selection: {outcome.reason or outcome.status}", f"profile {list(profile)}"
             )
         table[profile] = outcome.allocation
     return table
