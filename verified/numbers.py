@@ -8,9 +8,21 @@ decimal representation (``0.1`` -> ``1/10``), the number the user typed.
 
 Bounded work: exponent notation (``"1e999999999"``, which `fractions.Fraction` would
 expand digit by digit) is refused, and so is any number with more than `max_digits()`
-decimal digits (default `MAX_DIGITS` = 10,000; raise it with the environment variable
-``VERIFIED_MAX_DIGITS`` or the ``max_digits`` argument). Integers are measured by
-``bit_length`` (never converted to text), so a check costs O(1) whatever the input.
+decimal digits. Integers are measured by ``bit_length`` (never converted to text), so a
+check costs O(1) whatever the input.
+
+The one digit rule, wherever a number enters (a file, a search file, a statement, a user's
+mechanism answering in Python): every integer, numerator and denominator, has at most
+`max_digits()` digits, checked before any conversion to text (`bounded_int`, `require_int`,
+`to_fraction`), refused as `InvalidInput` naming the place. The limit never exceeds what the
+interpreter converts between int and text (``sys.get_int_max_str_digits()``, 4,300 in CPython
+by default): so every accepted number can be printed, hashed as text or written to a
+certificate anywhere downstream, in the command line and in the library alike, and the
+interpreter's own guard is never touched (it stays the process's, not ours to change).
+The default `MAX_DIGITS` is that 4,300 (lowered with the interpreter's limit when the user
+lowers it); to go higher, raise both ``VERIFIED_MAX_DIGITS`` and the interpreter's limit
+(``PYTHONINTMAXSTRDIGITS`` or ``python -X int_max_str_digits=N``): a ``VERIFIED_MAX_DIGITS``
+above the interpreter's limit is refused with a message saying so.
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ import math
 import numbers as _numbers
 import os
 import re
+import sys
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -27,9 +40,12 @@ from verified.errors import InvalidInput
 RationalLike = int | Fraction | str
 
 #: Default largest number of decimal digits of one number (numerator and denominator
-#: each, or the digits of a decimal string). Override: ``VERIFIED_MAX_DIGITS``.
-MAX_DIGITS = 10_000
+#: each, or the digits of a decimal string): CPython's default ``int_max_str_digits``, the most
+#: the interpreter converts between int and text. Override: ``VERIFIED_MAX_DIGITS``.
+MAX_DIGITS = 4_300
 ENV_MAX_DIGITS = "VERIFIED_MAX_DIGITS"
+#: The interpreter's own environment variable for its int <-> text limit.
+ENV_PYTHON_DIGITS = "PYTHONINTMAXSTRDIGITS"
 
 # "-3/8", "3 / 8", "+2", "0.375", ".5", "5." -- ASCII digits only, no exponent, no underscores.
 _RATIO = re.compile(r"([+-]?)([0-9]+)\s*/\s*([0-9]+)")
@@ -37,29 +53,56 @@ _DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")
 _LOG10_2 = math.log10(2)
 
 
+def interpreter_digits() -> int:
+    """The most digits the interpreter converts between int and text
+    (``sys.get_int_max_str_digits()``), or 0 when it sets no limit."""
+    return sys.get_int_max_str_digits()
+
+
 def max_digits(override: int | None = None) -> int:
     """The digit limit in force: ``override`` if given, else ``$VERIFIED_MAX_DIGITS``, else
-    `MAX_DIGITS`. A malformed environment value is an `InvalidInput`."""
+    `MAX_DIGITS` (lowered to `interpreter_digits` when that is smaller). A malformed value, or an
+    explicit one above `interpreter_digits` (such numbers could not be printed), is an
+    `InvalidInput` naming where it came from."""
+    python = interpreter_digits()
     if override is not None:
         value: object = override
         where = "max_digits"
     else:
         raw = os.environ.get(ENV_MAX_DIGITS)
         if raw is None or not raw.strip():
-            return MAX_DIGITS
+            return min(MAX_DIGITS, python) if python else MAX_DIGITS
         where = ENV_MAX_DIGITS
         value = int(raw) if raw.strip().isascii() and raw.strip().isdigit() else raw
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"the digit limit must be a positive integer, got {value!r}", where)
+        raise InvalidInput(f"the digit limit must be a positive integer, got {_short(value)}", where)
+    if python and value > python:
+        raise InvalidInput(
+            f"a digit limit of {value:,} is above the {python:,} digits this Python interpreter converts "
+            f"between integers and text; raise that limit too ({ENV_PYTHON_DIGITS}={value} or "
+            f"python -X int_max_str_digits={value})",
+            where,
+        )
     return value
 
 
-def _too_many(digits: int, limit: int, where: str) -> InvalidInput:
-    return InvalidInput(
-        f"a number with about {digits:,} digits exceeds the limit of {limit:,} digits "
-        f"(raise it with the environment variable {ENV_MAX_DIGITS} if this is intended)",
-        where,
+def too_many_digits(digits: int, limit: int, exact: bool = False) -> str:
+    """The message refusing a number of ``digits`` digits (``exact``, or about as many) under the
+    digit limit ``limit``, with the environment variable(s) that raise it."""
+    python = interpreter_digits()
+    how = (
+        f"the environment variables {ENV_MAX_DIGITS} and {ENV_PYTHON_DIGITS}"
+        if python and limit >= python
+        else f"the environment variable {ENV_MAX_DIGITS}"
     )
+    return (
+        f"a number with {'' if exact else 'about '}{digits:,} digits exceeds the limit of {limit:,} "
+        f"digits (raise it with {how} if this is intended)"
+    )
+
+
+def _too_many(digits: int, limit: int, where: str) -> InvalidInput:
+    return InvalidInput(too_many_digits(digits, limit), where)
 
 
 def integer_digits(value: int) -> int:
@@ -68,12 +111,28 @@ def integer_digits(value: int) -> int:
 
 
 def bounded_int(value: int, where: str, limit: int | None = None) -> int:
-    """``value`` if it has at most `max_digits` digits, else `InvalidInput` naming ``where``."""
+    """``value`` if it has at most `max_digits` digits, else `InvalidInput` naming ``where``
+    (measured by ``bit_length``: never converted to text)."""
     cap = max_digits(limit)
     digits = integer_digits(value)  # exact or one too many
     if digits > cap + 1 or (digits == cap + 1 and abs(value) >= 10**cap):
         raise _too_many(digits, cap, where)
     return value
+
+
+def require_int(value: object, where: str, *, low: int | None = None, high: int | None = None) -> int:
+    """An integer read from a file (a count, a capacity, an index): ``value`` if it is an ``int``
+    (not a ``bool``) of at most `max_digits` digits with ``low <= value <= high`` (where given),
+    else `InvalidInput` naming ``where``. The digits are counted before the number is ever
+    printed, so a huge integer is refused by the digit rule, never by Python's text limit."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"expected an integer, got {type(value).__name__} {_short(value)}", where)
+    bounded_int(value, where)
+    if low is not None and value < low:
+        raise InvalidInput(f"{_short(value)} is below the least allowed value, {low:,}", where)
+    if high is not None and value > high:
+        raise InvalidInput(f"{_short(value)} is above the largest allowed value, {high:,}", where)
+    return int(value)
 
 
 def int_text(value: int) -> str:
@@ -133,6 +192,9 @@ def parse_rational_text(value: str, where: str, limit: int | None = None) -> Fra
 
 
 def _short(value: object) -> str:
+    """``repr(value)``, cut to about 60 characters; an int too long to print is described."""
+    if isinstance(value, int) and integer_digits(value) > 60:
+        return f"an integer of about {integer_digits(value):,} digits"
     try:
         text = repr(value)
     except (ValueError, RecursionError):  # an int too long to print

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from verified.errors import InvalidInput
+from verified.numbers import bounded_int
 
 
 def smallest_dtype(bound: int) -> Any:
@@ -71,6 +72,7 @@ def concatenate(blocks: Sequence[Block], shape: tuple[int, int]) -> tuple[np.nda
     den = 1
     for b in blocks:
         den = lcm(den, b.denominator)
+        bounded_int(den, f"profile number {b.start}: the common denominator of the answers so far")
     total = sum(b.stop - b.start for b in blocks)
     dtype = smallest_dtype(den)
     out = np.zeros((total, *shape), dtype=dtype)

@@ -14,7 +14,10 @@ answers are read without building a `StochasticAssignment` of Fractions per prof
   ones and the error messages are those of `verified.assignment.mechanism.tabulate`.
 
 A range's denominator is the lcm of its profiles' denominators, and the table's is the lcm
-of the ranges' (`blocks.concatenate`): the same integers as the library's table.
+of the ranges' (`blocks.concatenate`): the same integers as the library's table. Each of these
+common denominators obeys the digit rule (`verified.numbers.bounded_int`): a profile, or the
+first profile of a range, whose answers push it past `verified.numbers.max_digits` is refused
+as `InvalidInput` naming that profile, before any further lcm is computed.
 
 A user function that raises -- anything, ``SystemExit`` included, but not
 ``KeyboardInterrupt`` -- gives an `InvalidInput` naming the profile number, the profile and
@@ -37,6 +40,7 @@ from verified.assignment.table_checks import running_sum
 from verified.engine.blocks import Block, as_dtype, smallest_dtype
 from verified.engine.ranges import Range, profiles
 from verified.errors import InvalidInput
+from verified.numbers import bounded_int
 
 
 def _profile_text(profile: Any) -> str:
@@ -74,11 +78,13 @@ class RangeReader:
                 raw = load_callable(reference, None, "mechanism.python")
             self.function = raw
             self.takes_problem = _takes_problem(raw, mechanism.name)
-            self.origin = f"mechanism {mechanism.name} ({_origin(raw)})"
+            origin = _origin(raw)
+            self.origin = f"mechanism {mechanism.name} ({origin})"
             box: list[Any] = [None]
             self._box = box
+            # the stand-in replays the user's answer: the messages name the user's function
             self.replay = python_mechanism(
-                problem, lambda _profile: box[0], mechanism.name, allow_float=allow_float
+                problem, lambda _profile: box[0], mechanism.name, allow_float=allow_float, origin=origin
             )
         else:
             self.function = mechanism  # returns a validated StochasticAssignment
@@ -182,6 +188,8 @@ class RangeReader:
             for v in row:
                 if v.denominator != 1:
                     den = lcm(den, v.denominator)
+        where = f"profile {_profile_text(profile)} (number {number})"
+        bounded_int(den, f"{where}: the common denominator of the answer")
         at = pos
         for row in out.matrix:
             for v in row:
@@ -197,8 +205,11 @@ def _fold(
     column indices (numerator ``den`` in that column), the others from their numerators."""
     n, width = shape
     den = 1
-    for d, _ in general.values():
+    for offset, (d, _) in general.items():
         den = lcm(den, d)
+        bounded_int(
+            den, f"profile number {part.start + offset}: the common denominator of the answers so far"
+        )
     size = len(part)
     # Row k of ``den * identity`` is the row of a profile whose agent gets column k: one `take`.
     if smallest_dtype(den) is not object:

@@ -32,6 +32,7 @@ from verified.assignment.mechanism import FunctionMechanism
 from verified.assignment.model import Problem, Profile
 from verified.assignment.stochastic import StochasticAssignment
 from verified.errors import InvalidInput
+from verified.names import show
 
 
 @contextlib.contextmanager
@@ -150,13 +151,39 @@ def _origin(function: Callable) -> str:
     return f"{where}:{getattr(function, '__qualname__', getattr(function, '__name__', '?'))}"
 
 
+#: What a user's mechanism may return, said when it returns something else.
+EXPECTED_ANSWER = (
+    "a StochasticAssignment, or a list of one row per agent ({n} rows, each a {{object: probability}} "
+    "mapping or a list over the objects then 'outside'), or a {{agent: row}} mapping"
+)
+
+
+def _answer_shape(out: Any, n: int) -> str | None:
+    """What is wrong with the shape of a user's answer ``out`` for ``n`` agents, as "returned ...;
+    expected ..." (None when it has one item per agent or is a mapping): a string is not a list of
+    rows (its characters would be read as rows), nor is a list of another length. Only the built-in
+    types are looked at here: a subclass's ``len`` or ``repr`` would run the user's code, which the
+    caller's reading guards."""
+    if type(out) in (str, bytes, bytearray):
+        return f"returned a {type(out).__name__} ({show(out)}); expected {EXPECTED_ANSWER.format(n=n)}"
+    if type(out) in (list, tuple) and len(out) != n:
+        return (
+            f"returned a {type(out).__name__} of {len(out)} rows for {n} agents; "
+            f"expected {EXPECTED_ANSWER.format(n=n)}"
+        )
+    return None
+
+
 def python_mechanism(
-    problem: Problem, function: Callable, name: str, *, allow_float: bool = False
+    problem: Problem, function: Callable, name: str, *, allow_float: bool = False, origin: str | None = None
 ) -> FunctionMechanism:
     """Wrap a user function as a `FunctionMechanism` (rows are read exactly; see the module
-    docstring for how the function's failures are reported)."""
+    docstring for how the function's failures are reported). Every message names the mechanism
+    and ``origin`` (default: the function's ``file:qualname``, `_origin`); a caller that replays
+    answers already obtained from the user's function through a stand-in passes the user
+    function's origin, so no message names the stand-in."""
     takes_problem = _takes_problem(function, name)
-    origin = _origin(function)
+    origin = _origin(function) if origin is None else origin
 
     def call(profile: Profile) -> StochasticAssignment:
         at = f"profile {list(map(list, profile))}"
@@ -169,6 +196,9 @@ def python_mechanism(
             raise InvalidInput(f"mechanism {name} ({origin}) {_what(exc)}", at) from None
         if isinstance(out, StochasticAssignment):
             return out
+        wrong = _answer_shape(out, problem.n)
+        if wrong is not None:
+            raise InvalidInput(f"mechanism {name} ({origin}) {wrong}", at)
         try:
             if isinstance(out, dict):
                 out = [out.get(agent, {}) for agent in problem.agents]
@@ -179,8 +209,8 @@ def python_mechanism(
             ) from None
         except Exception:  # noqa: BLE001 - whatever the user's value makes the reader raise
             raise InvalidInput(
-                f"mechanism {name} ({origin}) returned {type(out).__name__}; expected a StochasticAssignment "
-                "or rows",
+                f"mechanism {name} ({origin}) returned {type(out).__name__}; "
+                f"expected {EXPECTED_ANSWER.format(n=problem.n)}",
                 at,
             ) from None
         except BaseException as exc:  # the value's own methods (a dict or Fraction subclass) ran user code

@@ -4,7 +4,7 @@
 Everything that can go wrong while reading becomes `InvalidInput` naming the file:
 a missing or unreadable file, bytes that are not UTF-8, an empty file, syntax errors,
 duplicate keys (JSON readers disagree on which one wins), numbers with more digits than
-`verified.numbers.max_digits` (integers are parsed without Python's 4,300-digit guard),
+`verified.numbers.max_digits` (refused by their line and column, before any conversion),
 ``NaN``/``Infinity``, nesting deeper than `MAX_DEPTH` (100,000 brackets would otherwise
 raise ``RecursionError``) and a top level that is not an object/table. `fields` checks
 the keys of one table: required ones present, unknown ones refused by name.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from verified.errors import InvalidInput
-from verified.numbers import max_digits
+from verified.numbers import interpreter_digits, max_digits, too_many_digits
 
 SCHEMAS = ("assignment", "certificate", "trading")
 
@@ -39,14 +40,15 @@ def fields(
     value: Any, where: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
 ) -> Mapping[str, Any]:
     """``value`` if it is an object/table with every ``required`` key and no key outside
-    ``required + optional``; otherwise `InvalidInput` naming ``where`` and the keys."""
+    ``required + optional``; otherwise `InvalidInput` naming ``where`` and the keys (each allowed
+    key said once, in order, even when a caller lists it as both required and optional)."""
     if not isinstance(value, Mapping):
         from verified.names import show
 
         raise InvalidInput(f"expected an object/table, got {show(value)}", where)
     unknown = [str(k) for k in value if k not in required and k not in optional]
     if unknown:
-        allowed = ", ".join(repr(k) for k in (*required, *optional))
+        allowed = ", ".join(repr(k) for k in dict.fromkeys((*required, *optional)))
         raise InvalidInput(f"unknown field(s) {unknown}; allowed here: {allowed}", where)
     missing = [k for k in required if k not in value]
     if missing:
@@ -74,17 +76,32 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class _TooLong(_Refused):
+    """An integer literal past the digit limit; `parse_text` names its line and column."""
+
+
 def _json_int(text: str) -> int:
     digits = len(text.lstrip("-").lstrip("0"))
     cap = max_digits()
     if digits > cap:
-        raise _Refused(
-            f"an integer with {digits:,} digits exceeds the limit of {cap:,} digits "
-            "(raise it with the environment variable VERIFIED_MAX_DIGITS if this is intended)"
-        )
-    from verified.numbers import parse_rational_text
+        raise _TooLong(too_many_digits(digits, cap, exact=True))
+    return int(text)  # at most `max_digits` digits: within the interpreter's int <-> text limit
 
-    return int(parse_rational_text(text, "integer"))  # chunked: no int_max_str_digits error
+
+_STRING_OR_NUMBER = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'|([0-9][0-9_]*)""")
+
+
+def _long_number(text: str, cap: int) -> tuple[str, int] | None:
+    """The place (``line L, column C``) and the digit count of the first integer literal of more
+    than ``cap`` digits outside a string (JSON or TOML), or None."""
+    for match in _STRING_OR_NUMBER.finditer(text):
+        literal = match.group(1)
+        if literal is not None and len(literal) - literal.count("_") > cap:
+            start = match.start(1)
+            line = text.count("\n", 0, start) + 1
+            column = start - text.rfind("\n", 0, start)
+            return f"line {line}, column {column}", len(literal) - literal.count("_")
+    return None
 
 
 def _json_constant(name: str) -> Any:
@@ -145,13 +162,23 @@ def parse_text(text: str, suffix: str, where: str) -> dict[str, Any]:
                 parse_float=_json_float,
                 parse_constant=_json_constant,
             )
+    except _TooLong as exc:
+        found = _long_number(text, max_digits())
+        raise InvalidInput(str(exc), f"{where}: {found[0]}" if found else where) from None
     except _Refused as exc:
         raise InvalidInput(f"not a valid document: {exc}", where) from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InvalidInput(f"not valid {kind}: {exc}", where) from None
     except RecursionError:
         raise InvalidInput(f"nested too deeply (more than {MAX_DEPTH} levels)", where) from None
-    except (ValueError, OverflowError) as exc:  # e.g. TOML integers beyond Python's 4,300 digits
+    except InvalidInput:  # a malformed VERIFIED_MAX_DIGITS: the message names it
+        raise
+    except (ValueError, OverflowError) as exc:
+        found = _long_number(text, interpreter_digits() or max_digits())
+        if found:  # a TOML integer beyond what the interpreter converts (tomllib's int())
+            raise InvalidInput(
+                too_many_digits(found[1], max_digits(), exact=True), f"{where}: {found[0]}"
+            ) from None
         raise InvalidInput(f"not valid {kind}: {exc}", where) from None
     if not isinstance(doc, dict):
         raise InvalidInput(

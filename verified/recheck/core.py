@@ -136,6 +136,8 @@ def rational(value: object, where: str) -> Fraction:
     ensure(isinstance(value, str), f"{where}: expected an integer or a string 'n/d', got {value!r}")
     ensure(len(value) <= 2 * MAX_DIGITS + 2, f"{where}: a number with more than {MAX_DIGITS} digits")  # type: ignore[arg-type]
     ensure(_RATIONAL.fullmatch(value) is not None, f"{where}: not a rational 'n/d': {value[:60]!r}")  # type: ignore[index,arg-type]
+    for part in value.lstrip("-").replace(".", "/").split("/"):  # type: ignore[union-attr]
+        ensure(len(part) <= MAX_DIGITS, f"{where}: a number with more than {MAX_DIGITS} digits")
     try:
         return Fraction(value)  # type: ignore[arg-type]
     except ZeroDivisionError:

@@ -57,16 +57,24 @@ class Limits:
     ``VERIFIED_RECHECK_MAX_BYTES``, ``VERIFIED_RECHECK_MAX_DIGITS``, ``VERIFIED_RECHECK_MAX_DEPTH``."""
 
     max_bytes: int = 1 << 30  # 1 GiB of JSON text, after decompression
-    max_digits: int = 10_000  # of one integer, numerator or denominator
+    max_digits: int = 4_300  # of one integer, numerator or denominator (at most `_interpreter_digits`)
     max_depth: int = 64  # nesting of arrays and objects
 
     @classmethod
     def from_environment(cls) -> Limits:
         return cls(
             max_bytes=_env_int("VERIFIED_RECHECK_MAX_BYTES", cls.max_bytes),
-            max_digits=_env_int("VERIFIED_RECHECK_MAX_DIGITS", cls.max_digits),
+            max_digits=_interpreter_digits(_env_int("VERIFIED_RECHECK_MAX_DIGITS", cls.max_digits)),
             max_depth=_env_int("VERIFIED_RECHECK_MAX_DEPTH", cls.max_depth),
         )
+
+
+def _interpreter_digits(wanted: int) -> int:
+    """``wanted``, but no more digits than this interpreter converts between int and text
+    (``sys.get_int_max_str_digits``, 4,300 by default in CPython; 0 means no limit), so every
+    number the checker accepts can be read and printed (as the library's `verified.numbers`)."""
+    cap = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    return min(wanted, cap) if cap > 0 else wanted
 
 
 def _read_text(path: Path, limits: Limits) -> str:

@@ -533,7 +533,7 @@ def _check_mechanism(subj: Subject, at: Callable[[Cell], Row], cells: list[Cell]
                 ensure(total <= q, f"column {x} over capacity at {group}")
 
 
-def _base_cells(subj: Subject) -> list[Cell]:
+def base_cells(subj: Subject) -> list[Cell]:
     """The cells whose base rows the certificate fixes: the table's, or the used cells."""
     cells = subj.used_cells()
     if subj.table is not None:
@@ -801,7 +801,7 @@ def _check_dominator(subj: Subject, ev: dict) -> None:
                     ensure(all(row[y] == 0 for y in below), f"wasteful at {key}: {z} is not exhausted")
     _check_lotteries(subj, ev, at)
     _check_value(subj, ev, g, at)
-    _check_mechanism(subj, at, list(dict.fromkeys([*_base_cells(subj), *subj.free])))  # the costly part last
+    _check_mechanism(subj, at, list(dict.fromkeys([*base_cells(subj), *subj.free])))  # the costly part last
     if fixed_outside:
         check_base_everywhere(subj, ev["base_checked"], subj.stable_tiers)
 
@@ -887,7 +887,7 @@ def _check_none(subj: Subject, ev: dict) -> None:
     )
     for key in subj.free:
         subj.base_row(key)
-    _check_mechanism(subj, subj.base_row, _base_cells(subj))
+    _check_mechanism(subj, subj.base_row, base_cells(subj))
     for prof in subj.nonwaste:
         ensure(
             all(("at", prof, i) in subj.free_set or not prof[i] for i in range(subj.n)), "nonwaste not free"

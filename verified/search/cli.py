@@ -11,7 +11,9 @@ stable matchings for these priorities at every changed profile, and the base ex 
 everywhere (`verified.search.stability`); the base's strategy-proofness is always checked on
 the whole domain, and a manipulable base is refused with the manipulation (exit 2). Every
 field is validated before use: bad input raises `InvalidInput` naming the file and the field
-(exit 2), never a traceback.
+(exit 2), never a traceback; so does every refusal of the search itself (an option the question
+does not support, a manipulable base, a size the independent checker would refuse:
+`verified.search.checker_limits`).
 Exit codes: 0 found / optimum, 1 none exists, 2 bad input, 3 unknown. ``--json`` prints
 `verified.cli_reports.search_json` (docs/cli.md) instead of the words, with the same exit code.
 """
@@ -22,16 +24,19 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from verified.assignment.domain import Domain
+from verified.assignment.domain import Domain, count_text
 from verified.assignment.model import Problem, Profile
 from verified.errors import InvalidInput, OutOfReach, VerifiedError
 from verified.io.schema import parse_text, read_file_bytes
+from verified.numbers import require_int
+from verified.recheck.search_base import MAX_CELLS as CHECKER_BASE_CELLS
 from verified.search.bases import BASE_NAMES, base_mechanism
-from verified.search.dominate import find_dominating_mechanism
+from verified.search.dominate import SearchOutcome, find_dominating_mechanism
 from verified.search.options import configure
 from verified.search.report import describe, write_certificate
 
@@ -42,8 +47,12 @@ BASE_FIELDS = {
     "serial_dictatorship": ("mechanism", "order"),
     "random_deferred_acceptance": ("mechanism", "priorities"),
 }
-#: Largest domain (profiles x agents) whose base the CLI tabulates.
-MAX_PAIRS = 2_000_000
+#: Largest domain (profiles x agents) whose base the CLI tabulates: the checker's bound on the
+#: cells where it re-derives a base (`verified.recheck.search_base.MAX_CELLS`; it does so on the
+#: whole domain when g is the base outside a neighbourhood, and never at more cells than these).
+MAX_PAIRS = CHECKER_BASE_CELLS
+#: What an empty problem file should hold (it has no ``format`` field, unlike a mechanism file).
+EXAMPLE = '{"agents": 3, "objects": "abc", "base": {"mechanism": "random_priority"}}'
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,8 @@ def _names(value: object, where: str) -> object:
         raise InvalidInput(
             f"expected a count, a string or a list of names, got {type(value).__name__}", where
         )
-    if isinstance(value, int) and not 1 <= value <= 26:
-        raise InvalidInput(f"expected 1 to 26, got {value}", where)
+    if isinstance(value, int):
+        require_int(value, where, low=1, high=26)
     if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         raise InvalidInput("every name must be a string", where)
     return value
@@ -127,9 +136,10 @@ def read_spec(data: object) -> SearchSpec:
             raise InvalidInput(f"expected true or false, got {data[flag]!r}", flag)
     problem = _problem(data)
     domain = Domain.full(problem)
-    if len(domain) * problem.n > MAX_PAIRS:
+    if domain.profile_count * problem.n > MAX_PAIRS:  # `len` stops at sys.maxsize
         raise InvalidInput(
-            f"the full domain has {len(domain):,} profiles x {problem.n} agents, more than {MAX_PAIRS:,}",
+            f"the full domain has {count_text(domain.profile_count)} profiles x {problem.n} agents, "
+            f"more than {MAX_PAIRS:,}",
             "agents",
         )
     spec = _base_spec(data.get("base", {"mechanism": "random_priority"}))
@@ -150,25 +160,35 @@ def read_spec(data: object) -> SearchSpec:
     return SearchSpec(base_mechanism(domain, spec), domain, spec, options)
 
 
-def load(path: str) -> SearchSpec:
-    """Read and validate the problem file; `InvalidInput` names the file and the field."""
+@contextmanager
+def _in_file(path: str) -> Iterator[None]:
+    """Every `InvalidInput` raised inside names the file ``path`` first (once)."""
     try:
-        text = read_file_bytes(path).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"not UTF-8 text (byte {exc.start})", path) from None
-    try:
-        return read_spec(parse_text(text, ".json", path))
+        yield
     except InvalidInput as exc:
         message = str(exc)
         raise InvalidInput(message if message.startswith(f"{path}:") else f"{path}: {message}") from None
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        if not (math.isfinite(args.time_limit) and args.time_limit > 0):
-            raise InvalidInput(f"must be a positive number of seconds, got {args.time_limit}", "--time-limit")
-        spec = load(args.file)
-        out = find_dominating_mechanism(
+def load(path: str) -> SearchSpec:
+    """Read and validate the problem file; `InvalidInput` names the file and the field."""
+    with _in_file(path):
+        try:
+            text = read_file_bytes(path).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"not UTF-8 text (byte {exc.start})", path) from None
+        if not text.strip():
+            raise InvalidInput(f"the file is empty; expected a JSON object such as {EXAMPLE}", path)
+        return read_spec(parse_text(text, ".json", path))
+
+
+def search(path: str, args: argparse.Namespace) -> SearchOutcome:
+    """Load the problem file ``path`` and run the search with the command line's options; every
+    `InvalidInput`, from the file or from the search (a manipulable base, an option the file's
+    question does not support, a size the checker refuses), names the file."""
+    spec = load(path)
+    with _in_file(path):
+        return find_dominating_mechanism(
             spec.base,
             spec.domain,
             objective=args.objective,
@@ -176,6 +196,13 @@ def run(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
             **spec.options,
         )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if not (math.isfinite(args.time_limit) and args.time_limit > 0):
+            raise InvalidInput(f"must be a positive number of seconds, got {args.time_limit}", "--time-limit")
+        out = search(args.file, args)
     except OutOfReach as exc:  # a work budget: no verdict, as in every other subcommand
         print(f"unknown: {exc}", file=sys.stderr)
         return 3

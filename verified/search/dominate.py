@@ -33,8 +33,10 @@ from verified.assignment.mechanism import Mechanism, TabulatedMechanism, tabulat
 from verified.assignment.model import Profile
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
+from verified.recheck.search import MAX_CASES
 from verified.results import CheckResult, fails, holds, unknown
 from verified.search.anonymous_lp import build_anonymous
+from verified.search.checker_limits import refuse_beyond_checker
 from verified.search.encode import cell_json, group_json, multipliers_json, profile_json
 from verified.search.exact_lp import solve
 from verified.search.formulation import Formulation, build
@@ -231,7 +233,9 @@ def find_dominating_mechanism(
     checker repeats it on the base it re-derives, whatever ``check_base`` says. ``solver``:
     "auto" (HiGHS proposes and exact integer arithmetic confirms, when highspy is installed;
     else z3), "highs" or "z3" (exact throughout, for small problems). ``time_limit``: seconds
-    per LP; beyond it the answer is UNKNOWN.
+    per LP; beyond it the answer is UNKNOWN. A question the independent checker would refuse
+    on size grounds (agents, capacities, cells, re-derivations of the base) is `InvalidInput`
+    naming the place, before any LP (`verified.search.checker_limits`).
     """
     if objective not in OBJECTIVES:
         raise InvalidInput(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}", "objective")
@@ -291,13 +295,14 @@ def find_dominating_mechanism(
         from verified.search.stability import priorities_json
 
         options["ex_post_stable"] = priorities_json(stable_pr)
+    mode = "anonymous" if anonymous else "explicit"
+    probe = dict(base_spec) if base_spec else {"mechanism": "table", "rows": []}
+    refuse_beyond_checker(_subject(domain, probe, mode, objective, options), domain.profile_count)
     if anonymous:
         space = anonymous_space(domain, lambda digits: _row0(table, _index(domain, digits)))
         free = [c for c in _orbit_free(domain, space)]
-        mode = "anonymous"
         ett: list = []
     else:
-        mode = "explicit"
         profiles = nbhd if nbhd is not None else list(range(len(domain)))
         profiles = sorted(set(profiles) | set(nonwaste))
         pairs = len(profiles) * sum(len(ps) for ps in domain.preferences)
@@ -517,8 +522,8 @@ def _orbit_free(domain: Domain, space) -> list[tuple]:  # noqa: ANN001
     return [cell for _, members in space.groups for cell, _ in members if prefs[cell[0]]]
 
 
-#: Cases of the non-wastefulness split, one LP each (the checker's limit too).
-MAX_NONWASTE_CASES = 4096
+#: Cases of the non-wastefulness split, one LP each: the checker's limit (`verified.recheck.search`).
+MAX_NONWASTE_CASES = MAX_CASES
 
 
 def _count_nonwaste_cases(m: int, profiles: int) -> None:
