@@ -20,6 +20,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from os import PathLike
 from typing import Any
 
 from verified.errors import InvalidInput
@@ -181,7 +182,7 @@ def orbit_table(subject: Any) -> Any:
         from verified.assignment.anonymous import OrbitTable, rp_orbit_table
 
         domain = subject.domain
-        if not domain.is_symmetric:
+        if not domain.same_rankings:
             raise InvalidInput("orbits need a symmetric domain (the same rankings for every agent)", "domain")
         if subject.description.get("builtin") == "random_priority" and len(subject.description) == 1:
             cached = rp_orbit_table(subject.problem, domain.preferences[0])
@@ -203,11 +204,18 @@ def _check_ex_post_stable(subject: Any, timeout: float | None = None, **counting
     decomposition over stable matchings or Farkas certificate per profile."""
     from verified.assignment.properties.stability import check_ex_post_stable_per_profile
 
+    priorities = required_priorities(subject)
+    return check_ex_post_stable_per_profile(subject.table, subject.domain, priorities, **counting)
+
+
+def required_priorities(subject: Any) -> Any:
+    """The file's priorities, which ex post stability reads; `InvalidInput` when it has none
+    (before any work: the check, its certificate's subject and the hunt all ask here)."""
     if subject.priorities is None:
         raise InvalidInput(
             "ex post stability needs priorities: add a [priorities] table to the file", "priorities"
         )
-    return check_ex_post_stable_per_profile(subject.table, subject.domain, subject.priorities, **counting)
+    return subject.priorities
 
 
 def subject_for(name: str, subject: Any) -> dict[str, Any]:
@@ -234,7 +242,8 @@ def _priorities_subject(subject: Any) -> dict[str, Any]:
     """``ex-post-stable``: the table with the file's priorities."""
     from verified.io import subject_encoding
 
-    return {**subject_encoding(subject), "priorities": subject.priorities.to_json()}
+    priorities = required_priorities(subject)
+    return {**subject_encoding(subject), "priorities": priorities.to_json()}
 
 
 def _mechanism_subject(subject: Any) -> dict[str, Any]:
@@ -464,15 +473,31 @@ def run_check(
     subject with no source file (built in memory) is checked in this process, where only the z3
     checks honour ``timeout``. ``max_memory`` defaults (when a child is used) to half the machine's
     memory. Without a limit the check runs here.
+
+    ``subject`` must be a loaded subject: anything else (a path, None) is a `TypeError` saying
+    how to load one (`verified.io.load_subject`), raised before any work.
     """
     from verified.run.child import in_child
 
     name = spec(name).name
+    _require_subject(subject)
     if (timeout is None and max_memory is None) or in_child():
         return check_here(name, subject, timeout=timeout)
     from verified.run.api import run_limited_check
 
     return run_limited_check(name, subject, timeout=timeout, max_memory=max_memory)
+
+
+def _require_subject(subject: Any) -> None:
+    """`run_check`'s argument rule: an `AssignmentSubject` or a `TradingSubject`, else `TypeError`."""
+    from verified.io import AssignmentSubject, TradingSubject
+
+    if not isinstance(subject, (AssignmentSubject, TradingSubject)):
+        hint = " (a path: load it first)" if isinstance(subject, (str, PathLike)) else ""
+        raise TypeError(
+            f"run_check takes a loaded subject, verified.io.load_subject(path), not "
+            f"{type(subject).__name__}{hint}; verified.testing.check_properties(path, ...) takes a file"
+        )
 
 
 def applicable(name: str, subject: Any) -> PropertySpec:

@@ -48,7 +48,7 @@ from verified.assignment.intbounds import (
 from verified.assignment.mechanism import TabulatedMechanism
 from verified.assignment.model import Preference, Problem
 from verified.assignment.properties._common import array_digest, prefixes
-from verified.assignment.properties.equal_treatment import check_anonymous
+from verified.assignment.properties.equal_treatment import check_anonymous, profile_numbers
 from verified.assignment.properties.strategyproofness import manipulation_evidence
 from verified.errors import InvalidInput
 from verified.numbers import fraction_text
@@ -508,20 +508,19 @@ class OrbitTable:
         rows with the others sorted. Raises `InvalidInput` with the witness if not anonymous."""
         verdict = check_anonymous(table)
         if not verdict.holds:
-            ev = verdict.evidence
             raise InvalidInput(
-                "sp-anonymous checks anonymous mechanisms on orbits, and this one is not anonymous: at "
-                f"{_profile_words(ev.get('profile'))}, agent {ev.get('agent')} gets "
-                f"{_row_words(ev.get('original_row'))}, but {_row_words(ev.get('permuted_row'))} once the "
-                f"agents are permuted by {ev.get('permutation')}; check `sp` instead",
+                "sp-anonymous checks anonymous mechanisms on orbits, and this one is not anonymous: "
+                f"{_mismatch_words(table.problem, verdict.evidence)}; check `sp` instead",
                 "orbit table",
             )
         problem, domain = table.problem, table.domain
         k, n = domain.sizes[0], problem.n
         others = all_multisets(k, n - 1)
-        weights = np.array([k ** (n - 2 - j) for j in range(n - 1)], dtype=np.int64)
-        rest = (others * weights).sum(axis=1) if n > 1 else np.zeros(1, dtype=np.int64)
-        index = np.arange(k)[:, None] * k ** (n - 1) + rest[None, :]
+        # agent 0 reports ranking t, the others the multiset, all as positions in agent 0's list;
+        # each agent's own list may order the same rankings differently (`profile_numbers`)
+        own = np.repeat(np.arange(k), len(others))[:, None]
+        positions = np.concatenate([own, np.tile(others, (k, 1))], axis=1)
+        index = profile_numbers(domain, positions, [0] * n).reshape(k, len(others))
         nums = np.asarray(table.numerators)[index, 0]
         return cls(
             problem, domain.preferences[0], nums, table.denominator, table.name, "certified exhaustively"
@@ -661,13 +660,30 @@ __all__ = [
 ]
 
 
-def _profile_words(profile: object) -> str:
-    if not isinstance(profile, list):
-        return "a profile"
-    return "the profile " + "; ".join(" > ".join(map(str, r)) if r else "(none)" for r in profile)
+def _ranking_words(ranking: Sequence[str]) -> str:
+    return " > ".join(map(str, ranking)) if ranking else "(none)"
 
 
-def _row_words(row: object) -> str:
-    if not isinstance(row, dict):
-        return "another row"
+def _profile_words(problem: Problem, profile: Sequence[Sequence[str]]) -> str:
+    """``agent: ranking`` for every agent, in order."""
+    return "; ".join(f"{a}: {_ranking_words(r)}" for a, r in zip(problem.agents, profile, strict=True))
+
+
+def _row_words(row: Mapping[str, object]) -> str:
     return ", ".join(f"{x} {p}" for x, p in row.items() if p not in ("0", 0)) or "nothing"
+
+
+def _mismatch_words(problem: Problem, ev: Mapping[str, Any]) -> str:
+    """A ``permutation_mismatch`` (`check_anonymous`) in words, each row with the agent who gets
+    it and the profile where: agent pi(i) gets ``original_row`` at R, and agent i, who reports
+    R_pi(i) at R o pi ((R o pi)_j = R_pi(j)), gets ``permuted_row`` there."""
+    pi = ev["permutation"]
+    i = problem.agents.index(ev["agent"])
+    moved = problem.agents[pi[i]]
+    return (
+        f"at the profile ({_profile_words(problem, ev['profile'])}) agent {moved} gets "
+        f"{_row_words(ev['original_row'])}, but at the profile "
+        f"({_profile_words(problem, ev['permuted_profile'])}), the same reports with the agents "
+        f"permuted by {pi}, agent {ev['agent']}, who now reports agent {moved}'s ranking "
+        f"{_ranking_words(ev['profile'][pi[i]])}, gets {_row_words(ev['permuted_row'])}"
+    )

@@ -201,8 +201,25 @@ class Domain:
 
     @cached_property
     def is_symmetric(self) -> bool:
-        """All agents share the same list of rankings (needed for anonymity)."""
+        """Every agent lists the same rankings *in the same order*: the number of a profile with its
+        agents permuted is then the number of its permuted digits, which the per-multiset fast
+        paths rely on (tabulating anonymous built-ins, the anonymous search). Anonymity itself only
+        needs `same_rankings`."""
         return all(p == self.preferences[0] for p in self.preferences)
+
+    @cached_property
+    def same_rankings(self) -> bool:
+        """Every agent has the same *set* of rankings, whatever order each lists them in: the
+        profiles are then closed under permuting the agents, so anonymity is defined. A profile
+        with its agents permuted is numbered through each agent's own positions (`translation`)."""
+        first = self.preferences[0]
+        common = frozenset(first)
+        return all(p is first or (len(p) == len(first) and frozenset(p) == common) for p in self.preferences)
+
+    def translation(self, source: int, target: int) -> tuple[int, ...]:
+        """For each ranking of agent ``source``'s list, in order, its position in agent ``target``'s
+        list (`InvalidInput` for a ranking ``target`` may not report)."""
+        return tuple(self.preference_index(target, p) for p in self.preferences[source])
 
     @cached_property
     def _position(self) -> tuple[dict[Preference, int], ...]:

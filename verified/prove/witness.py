@@ -58,7 +58,10 @@ def witness_table(domain: Domain, rows: list, name: str) -> TabulatedMechanism |
 def witness_certificates(statement: Statement, tables: dict[str, list]) -> list[tuple[str, dict[str, Any]]]:
     """``(unknown, certificate)`` for every table property of every unknown of the witness
     ``tables`` (see module docstring), each re-verified by `verified.recheck`; empty when the
-    profiles are not a domain."""
+    profiles are not a domain. ``anonymous`` has a certificate of the library's kind only when the
+    domain gives every agent the same rankings (`Domain.same_rankings`): otherwise permuting the
+    agents leaves the profiles, the library's anonymity is not defined there, and the statement's
+    own certificate ("between the profiles present") is the evidence, as on other profile sets."""
     from verified.certificates import build_certificate
     from verified.io.canonical import table_subject
     from verified.recheck import recheck
@@ -73,7 +76,7 @@ def witness_certificates(statement: Statement, tables: dict[str, list]) -> list[
         if table is None:
             continue
         for prop in unknown.properties:
-            if prop not in TABLE_PROPERTIES:
+            if prop not in TABLE_PROPERTIES or (prop == "anonymous" and not domain.same_rankings):
                 continue
             result = spec(prop).resolve()(table, domain)
             doc = build_certificate(prop, result, table_subject(table))

@@ -321,7 +321,8 @@ def _moved(t: Table, pi: int, perm: list[int]) -> int:
 
 def anonymous_holds(t: Table, ev: dict) -> None:
     """f_i(R o pi) = f_pi(i)(R) for every profile R, agent i and generator pi."""
-    ensure(all(p == t.preferences[0] for p in t.preferences), "anonymity needs a symmetric domain")
+    common = set(t.preferences[0])  # the same rankings for every agent, in any order (`Table.index`)
+    ensure(all(set(p) == common for p in t.preferences), "anonymity needs a symmetric domain")
     _described(t, ev)
     gens = generators(t.n)
     same(ev["generators"], gens, "evidence.generators")

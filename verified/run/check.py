@@ -59,7 +59,7 @@ def property_names(subject: Any, requested: list[str] | None) -> list[str]:
     if getattr(subject, "priorities", True) is None:
         names = [n for n in names if n != "ex-post-stable"]
     names = [n for n in names if n != "sp-anonymous"]  # a faster route to "sp", for anonymous tables
-    if family == "assignment" and not subject.domain.is_symmetric:  # anonymity needs one
+    if family == "assignment" and not subject.domain.same_rankings:  # anonymity needs one
         names = [n for n in names if n != "anonymous"]
     return names
 

@@ -47,7 +47,8 @@ def prove_worker(
 
 
 def prove_file(path: str, limits: Limits, minimize: bool = False, certificates: bool = False) -> ProveReport:
-    """Run the child; `InvalidInput` for bad input, `ChildFailed` for a bug."""
+    """Run the child; `InvalidInput` for bad input (its message names the file ``path``),
+    `ChildFailed` for a bug."""
     report = ProveReport()
 
     def receive(message: tuple[Any, ...]) -> None:
@@ -73,6 +74,7 @@ def prove_file(path: str, limits: Limits, minimize: bool = False, certificates: 
     if outcome.status == "memory" or outcome.kind == "memory":
         report.reason = outcome.message or "out of memory"
         return report
-    if outcome.status == "error" and outcome.kind == "bad_input":
-        raise InvalidInput(outcome.message or "bad input")
+    if outcome.status == "error" and outcome.kind == "bad_input":  # named after the file, once
+        message = outcome.message or "bad input"
+        raise InvalidInput(message if message.startswith(f"{path}:") else f"{path}: {message}")
     raise ChildFailed(outcome.message or f"the prover's process ended unexpectedly ({outcome.status})")

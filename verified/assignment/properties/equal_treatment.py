@@ -125,6 +125,20 @@ def is_equal_treatment(mechanism: Mechanism | TabulatedMechanism, domain: Domain
     return check_equal_treatment(mechanism, domain).holds
 
 
+def profile_numbers(domain: Domain, positions: np.ndarray, owners: Sequence[int]) -> np.ndarray:
+    """The number of each profile whose agent i reports the ranking at position ``positions[:, i]``
+    of agent ``owners[i]``'s list. Mixed radix (agent 0 most significant) over agent i's *own*
+    positions (`Domain.translation`), so it is right whatever order each agent lists the common
+    rankings in; when the two lists are equal the positions are used as they are."""
+    out = np.zeros(len(positions), dtype=np.int64)
+    for i, size in enumerate(domain.sizes):
+        column = positions[:, i]
+        if domain.preferences[owners[i]] != domain.preferences[i]:
+            column = np.asarray(domain.translation(owners[i], i), dtype=np.int64)[column]
+        out = out * size + column
+    return out
+
+
 def anonymity_generators(n: int) -> list[tuple[int, ...]]:
     """The transposition (0 1) and the cycle i -> i + 1 mod n (deduplicated; none for n = 1)."""
     gens: list[tuple[int, ...]] = []
@@ -139,7 +153,8 @@ def anonymity_generators(n: int) -> list[tuple[int, ...]]:
 def check_anonymous(mechanism: Mechanism | TabulatedMechanism, domain: Domain | None = None) -> CheckResult:
     """Is the table anonymous: f_i(R o pi) = f_{pi(i)}(R) for every R and pi (module docstring)?
 
-    Needs a symmetric domain (every agent the same list of rankings). FAILS evidence
+    Needs a symmetric domain: every agent the same set of rankings, in any order
+    (`Domain.same_rankings`; R o pi is numbered by `profile_numbers`). FAILS evidence
     ``permutation_mismatch``: profile R, permutation pi (as the list pi(0), ..., pi(n-1)),
     agent i, and the rows f_i(R o pi) and f_{pi(i)}(R). HOLDS evidence ``exhaustive``:
     the generators checked at every profile, domain, table digest, comparisons."""
@@ -147,16 +162,15 @@ def check_anonymous(mechanism: Mechanism | TabulatedMechanism, domain: Domain | 
         if not isinstance(mechanism, TabulatedMechanism):
             raise InvalidInput("a domain is needed to check a mechanism that is not a table", "domain")
         domain = mechanism.domain
-    if not domain.is_symmetric:
+    if not domain.same_rankings:
         raise InvalidInput("anonymity needs a symmetric domain (the same rankings for every agent)", "domain")
     table = as_table(mechanism, domain)
     problem = domain.problem
     digits = _digits(domain)
-    weights = np.array([int(np.prod(domain.sizes[i + 1 :])) for i in range(problem.n)], dtype=np.int64)
     nums = table.numerators
     gens = anonymity_generators(problem.n)
     for pi in gens:
-        moved = (digits[:, list(pi)] * weights).sum(axis=1)  # index of R o pi
+        moved = profile_numbers(domain, digits[:, list(pi)], pi)  # index of R o pi: (R o pi)_i = R_pi(i)
         lhs = nums[moved]  # f(R o pi), agent i at position i
         rhs = nums[:, list(pi)]  # f_{pi(i)}(R) at position i
         differ = (lhs != rhs).any(axis=2)
