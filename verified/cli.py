@@ -255,6 +255,7 @@ def _check(args: argparse.Namespace) -> int:
             if "encoding" in doc.get("subject", {}):
                 save_certificate(doc, args.certificate_dir, stem)  # .json.gz past 1 MB
     verdicts = [d["verdict"] for d in docs]
+    shown = str(getattr(args, "shown", args.file))  # merge: "merged from N parts", not its temporary file
     if args.json:
         keys = ("property", "verdict", "evidence", "reason")
         summary = [{k: d[k] for k in keys if k in d} for d in docs]
@@ -262,13 +263,13 @@ def _check(args: argparse.Namespace) -> int:
         for item in summary if count is not None else []:  # --count: docs/violations.md
             item["violations"] = report.counts.get(item["property"], unfinished)
         name = report.header["name"] if report.header else None
-        print(json.dumps({"file": str(args.file), "mechanism": name, "results": summary}, indent=1))
+        print(json.dumps({"file": shown, "mechanism": name, "results": summary}, indent=1))
     elif report.header is None:
         reason = docs[0].get("reason", "no verdict") if docs else "no verdict"
-        print(f"{args.file}: every property UNKNOWN ({reason}); no certificate written")
+        print(f"{shown}: every property UNKNOWN ({reason}); no certificate written")
         return EXIT_UNKNOWN
     else:
-        print(f"{report.header['name']} on {report.header['size']} ({getattr(args, 'shown', args.file)})")
+        print(f"{report.header['name']} on {report.header['size']} ({shown})")
         width = max((len(n) for n in names), default=0)
         for doc in docs:
             name, verdict = doc["property"], doc["verdict"]
@@ -339,17 +340,19 @@ def _report_shard(args: argparse.Namespace, report: Any, shard: tuple[int, int])
 
 
 def _merge(args: argparse.Namespace) -> int:
-    """Verify and assemble the parts, then check their properties on the whole table as one run."""
+    """Verify and assemble the parts, then check their properties on the whole table as one run.
+    The assembled table is a temporary file: a message about it names the parts, never its path."""
     import tempfile
 
     from verified.engine.shards import merge_parts, write_merged
 
     document, stem, names = merge_parts([str(p) for p in args.parts])
+    shown = f"merged from {len(args.parts)} parts"
     with tempfile.TemporaryDirectory(prefix="verified-merge-") as folder:
         merged = write_merged(document, Path(folder), stem)
         run = argparse.Namespace(
             file=merged,
-            shown=f"merged from {len(args.parts)} parts",
+            shown=shown,
             all=False,
             property=",".join(names),
             certificate_dir=args.certificate_dir,
@@ -362,7 +365,11 @@ def _merge(args: argparse.Namespace) -> int:
             count=getattr(args, "count", False),
             limit=getattr(args, "limit", None),
         )
-        return _check(run)
+        try:
+            return _check(run)
+        except VerifiedError as exc:
+            exc.args = (str(exc).replace(str(merged), f"the table {shown}"),)
+            raise
 
 
 def _recheck(args: argparse.Namespace) -> int:

@@ -42,7 +42,8 @@ CHECK_EPILOG = (
 MERGE_EPILOG = exit_codes(
     "  0  every property of the parts holds on the whole table",
     "  1  some property fails (its counterexample is printed)",
-    "  2  bad input: a missing, altered or mismatched part (the message names it)",
+    "  2  bad input: a missing, altered or mismatched part, or one labelled with a property",
+    "     `check --shard` does not shard (the message names the part)",
     "  3  unknown: a time or memory limit ended the run before every verdict",
 )
 RECHECK_EPILOG = (
@@ -59,7 +60,8 @@ EXPLAIN_EPILOG = (
     + exit_codes(
         "  0  re-verified and explained",
         "  1  the checker rejects the certificate, so it is not explained",
-        "  2  bad input: no such file, or not a certificate (not JSON, not an object)",
+        "  2  bad input: no such file, or not a certificate (not JSON, not an object, no",
+        "     certificate schema: an input file, a command's --json output, a shard's part)",
     )
 )
 PROPERTIES_EPILOG = (
@@ -158,6 +160,52 @@ def recheck_report(paths: list[str], as_json: bool) -> int:
 _COUNTS = (("verified", "ok"), ("rejected", "rejected"), ("unreadable", "unreadable"))
 
 
+def require_certificate(doc: object, path: str) -> None:
+    """``explain`` explains certificates only: a JSON object whose ``schema`` is a certificate's
+    (``verified-certificate/...``; which version, and everything else, the checker then judges).
+    Anything else is `InvalidInput` naming the file and ``schema``, and saying what the file
+    looks like: a shard's part (merge the parts first), an input file or a command's output."""
+    from verified.errors import InvalidInput
+    from verified.names import show
+    from verified.recheck.core import SCHEMA
+    from verified.recheck.shard import SCHEMA as PART
+
+    if not isinstance(doc, dict):
+        kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(
+            type(doc), "a number"
+        )
+        raise InvalidInput(f"not a certificate (a JSON object), but {kind}", path)
+    schema = doc.get("schema")
+    if isinstance(schema, str) and schema.startswith(SCHEMA.split("/")[0] + "/"):
+        return
+    if schema == PART:
+        raise InvalidInput(
+            f"a shard's part ({PART}), not a certificate: it holds rows of the table and no verdict; "
+            "merge every part first (verified merge PART... -c DIR), then explain the certificates "
+            "it writes (verified recheck verifies a part)",
+            f"{path}: schema",
+        )
+    found = "no 'schema'" if schema is None else f"the schema {show(schema)}"
+    raise InvalidInput(
+        f"not a certificate (whose schema is {SCHEMA!r}): it has {found}{_looks_like(doc)}",
+        f"{path}: schema",
+    )
+
+
+def _looks_like(doc: dict[str, Any]) -> str:
+    """What a JSON object that is no certificate looks like, as a hint (empty when unclear)."""
+    fmt = doc.get("format")
+    if isinstance(fmt, str) and fmt.startswith("verified/statement/"):
+        return "; it looks like a statement file, which verified prove reads"
+    if isinstance(fmt, str) and fmt.startswith("verified/"):
+        return f"; it looks like a mechanism file ({fmt}), which verified check reads"
+    if {"agents", "objects", "base"} <= set(doc):
+        return "; it looks like a search file, which verified search reads"
+    if "results" in doc or "status" in doc or "file" in doc:
+        return "; it looks like the --json output of a verified command"
+    return ""
+
+
 def explain_report(path: str, as_json: bool) -> int:
     """``verified explain``: re-check, then the evidence in words (exit 0); a rejected certificate
     is not explained (exit 1); an unreadable file or a non-certificate is bad input (exit 2,
@@ -170,9 +218,9 @@ def explain_report(path: str, as_json: bool) -> int:
     try:
         doc = read_certificate(path)
     except RecheckError as exc:
-        raise InvalidInput(str(exc), "certificate") from None
-    if not isinstance(doc, dict):
-        raise InvalidInput("not a certificate (a JSON object)", str(path))
+        reason = _one_line(exc).removeprefix(f"{path}: ")
+        raise InvalidInput(f"not readable as a certificate: {reason}", str(path)) from None
+    require_certificate(doc, str(path))
     # Only verified evidence is put into words: a certificate the independent checker rejects
     # is reported as such and not explained (an edited field would otherwise be printed as fact).
     try:

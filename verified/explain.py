@@ -40,10 +40,16 @@ def _counterexample(ev: dict[str, Any], agents: list[str] | None) -> list[str]:
     lines = []
     if ev.get("kind") == "eopr_not_robust":
         eopr = ev.get("eopr", {})
-        outcome = f"costs {eopr.get('cost')}" if "cost" in eopr else "finds no market-clearing selection"
+        sq = ev.get("status_quo_cost")
+        outcome = (
+            f"costs {eopr.get('cost')}, more than the status quo cost {sq} (exact price bounds)"
+            if "cost" in eopr
+            else f"has no allocation at all: none in the chosen sets clears the market (Farkas prices; "
+            f"the status quo costs {sq})"
+        )
         return [
             f"When the agents choose the sets {ev.get('profile')} of their menus, the ex-post-optimal rule "
-            f"{outcome}, more than the status quo cost {ev.get('status_quo_cost')} (exact price bounds)."
+            f"{outcome}."
         ]
     if ev.get("kind") == "sq_mc_allocation":
         at = ev.get("at") or ["?", "?"]

@@ -200,6 +200,20 @@ def test_the_eopr_table_names_an_infeasible_profile() -> None:
     assert "None" not in str(err.value)
 
 
+def test_an_infeasible_profile_is_explained_in_words() -> None:
+    # eopr-robust FAILS at the infeasible profile (0, 1) above; the explanation says that no
+    # allocation exists there (not that one "costs more"), and gives the status-quo cost 3 + 3 = 6
+    from verified.certificates import build_certificate
+    from verified.explain import explain
+
+    menus = [[ETA, RAY_X], [ETA, PointSet([[2, 0]])]]
+    result = check_eopr_robust(ECON, menus)
+    doc = build_certificate("eopr-robust", result, {"family": "trading", "kind": "economy"})
+    text = explain(doc, None)
+    assert "sets [0, 1]" in text and "has no allocation at all" in text and "the status quo costs 6" in text
+    assert "more than" not in text
+
+
 def test_not_robust_when_the_endowment_is_not_the_status_quo() -> None:
     # Status quo sigma = ((2, 0), (0, 2)) costs 2 + 2 = 4, but the protocol's endowment is (1, 1) each:
     # the profile ({eta}, {eta}) is stuck at cost 3 + 3 = 6 > 4.

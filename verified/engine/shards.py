@@ -34,6 +34,26 @@ PART_SCHEMA = "verified-shard/1"
 SHARDABLE_NOT = ("sp-anonymous", "ex-post-stable", "osp")  # their subject is more than the table
 
 
+def unshardable(name: str) -> str | None:
+    """Why ``check --shard`` would not write a part labelled with property ``name`` (None: it
+    would). The rule both ``check --shard`` and ``merge`` apply: a part's label is a registry name
+    as ``check`` writes it (no alias), of an assignment property whose certificate is about the
+    table alone (not one of `SHARDABLE_NOT`)."""
+    from verified.registry import BY_NAME, spec
+
+    if name in SHARDABLE_NOT:
+        return f"{name} cannot be sharded (its certificate is about more than the table)"
+    if name not in BY_NAME:
+        try:
+            written = spec(name).name  # an alias: check --shard writes the registry name
+        except InvalidInput:
+            return f"unknown property {name!r}"
+        return f"{name!r} is not how check --shard writes a property (it writes {written!r})"
+    if BY_NAME[name].family != "assignment":
+        return f"{name} is about {BY_NAME[name].family} mechanisms; a part holds an assignment table"
+    return None
+
+
 def part_name(stem: str, shard: tuple[int, int]) -> str:
     i, n = shard
     return f"{stem}.shard-{i}-of-{n}.part.json"
@@ -65,13 +85,9 @@ def build_part(
     from verified.engine.tabulate import Source, tabulate_blocks
     from verified.io.canonical import domain_encoding, problem_encoding
 
-    refused = [n for n in names if n in SHARDABLE_NOT]
+    refused = [reason for reason in map(unshardable, names) if reason]
     if refused:
-        raise InvalidInput(
-            f"{', '.join(refused)} cannot be sharded (its certificate is about more than the table); "
-            "check it without --shard",
-            "--shard",
-        )
+        raise InvalidInput(f"{'; '.join(refused)}; check it without --shard", "--shard")
     domain, p = subject.domain, subject.problem
     domain.require_table()  # first: it refuses (with what to do) a domain past any machine integer
     part = shard_range(domain.profile_count, shard)
@@ -120,6 +136,7 @@ def merge_parts(paths: list[str]) -> tuple[dict[str, Any], str, list[str]]:
             raise InvalidInput(f"not a valid part: {exc}", str(path)) from None
         except OSError as exc:
             raise InvalidInput(f"cannot read it: {exc.strerror or exc}", str(path)) from None
+        _require_shardable(doc["properties"], str(path))
         parts.append((str(path), doc))
     first_path, first = parts[0]
     for path, doc in parts[1:]:
@@ -151,8 +168,8 @@ def merge_parts(paths: list[str]) -> tuple[dict[str, Any], str, list[str]]:
             "merge",
         )
     den = 1
-    for _, doc in parts:
-        den = lcm(den, doc["denominator"])
+    for path, doc in parts:
+        den = _common_denominator(den, doc["denominator"], path)
     numerators: list[Any] = []
     for _, doc in parts:
         factor = den // doc["denominator"]
@@ -167,6 +184,33 @@ def merge_parts(paths: list[str]) -> tuple[dict[str, Any], str, list[str]]:
         "mechanism": {"name": first["name"], "denominator": den, "numerators": numerators},
     }
     return document, first["source"]["file"], list(first["properties"])
+
+
+def _common_denominator(den: int, more: int, path: str) -> int:
+    """``lcm(den, more)`` within the digit limit (`verified.numbers.bounded_int`: the merged table
+    and its certificates write it), else `InvalidInput` naming the part that took it past."""
+    from verified.numbers import bounded_int
+
+    common = lcm(den, more)
+    try:
+        return bounded_int(common, "")
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"with the parts before it (in profile order), the table's common denominator: {exc}",
+            f"{path}: denominator",
+        ) from None
+
+
+def _require_shardable(names: list[str], path: str) -> None:
+    """A (re-checked) part's ``properties`` labels: each one ``check --shard`` would write
+    (`unshardable`), else `InvalidInput` naming the part and ``properties[k]``."""
+    for k, name in enumerate(names):
+        reason = unshardable(name)
+        if reason:
+            raise InvalidInput(
+                f"{reason}; check --shard never writes this label, so the part is not merged",
+                f"{path}: properties[{k}]",
+            )
 
 
 def _problem_doc(encoding: dict[str, Any]) -> dict[str, Any]:

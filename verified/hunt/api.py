@@ -79,10 +79,10 @@ def property_names(properties: Any, subject: HuntSubject | None = None) -> tuple
                 f"cannot hunt {name!r}; hunting looks for counterexamples to {', '.join(HUNTABLE)}",
                 "--property",
             )
-    if "ex-post-stable" in names and subject is not None and subject.priorities is None:
-        raise InvalidInput(
-            "ex post stability needs priorities: add a [priorities] table to the file", "priorities"
-        )
+    if "ex-post-stable" in names and subject is not None:
+        from verified.registry import required_priorities
+
+        required_priorities(subject)
     return tuple(n for n in HUNTABLE if n in names)
 
 
