@@ -207,3 +207,16 @@ def test_an_argument_with_a_nul_character_is_bad_input(argv, capsys):
     """Found by the argv fuzzer: a NUL reached ``open`` (ValueError, exit 4)."""
     assert main(argv) == 2
     assert "contains a NUL character" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("certificates", [False, True])
+def test_ex_post_stability_without_priorities_is_bad_input_with_or_without_certificates(
+    tmp_path, capsys, certificates
+):
+    # boston_3x2.json has no [priorities]: ex post stability is undefined there. With -c the
+    # certificate's subject (table + priorities) was built first and crashed (exit 4).
+    extra = ["-c", str(tmp_path)] if certificates else []
+    assert main(["check", str(EXAMPLES / "boston_3x2.json"), "-p", "ex-post-stable", "-q", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "boston_3x2.json: priorities: ex post stability needs priorities" in err
+    assert not list(tmp_path.iterdir())
