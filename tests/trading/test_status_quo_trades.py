@@ -120,10 +120,24 @@ def test_a_status_quo_must_be_an_allocation() -> None:
     doc = certificate(subject(("[1, 1]", "[1, 1]"), ("[2, 0]", "[0, 2]")))
     bad = copy.deepcopy(doc)
     bad["subject"]["encoding"]["agents"][1]["status_quo"] = ["0", "5"]
-    with pytest.raises(RecheckError, match="status quo of task 'B' sums to 5"):
+    with pytest.raises(RecheckError, match="status quo of task 'B' does not sum to its supply"):
         recheck(rehash(bad))
     negative = copy.deepcopy(doc)
     negative["subject"]["encoding"]["agents"][0]["status_quo"] = ["3", "-1"]
     negative["subject"]["encoding"]["agents"][1]["status_quo"] = ["-1", "3"]
     with pytest.raises(RecheckError):
         recheck(rehash(negative))
+
+
+def test_a_supply_past_the_digit_limit_does_not_break_the_checker() -> None:
+    # two endowments of 4,300 nines in task A: each number obeys the digit rule, their sum (the
+    # supply, 4,301 digits) is never printed by the checker (a red-team finding: the status-quo
+    # check formatted it eagerly and every trading certificate of such a file was rejected)
+    from verified.numbers import max_digits
+
+    big = "9" * max_digits()
+    text = economy_text((f'["{big}", "1"]', f'["{big}", "1"]'), None)
+    subj = parse_trading(tomllib.loads(text), source="supply.toml")
+    doc = build_certificate("polarized", run_check("polarized", subj), subject_for("polarized", subj))
+    assert doc["verdict"] == "holds"  # no rays in the menus: polarized trivially
+    recheck(doc)
