@@ -142,7 +142,11 @@ def merge_parts(paths: list[str]) -> tuple[dict[str, Any], str, list[str]]:
     for path, doc in parts[1:]:
         for key in _SAME:
             if doc[key] != first[key]:
-                what = {"tool": "tool version", "source": "subject (mechanism file)"}.get(key, key)
+                what = {
+                    "tool": "tool version",
+                    "source": "subject (mechanism file)",
+                    "properties": "list of properties",
+                }.get(key, key)
                 raise InvalidInput(f"its {what} differs from that of {first_path}", path)
         if doc["shard"][1] != first["shard"][1]:
             raise InvalidInput(
