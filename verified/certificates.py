@@ -77,8 +77,9 @@ def gzip_bytes(data: bytes) -> bytes:
 def write_certificate(doc: dict[str, Any], path: str | Path) -> Path:
     """Write ``doc`` canonically; a ``.json.gz`` name is gzip-compressed (deterministically)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = certificate_bytes(doc)
+    require_checkable_numbers(data, path.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.name.endswith(".gz"):
         data = gzip_bytes(data)
     path.write_bytes(data)
@@ -97,8 +98,9 @@ def save_document(doc: dict[str, Any], path: str | Path) -> Path:
     The other spelling of the same name, left by an earlier run, is removed, so a directory never
     holds two versions of one document. Returns the path written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = certificate_bytes(doc)
+    require_checkable_numbers(data, path.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
     compressed = path.with_name(path.name + ".gz")
     if len(data) > GZIP_ABOVE:
         path, stale, data = compressed, path, gzip_bytes(data)
@@ -107,6 +109,29 @@ def save_document(doc: dict[str, Any], path: str | Path) -> Path:
     path.write_bytes(data)
     stale.unlink(missing_ok=True)
     return path
+
+
+def require_checkable_numbers(data: bytes, name: str) -> None:
+    """Refuse (`UncheckableCertificate`) to write a certificate carrying a number the independent
+    checker does not read: more digits in one integer, numerator or denominator than its limit
+    (`verified.recheck.reader.Limits`, at most the interpreter's 4,300). Inputs obey that limit,
+    but evidence computed from them (a sum of supplies, a difference of weights, a cost) may pass
+    it; such a certificate would only be rejected. One regular-expression pass over the bytes."""
+    import re
+
+    from verified.recheck.reader import Limits
+
+    cap = Limits.from_environment().max_digits
+    if re.search(rb"(?<![0-9])[0-9]{%d}" % (cap + 1), data):  # tried at the start of a run only: linear
+        raise UncheckableCertificate(
+            f"its evidence carries a number of more than {cap:,} digits, which the independent checker "
+            "does not read (computed from inputs near the digit limit); no certificate written",
+            name,
+        )
+
+
+class UncheckableCertificate(InvalidInput):
+    """A certificate `verified recheck` could not read (`require_checkable_numbers`)."""
 
 
 def certificate_name(source_stem: str, prop: str) -> str:

@@ -191,7 +191,7 @@ def _memory(text: str) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from verified.certificates import save_certificate
+    from verified.certificates import UncheckableCertificate, save_certificate
     from verified.registry import BY_NAME, spec
     from verified.run.check import check_file
     from verified.run.limits import Limits, default_max_memory
@@ -253,7 +253,10 @@ def _check(args: argparse.Namespace) -> int:
         stem = Path(args.file).name.split(".")[0]
         for doc in docs:
             if "encoding" in doc.get("subject", {}):
-                save_certificate(doc, args.certificate_dir, stem)  # .json.gz past 1 MB
+                try:
+                    save_certificate(doc, args.certificate_dir, stem)  # .json.gz past 1 MB
+                except UncheckableCertificate as exc:  # the verdict stands; only its file is not written
+                    print(f"{doc['property']}: {exc}", file=sys.stderr)
     verdicts = [d["verdict"] for d in docs]
     shown = str(getattr(args, "shown", args.file))  # merge: "merged from N parts", not its temporary file
     if args.json:

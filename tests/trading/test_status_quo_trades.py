@@ -141,3 +141,23 @@ def test_a_supply_past_the_digit_limit_does_not_break_the_checker() -> None:
     doc = build_certificate("polarized", run_check("polarized", subj), subject_for("polarized", subj))
     assert doc["verdict"] == "holds"  # no rays in the menus: polarized trivially
     recheck(doc)
+
+
+def test_a_certificate_the_checker_could_not_read_is_not_written(tmp_path, capsys) -> None:
+    # the same supply: eopr-robust's evidence states the status-quo cost, here
+    # (1, 2) . (10^4300 - 1, 1) + (2, 1) . (10^4300 - 1, 1) = 3 x 10^4300: 4,301 digits;
+    # the verdict is kept (the same exit code as without -c) and the file is not written
+    from verified.cli import main
+    from verified.numbers import max_digits
+
+    big = "9" * max_digits()
+    path = tmp_path / "supply.toml"
+    path.write_text(economy_text((f'["{big}", "1"]', f'["{big}", "1"]'), None))
+    out = tmp_path / "certs"
+    assert main(["check", str(path), "-p", "polarized,eopr-robust", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(path), "-p", "polarized,eopr-robust", "-q", "-c", str(out)]) == 0
+    assert (
+        "eopr-robust: supply.eopr-robust.cert.json: its evidence carries a number" in capsys.readouterr().err
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["supply.polarized.cert.json"]
