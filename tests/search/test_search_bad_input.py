@@ -148,3 +148,18 @@ def test_huge_denominators_are_exact_never_overflow(den, objective):
             # profiles), 1 - p more each; individual rationality gives nothing to a "" report.
             ev = out.result.evidence
             assert Fraction(ev["value"]) - Fraction(ev["base_value"]) == (1 - 2 * p) + 2 * (1 - p)
+
+
+def test_a_non_wastefulness_split_too_large_to_print_is_refused_by_its_size(tmp_path, capsys):
+    # 6 agents on a, b: 5 rankings each ('', a, b, ab, ba), 15,625 profiles. Naming 7,200 of them
+    # splits into (2^2)^7200 = 2^14,400 cases, a number of 4,335 digits: refused by its exponent
+    # (printing it would pass the interpreter's 4,300-digit limit: that was an exit 4)
+    import itertools
+
+    rankings = ["", "a", "b", "ab", "ba"]
+    many = [list(p) for p in itertools.islice(itertools.product(rankings, repeat=6), 7200)]
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps({"agents": 6, "objects": "ab", "nonwasteful_at": many}))
+    assert main([str(path), "--dominate"]) == 2
+    err = capsys.readouterr().err
+    assert "nonwasteful_at" in err and "2^14,400 cases" in err and "Traceback" not in err

@@ -529,10 +529,9 @@ MAX_NONWASTE_CASES = MAX_CASES
 def _count_nonwaste_cases(m: int, profiles: int) -> None:
     """Refuse a split into more than `MAX_NONWASTE_CASES` cases (which objects each of the
     ``profiles`` exhausts: (2^m)^profiles) before any of them is listed."""
-    count = (1 << m) ** profiles
-    if count > MAX_NONWASTE_CASES:
-        raise InvalidInput(
-            f"{profiles} profiles with {m} objects split into {count:,} cases "
+    if m * profiles > MAX_NONWASTE_CASES.bit_length() or (1 << (m * profiles)) > MAX_NONWASTE_CASES:
+        raise InvalidInput(  # 2^(m * profiles) is never built past the limit, nor printed
+            f"{profiles} profiles with {m} objects split into 2^{m * profiles:,} cases "
             f"(at most {MAX_NONWASTE_CASES}: one LP each)",
             "nonwasteful_at",
         )
