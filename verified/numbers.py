@@ -73,9 +73,12 @@ def max_digits(override: int | None = None) -> int:
         if raw is None or not raw.strip():
             return min(MAX_DIGITS, python) if python else MAX_DIGITS
         where = ENV_MAX_DIGITS
-        value = int(raw) if raw.strip().isascii() and raw.strip().isdigit() else raw
+        text = raw.strip()
+        value = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else raw
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"the digit limit must be a positive integer, got {_short(value)}", where)
+        raise InvalidInput(
+            f"the digit limit must be a positive integer (of at most 18 digits), got {_short(value)}", where
+        )
     if python and value > python:
         raise InvalidInput(
             f"a digit limit of {value:,} is above the {python:,} digits this Python interpreter converts "

@@ -153,3 +153,15 @@ def test_the_tables_common_denominator_past_the_limit_is_bad_input(tmp_path, cap
     assert "5,001 digits exceeds the limit" in err
     with pytest.raises(InvalidInput, match="profile number 1: the common denominator"):
         testing.assert_holds(str(path), "sp")
+
+
+def test_a_digit_limit_too_long_to_read_is_refused_by_name(monkeypatch, capsys):
+    # VERIFIED_MAX_DIGITS of 5,000 nines: read as text, never converted (that was an exit 4)
+    monkeypatch.setenv("VERIFIED_MAX_DIGITS", "9" * 5000)
+    assert (
+        main(
+            ["check", str(Path(__file__).resolve().parents[2] / "examples" / "rp_4x3.toml"), "-p", "ir", "-q"]
+        )
+        == 2
+    )
+    assert "VERIFIED_MAX_DIGITS: the digit limit must be a positive integer" in capsys.readouterr().err
